@@ -1,0 +1,160 @@
+//! A parsed event log: its rows in file order, each with its line number.
+//!
+//! The parser is fed one line at a time (`LogParser::push_line`) so an adapter can stream a
+//! large file without holding its text; `EventLog::parse` does the same for a whole text.
+
+use crate::row::{Annotation, LogRow, RowError, TransitionEvent};
+
+/// A row and where it stood in the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Located {
+    /// 1-based line number (spec-kitty numbers lines the same way, blank lines included).
+    pub line: usize,
+    pub row: LogRow,
+}
+
+/// Why a log cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LogError {
+    /// A line in the middle of the file is not an acceptable row.
+    #[error("line {line}: {reason}")]
+    BadLine { line: usize, reason: RowError },
+    /// The last line has no newline and does not parse: a write was cut off. Nothing after
+    /// `offset` is a complete row; nothing before it is lost.
+    #[error("line {line} (byte offset {offset}) is a torn write: it has no trailing newline and {reason}")]
+    TornTail { line: usize, offset: u64, reason: RowError },
+}
+
+impl LogError {
+    /// The 1-based line number the error is about.
+    pub fn line(&self) -> usize {
+        match self {
+            LogError::BadLine { line, .. } | LogError::TornTail { line, .. } => *line,
+        }
+    }
+}
+
+/// The rows of one `status.events.jsonl`, in file order.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EventLog {
+    rows: Vec<Located>,
+    /// The file's last byte is not a newline (the next append must add one first).
+    pub missing_final_newline: bool,
+}
+
+impl EventLog {
+    /// Parses a whole log text.
+    pub fn parse(text: &str) -> Result<EventLog, LogError> {
+        let mut parser = LogParser::default();
+        let mut offset = 0u64;
+        let mut rest = text;
+        while !rest.is_empty() {
+            let (line, terminated, consumed) = match rest.find('\n') {
+                Some(i) => (&rest[..i], true, i + 1),
+                None => (rest, false, rest.len()),
+            };
+            parser.push_line(line.as_bytes(), offset, terminated)?;
+            offset += consumed as u64;
+            rest = &rest[consumed..];
+        }
+        Ok(parser.finish())
+    }
+
+    /// Builds a log from rows (line numbers follow their order).
+    pub fn from_rows(rows: impl IntoIterator<Item = LogRow>) -> EventLog {
+        let rows = rows.into_iter().enumerate().map(|(i, row)| Located { line: i + 1, row }).collect();
+        EventLog { rows, missing_final_newline: false }
+    }
+
+    pub fn rows(&self) -> &[Located] {
+        &self.rows
+    }
+
+    pub fn transitions(&self) -> impl Iterator<Item = &TransitionEvent> {
+        self.rows.iter().filter_map(|r| match &r.row {
+            LogRow::Transition(t) => Some(t),
+            _ => None,
+        })
+    }
+
+    pub fn annotations(&self) -> impl Iterator<Item = &Annotation> {
+        self.rows.iter().filter_map(|r| match &r.row {
+            LogRow::Annotation(a) => Some(a),
+            _ => None,
+        })
+    }
+
+    /// Appends rows as if they had been written to the file (used to preview a write).
+    pub fn extend(&mut self, rows: impl IntoIterator<Item = LogRow>) {
+        let mut next = self.rows.last().map_or(1, |r| r.line + 1);
+        for row in rows {
+            self.rows.push(Located { line: next, row });
+            next += 1;
+        }
+    }
+}
+
+/// Incremental parser: push lines in order, then `finish`.
+#[derive(Debug, Default)]
+pub struct LogParser {
+    rows: Vec<Located>,
+    line: usize,
+    missing_final_newline: bool,
+}
+
+impl LogParser {
+    /// Feeds the next line (without its `\n`). `offset` is the byte offset of its first byte,
+    /// `terminated` whether a newline followed it. An unterminated line must be the last.
+    pub fn push_line(&mut self, bytes: &[u8], offset: u64, terminated: bool) -> Result<(), LogError> {
+        self.line += 1;
+        let line = self.line;
+        let fail = |reason: RowError| {
+            if terminated {
+                LogError::BadLine { line, reason }
+            } else {
+                LogError::TornTail { line, offset, reason }
+            }
+        };
+        let text = std::str::from_utf8(bytes).map_err(|_| fail(RowError::NotUtf8))?;
+        self.missing_final_newline = !terminated && !text.trim().is_empty();
+        match LogRow::parse_line(text) {
+            None => Ok(()),
+            Some(Ok(row)) => {
+                self.rows.push(Located { line, row });
+                Ok(())
+            }
+            Some(Err(reason)) => Err(fail(reason)),
+        }
+    }
+
+    pub fn finish(self) -> EventLog {
+        EventLog { rows: self.rows, missing_final_newline: self.missing_final_newline }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROW: &str = r#"{"actor": "a", "at": "2026-01-01T00:00:00+00:00", "event_id": "01M85BF43S5RC5ZKFN9E7Z2T18", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "genesis", "mission_slug": "m", "policy_metadata": null, "reason": null, "review_ref": null, "to_lane": "planned", "wp_id": "WP01"}"#;
+
+    #[test]
+    fn a_torn_last_line_is_reported_with_its_offset() {
+        let text = format!("{ROW}\n{{\"actor\": \"a\", \"at");
+        let err = EventLog::parse(&text).unwrap_err();
+        assert!(matches!(err, LogError::TornTail { line: 2, offset, .. } if offset == ROW.len() as u64 + 1));
+    }
+
+    #[test]
+    fn a_bad_middle_line_names_its_line() {
+        let text = format!("{ROW}\n\nnot json\n{ROW}\n");
+        assert!(matches!(EventLog::parse(&text), Err(LogError::BadLine { line: 3, .. })));
+    }
+
+    #[test]
+    fn a_complete_last_line_without_newline_is_kept_and_flagged() {
+        let log = EventLog::parse(ROW).unwrap();
+        assert_eq!(log.rows().len(), 1);
+        assert!(log.missing_final_newline);
+    }
+}

@@ -1,0 +1,283 @@
+//! The deterministic reducer: an event log in, a snapshot out (spec-kitty 3.2.7's
+//! `status/reducer.py::reduce` + `materialize_snapshot`).
+//!
+//! Invariants kept here (each is a property test in `tests/reducer_properties.rs`):
+//! * file order does not matter: transitions are sorted by `(at, event_id)` as plain strings;
+//! * transitions are deduplicated by `event_id` (first in file order wins), annotations are not;
+//! * reducing `log ++ log` gives the same transitions state as `log`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde_json::{Map, Value};
+
+use crate::lane::Lane;
+use crate::log::EventLog;
+use crate::pyjson::python_str;
+use crate::review::truthy;
+use crate::row::{Annotation, LogRow, NonLaneKind, ScalarSlot, TransitionEvent};
+use crate::snapshot::{Cancellation, Slot, Snapshot, SnapshotIdentity, WpState};
+
+/// Reduces a log to its snapshot, with the identity that `status.json` carries.
+pub fn reduce(log: &EventLog, identity: SnapshotIdentity) -> Snapshot {
+    let transitions = sorted_transitions(log);
+    let mut wps = fold_transitions(&transitions, |_, _, _| {});
+
+    let mut annotations: Vec<&Annotation> = log.annotations().collect();
+    annotations.sort_by(|a, b| (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str())));
+    for annotation in annotations {
+        let state = wps
+            .entry(annotation.wp_id.clone())
+            .or_insert_with(|| WpState::new(Lane::Uninitialized, annotation.actor.identity().to_owned()));
+        apply_delta(state, annotation);
+    }
+
+    let mission_slug = transitions.first().map(|t| safe_slug_or_empty(&t.mission_slug)).unwrap_or_default();
+    let last = transitions.last();
+    Snapshot {
+        mission_slug,
+        identity,
+        materialized_at: last.map(|t| t.at.clone()).unwrap_or_default(),
+        event_count: transitions.len(),
+        last_event_id: last.map(|t| t.event_id.as_str().to_owned()),
+        work_packages: wps,
+        retrospective: reduce_retrospective(log),
+    }
+}
+
+/// Transitions deduplicated by `event_id` (first in file order wins), sorted by
+/// `(at, event_id)` as plain strings.
+pub(crate) fn sorted_transitions(log: &EventLog) -> Vec<&TransitionEvent> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut transitions: Vec<&TransitionEvent> =
+        log.transitions().filter(|t| seen.insert(t.event_id.as_str())).collect();
+    transitions.sort_by(|a, b| (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str())));
+    transitions
+}
+
+/// Folds sorted transitions into per-WP states. `visit` sees each event with the WP's state
+/// before it and whether the event was applied (rollback precedence may skip it).
+pub(crate) fn fold_transitions<'a>(
+    transitions: &[&'a TransitionEvent],
+    mut visit: impl FnMut(&'a TransitionEvent, Option<&WpState>, bool),
+) -> BTreeMap<String, WpState> {
+    let by_id: HashMap<&str, &TransitionEvent> = transitions.iter().map(|t| (t.event_id.as_str(), *t)).collect();
+    let mut wps: BTreeMap<String, WpState> = BTreeMap::new();
+    for event in transitions {
+        let current = wps.get(&event.wp_id);
+        let apply = should_apply(current, event, &by_id);
+        visit(event, current, apply);
+        if apply {
+            let next = state_from_event(event, current);
+            wps.insert(event.wp_id.clone(), next);
+        }
+    }
+    wps
+}
+
+/// spec-kitty's `safe_mission_slug(slug, "")`: the slug if it is a safe single path segment.
+fn safe_slug_or_empty(slug: &str) -> String {
+    let ok = !slug.is_empty()
+        && slug.trim() == slug
+        && !slug.contains("..")
+        && slug.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+        && slug.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if ok { slug.to_owned() } else { String::new() }
+}
+
+/// Rollback-aware precedence for events that share the current setter's `at`.
+fn should_apply(current: Option<&WpState>, event: &TransitionEvent, by_id: &HashMap<&str, &TransitionEvent>) -> bool {
+    let Some(current) = current else { return true };
+    if current.last_transition_at.as_deref() != Some(event.at.as_str()) {
+        return true;
+    }
+    let setter = current.last_event_id.as_deref().and_then(|id| by_id.get(id));
+    match setter {
+        Some(setter) if event.is_rollback() && !setter.is_rollback() => true,
+        Some(setter) if setter.is_rollback() && !event.is_rollback() => false,
+        _ => true,
+    }
+}
+
+fn state_from_event(event: &TransitionEvent, previous: Option<&WpState>) -> WpState {
+    let mut state = match previous {
+        // Carry every runtime slot forward; the transition replaces lane/actor/ids.
+        Some(prev) => WpState { cancellation: None, review_result: prev.review_result.clone(), ..prev.clone() },
+        None => WpState::new(event.to_lane, String::new()),
+    };
+    state.lane = event.to_lane;
+    state.actor = event.actor.identity().to_owned();
+    state.last_transition_at = Some(event.at.clone());
+    state.last_event_id = Some(event.event_id.as_str().to_owned());
+    state.force_count = previous.map_or(0, |p| p.force_count) + u64::from(event.force);
+
+    if event.from_lane == Lane::Planned && event.to_lane == Lane::Claimed {
+        if let Some(Value::Object(meta)) = &event.policy_metadata {
+            if let Some(pid) = meta.get("shell_pid").filter(|v| !v.is_null()) {
+                state.shell_pid = Some(pid.clone());
+            }
+            if let Some(created) = meta.get("shell_pid_created_at").filter(|v| !v.is_null()) {
+                state.shell_pid_created_at = Some(created.clone());
+            }
+            if let Some(agent) = meta.get("agent").filter(|v| truthy(v)) {
+                state.agent = Some(agent.clone());
+            }
+        }
+    }
+
+    if event.review_result.is_some() || event.from_lane == Lane::InReview {
+        state.review_result = Some(event.review_result.clone());
+    }
+
+    if event.to_lane == Lane::Canceled {
+        state.cancellation =
+            Some(Cancellation { reason: event.reason.clone(), reason_source: cancellation_reason_source(event) });
+    }
+    state
+}
+
+/// `operator` or `synthetic`: the row's own `reason_source`, else inferred from the reason.
+fn cancellation_reason_source(event: &TransitionEvent) -> String {
+    if let Some(source) = &event.reason_source {
+        return source.clone();
+    }
+    match event.reason.as_deref() {
+        None => "synthetic".into(),
+        Some(r) if r.trim().is_empty() => "synthetic".into(),
+        Some(r) if r.starts_with("Force move to ") || r.starts_with("move-task: ") => "synthetic".into(),
+        Some(_) => "operator".into(),
+    }
+}
+
+fn slot_mut(state: &mut WpState, slot: ScalarSlot) -> &mut Slot {
+    match slot {
+        ScalarSlot::ShellPidCreatedAt => &mut state.shell_pid_created_at,
+        ScalarSlot::Agent => &mut state.agent,
+        ScalarSlot::Assignee => &mut state.assignee,
+        ScalarSlot::Role => &mut state.role,
+        ScalarSlot::AgentProfile => &mut state.agent_profile,
+        ScalarSlot::AgentProfileVersion => &mut state.agent_profile_version,
+        ScalarSlot::Model => &mut state.model,
+        ScalarSlot::Provider => &mut state.provider,
+    }
+}
+
+fn apply_delta(state: &mut WpState, annotation: &Annotation) {
+    let delta = &annotation.delta;
+    if delta.release_runtime_claim {
+        state.agent = Some(Value::Null);
+        state.shell_pid = Some(Value::Null);
+        state.shell_pid_created_at = Some(Value::Null);
+    }
+    if let Some(pid) = delta.shell_pid {
+        state.shell_pid = Some(Value::from(pid));
+    }
+    for (slot, value) in &delta.scalars {
+        *slot_mut(state, *slot) = Some(value.clone());
+    }
+    if let Some(subtasks) = &delta.subtasks {
+        let current = state.subtasks.get_or_insert_with(BTreeMap::new);
+        current.extend(subtasks.iter().map(|(k, v)| (k.clone(), *v)));
+    }
+    if let Some(note) = &delta.note {
+        state.notes.get_or_insert_with(Vec::new).push(note.clone());
+    }
+    if let Some(replace) = &delta.tracker_refs_replace {
+        let mut out: Vec<Value> = Vec::new();
+        for r in replace {
+            if !out.contains(r) {
+                out.push(r.clone());
+            }
+        }
+        state.tracker_refs = Some(out);
+    } else if let Some(refs) = &delta.tracker_refs {
+        let merged = state.tracker_refs.get_or_insert_with(Vec::new);
+        for r in refs {
+            if !merged.contains(r) {
+                merged.push(r.clone());
+            }
+        }
+    }
+    if let Some(review) = &delta.review {
+        state.review = Some(if review.is_release_sentinel() { None } else { Some(review.clone()) });
+    }
+}
+
+/// The `retrospective` block, computed from `retrospective.*` rows; `None` when there are none.
+fn reduce_retrospective(log: &EventLog) -> Option<Value> {
+    let mut rows: Vec<(&str, &Map<String, Value>)> = log
+        .rows()
+        .iter()
+        .filter_map(|r| match &r.row {
+            LogRow::NonLane(n) => match &n.kind {
+                NonLaneKind::Retrospective { event_name } => Some((event_name.as_str(), &n.fields)),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    let key = |m: &Map<String, Value>| {
+        let s = |k: &str| m.get(k).map(python_str).unwrap_or_default();
+        (s("at"), s("event_id"))
+    };
+    rows.sort_by_key(|(_, m)| key(m));
+    let count = |name: &str| rows.iter().filter(|(n, _)| *n == name).count();
+    let total = count("retrospective.proposal.generated");
+    let applied = count("retrospective.proposal.applied");
+    let rejected = count("retrospective.proposal.rejected");
+
+    let mode = rows
+        .iter()
+        .rev()
+        .find(|(n, _)| *n == "retrospective.requested")
+        .and_then(|(_, m)| m.get("payload").filter(|p| truthy(p)))
+        .and_then(|p| p.get("mode"))
+        .filter(|m| !m.is_null())
+        .and_then(valid_mode);
+    let terminal = rows.iter().rev().find(|(n, _)| {
+        matches!(*n, "retrospective.completed" | "retrospective.skipped" | "retrospective.failed")
+    });
+    let (status, record_path) = match terminal {
+        Some((name, m)) => {
+            let status = match *name {
+                "retrospective.completed" => "completed",
+                "retrospective.skipped" => "skipped",
+                _ => "failed",
+            };
+            let path = m
+                .get("payload")
+                .filter(|p| truthy(p))
+                .and_then(|p| p.get("record_path"))
+                .filter(|v| !v.is_null())
+                .map(|v| Value::String(python_str(v)));
+            (status, path.unwrap_or(Value::Null))
+        }
+        None => ("pending", Value::Null),
+    };
+    let mut out = Map::new();
+    out.insert("status".into(), Value::String(status.into()));
+    out.insert("mode".into(), mode.unwrap_or(Value::Null));
+    out.insert("record_path".into(), record_path);
+    out.insert("proposals_total".into(), Value::from(total));
+    out.insert("proposals_applied".into(), Value::from(applied));
+    out.insert("proposals_rejected".into(), Value::from(rejected));
+    out.insert("proposals_pending".into(), Value::from(total.saturating_sub(applied + rejected)));
+    Some(Value::Object(out))
+}
+
+/// spec-kitty's retrospective `Mode` model: `{value, source_signal: {kind, evidence}}`, no
+/// other keys; anything else reads as no mode.
+fn valid_mode(mode: &Value) -> Option<Value> {
+    let m = mode.as_object()?;
+    let value = m.get("value")?.as_str()?;
+    let signal = m.get("source_signal")?.as_object()?;
+    let kind = signal.get("kind")?.as_str()?;
+    let evidence = signal.get("evidence")?.as_str()?;
+    let ok = m.len() == 2
+        && signal.len() == 2
+        && matches!(value, "autonomous" | "human_in_command")
+        && matches!(kind, "charter_override" | "explicit_flag" | "environment" | "parent_process");
+    ok.then(|| serde_json::json!({"value": value, "source_signal": {"kind": kind, "evidence": evidence}}))
+}

@@ -1,0 +1,49 @@
+//! Timestamps as spec-kitty writes and reads them.
+
+use jiff::Timestamp;
+use jiff::tz::Offset;
+
+/// Python's `datetime.now(UTC).isoformat()`: `2026-11-23T23:22:11.961076+00:00`, with the
+/// fraction left out when the microseconds are zero.
+///
+/// ```
+/// let ts: jiff::Timestamp = "2026-11-23T23:22:11.961076Z".parse().unwrap();
+/// assert_eq!(skitty_status::timestamp::isoformat(ts), "2026-11-23T23:22:11.961076+00:00");
+/// let whole: jiff::Timestamp = "2026-11-23T23:22:11Z".parse().unwrap();
+/// assert_eq!(skitty_status::timestamp::isoformat(whole), "2026-11-23T23:22:11+00:00");
+/// ```
+pub fn isoformat(ts: Timestamp) -> String {
+    let dt = Offset::UTC.to_datetime(ts);
+    let micros = dt.subsec_nanosecond() / 1_000;
+    let base = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    );
+    if micros == 0 { format!("{base}+00:00") } else { format!("{base}.{micros:06}+00:00") }
+}
+
+/// Whether `value` is an ISO 8601 timestamp spec-kitty's validator accepts (a date, a date-time,
+/// with or without an offset or `Z`).
+pub fn is_valid_iso8601(value: &str) -> bool {
+    value.parse::<Timestamp>().is_ok()
+        || value.parse::<jiff::civil::DateTime>().is_ok()
+        || value.parse::<jiff::civil::Date>().is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn validator_accepts_the_three_dialects_real_logs_hold() {
+        assert!(is_valid_iso8601("2026-11-23T23:22:11.961076+00:00"));
+        assert!(is_valid_iso8601("2026-11-23T23:22:11+00:00"));
+        assert!(is_valid_iso8601("2026-11-23T23:22:11Z"));
+        assert!(!is_valid_iso8601("yesterday"));
+    }
+}
