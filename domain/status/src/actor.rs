@@ -25,7 +25,9 @@ pub struct ActorBinding {
 
 /// An actor object that is not the four-key binding.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("structured actor must contain exactly ['model', 'profile', 'role', 'tool'] (each a string or null); got {got}")]
+#[error(
+    "structured actor must contain exactly ['model', 'profile', 'role', 'tool'] (each a string or null); got {got}"
+)]
 pub struct InvalidActor {
     got: String,
 }
@@ -39,18 +41,23 @@ impl Actor {
         let Value::Object(map) = value else {
             return Ok(Actor::Name(python_str(value)));
         };
-        let keys_ok = map.len() == BINDING_KEYS.len() && BINDING_KEYS.iter().all(|k| map.contains_key(*k));
+        let keys_ok =
+            map.len() == BINDING_KEYS.len() && BINDING_KEYS.iter().all(|k| map.contains_key(*k));
         let field = |name: &str| -> Result<Option<String>, InvalidActor> {
             match map.get(name) {
                 Some(Value::String(s)) => Ok(Some(s.clone())),
                 Some(Value::Null) => Ok(None),
-                _ => Err(InvalidActor { got: python_str(value) }),
+                _ => Err(InvalidActor {
+                    got: python_str(value),
+                }),
             }
         };
         if !keys_ok {
             let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
             keys.sort_unstable();
-            return Err(InvalidActor { got: format!("{keys:?}") });
+            return Err(InvalidActor {
+                got: format!("{keys:?}"),
+            });
         }
         Ok(Actor::Binding(ActorBinding {
             model: field("model")?,
@@ -98,17 +105,32 @@ mod tests {
 
     #[test]
     fn binding_projects_to_tool_then_role() {
-        let a = Actor::from_json(&json!({"model": null, "profile": null, "role": "reviewer", "tool": "codex"})).unwrap();
+        let a = Actor::from_json(
+            &json!({"model": null, "profile": null, "role": "reviewer", "tool": "codex"}),
+        )
+        .unwrap();
         assert_eq!(a.identity(), "codex");
-        let b = Actor::from_json(&json!({"model": null, "profile": null, "role": "reviewer", "tool": ""})).unwrap();
+        let b = Actor::from_json(
+            &json!({"model": null, "profile": null, "role": "reviewer", "tool": ""}),
+        )
+        .unwrap();
         assert_eq!(b.identity(), "reviewer");
-        assert_eq!(a.to_json(), json!({"model": null, "profile": null, "role": "reviewer", "tool": "codex"}));
+        assert_eq!(
+            a.to_json(),
+            json!({"model": null, "profile": null, "role": "reviewer", "tool": "codex"})
+        );
     }
 
     #[test]
     fn non_binding_objects_are_refused_and_scalars_stringified() {
         assert!(Actor::from_json(&json!({"display": "x", "id": "y", "kind": "z"})).is_err());
-        assert_eq!(Actor::from_json(&json!(null)).unwrap(), Actor::Name("None".into()));
-        assert_eq!(Actor::from_json(&json!(3)).unwrap(), Actor::Name("3".into()));
+        assert_eq!(
+            Actor::from_json(&json!(null)).unwrap(),
+            Actor::Name("None".into())
+        );
+        assert_eq!(
+            Actor::from_json(&json!(3)).unwrap(),
+            Actor::Name("3".into())
+        );
     }
 }

@@ -39,11 +39,17 @@ pub enum Refusal {
     NeedsActor,
     #[error("Transition claimed -> in_progress requires workspace context")]
     NeedsWorkspaceContext,
-    #[error("Transition in_progress -> for_review requires completed subtasks or force with reason")]
+    #[error(
+        "Transition in_progress -> for_review requires completed subtasks or force with reason"
+    )]
     SubtasksIncomplete,
-    #[error("Transition in_progress -> for_review requires implementation evidence or force with reason")]
+    #[error(
+        "Transition in_progress -> for_review requires implementation evidence or force with reason"
+    )]
     NoImplementationEvidence,
-    #[error("Transition to approved/done requires evidence (reviewer identity and approval reference)")]
+    #[error(
+        "Transition to approved/done requires evidence (reviewer identity and approval reference)"
+    )]
     NeedsApproval,
     #[error("Transition in_progress -> planned requires reason")]
     NeedsReason,
@@ -86,7 +92,9 @@ pub fn is_edge(from: Lane, to: Lane) -> bool {
 
 /// Every edge of the table, in lane order.
 pub fn edges() -> impl Iterator<Item = (Lane, Lane)> {
-    Lane::ALL.into_iter().flat_map(|from| allowed_targets(from).iter().map(move |to| (from, *to)))
+    Lane::ALL
+        .into_iter()
+        .flat_map(|from| allowed_targets(from).iter().map(move |to| (from, *to)))
 }
 
 fn nonblank(s: &Option<String>) -> bool {
@@ -115,8 +123,12 @@ pub fn validate(from: Lane, to: Lane, ctx: &GuardContext) -> Result<(), Refusal>
 fn guard(from: Lane, to: Lane, ctx: &GuardContext) -> Result<(), Refusal> {
     use Lane::*;
     match (from, to) {
-        (Planned, Claimed) | (ForReview, InReview) if !nonblank(&ctx.actor) => Err(Refusal::NeedsActor),
-        (Claimed, InProgress) if !nonblank(&ctx.workspace_context) => Err(Refusal::NeedsWorkspaceContext),
+        (Planned, Claimed) | (ForReview, InReview) if !nonblank(&ctx.actor) => {
+            Err(Refusal::NeedsActor)
+        }
+        (Claimed, InProgress) if !nonblank(&ctx.workspace_context) => {
+            Err(Refusal::NeedsWorkspaceContext)
+        }
         (InProgress, ForReview) => {
             if ctx.subtasks_complete != Some(true) {
                 Err(Refusal::SubtasksIncomplete)
@@ -128,7 +140,9 @@ fn guard(from: Lane, to: Lane, ctx: &GuardContext) -> Result<(), Refusal> {
         }
         (InProgress, Approved) | (Approved, Done) => reviewer_approval(ctx),
         (InProgress, Planned) if !nonblank(&ctx.reason) => Err(Refusal::NeedsReason),
-        (Approved, InProgress | Planned) if !nonblank(&ctx.review_ref) => Err(Refusal::NeedsReviewRef),
+        (Approved, InProgress | Planned) if !nonblank(&ctx.review_ref) => {
+            Err(Refusal::NeedsReviewRef)
+        }
         (InReview, _) => in_review_guard(to, ctx),
         _ => Ok(()),
     }
@@ -186,14 +200,28 @@ mod tests {
 
     #[test]
     fn force_never_targets_genesis_and_needs_actor_and_reason() {
-        let ctx = GuardContext { force: true, actor: Some("a".into()), reason: Some("r".into()), ..Default::default() };
+        let ctx = GuardContext {
+            force: true,
+            actor: Some("a".into()),
+            reason: Some("r".into()),
+            ..Default::default()
+        };
         assert!(validate(Lane::Done, Lane::Planned, &ctx).is_ok());
         assert!(validate(Lane::Planned, Lane::Uninitialized, &ctx).is_ok());
         assert_eq!(
             validate(Lane::Planned, Lane::Genesis, &ctx),
-            Err(Refusal::Illegal { from: Lane::Planned, to: Lane::Genesis })
+            Err(Refusal::Illegal {
+                from: Lane::Planned,
+                to: Lane::Genesis
+            })
         );
-        let blank = GuardContext { reason: Some("  ".into()), ..ctx };
-        assert_eq!(validate(Lane::Done, Lane::Planned, &blank), Err(Refusal::ForceNeedsActorAndReason));
+        let blank = GuardContext {
+            reason: Some("  ".into()),
+            ..ctx
+        };
+        assert_eq!(
+            validate(Lane::Done, Lane::Planned, &blank),
+            Err(Refusal::ForceNeedsActorAndReason)
+        );
     }
 }

@@ -94,7 +94,9 @@ impl Lane {
     pub fn parse_input(raw: &str) -> Result<Lane, UnknownLane> {
         let normalized = raw.trim().to_lowercase();
         let resolved = resolve_alias(&normalized);
-        Lane::from_canonical(resolved).ok_or_else(|| UnknownLane { raw: raw.to_owned() })
+        Lane::from_canonical(resolved).ok_or_else(|| UnknownLane {
+            raw: raw.to_owned(),
+        })
     }
 
     /// Whether the lane is one of the nine counted in `summary`.
@@ -116,7 +118,11 @@ impl Lane {
             Lane::InReview => 0.7,
             Lane::Approved => 0.8,
             Lane::Done => 1.0,
-            Lane::Genesis | Lane::Uninitialized | Lane::Planned | Lane::Blocked | Lane::Canceled => 0.0,
+            Lane::Genesis
+            | Lane::Uninitialized
+            | Lane::Planned
+            | Lane::Blocked
+            | Lane::Canceled => 0.0,
         }
     }
 }
@@ -170,6 +176,9 @@ mod tests {
 
     #[test]
     fn unknown_lane_keeps_the_raw_input() {
-        assert_eq!(Lane::parse_input(" Later ").unwrap_err().to_string(), "Unknown lane:  Later ");
+        assert_eq!(
+            Lane::parse_input(" Later ").unwrap_err().to_string(),
+            "Unknown lane:  Later "
+        );
     }
 }

@@ -43,7 +43,10 @@ pub use log::{EventLog, Located, LogError, LogParser};
 pub use progress::Progress;
 pub use reducer::reduce;
 pub use review::{DoneEvidence, ReviewApproval, ReviewOverride, ReviewResult, ShapeError};
-pub use row::{Annotation, AnnotationDelta, EventId, LogRow, NonLaneKind, NonLaneRow, RowError, TransitionEvent};
+pub use row::{
+    Annotation, AnnotationDelta, EventId, LogRow, NonLaneKind, NonLaneRow, RowError,
+    TransitionEvent,
+};
 pub use snapshot::{Snapshot, SnapshotIdentity, WpState};
 pub use transition::{Decision, RequestError, TransitionFacts, TransitionRequest};
 pub use validate::{Finding, Severity};

@@ -21,8 +21,14 @@ pub enum LogError {
     BadLine { line: usize, reason: RowError },
     /// The last line has no newline and does not parse: a write was cut off. Nothing after
     /// `offset` is a complete row; nothing before it is lost.
-    #[error("line {line} (byte offset {offset}) is a torn write: it has no trailing newline and {reason}")]
-    TornTail { line: usize, offset: u64, reason: RowError },
+    #[error(
+        "line {line} (byte offset {offset}) is a torn write: it has no trailing newline and {reason}"
+    )]
+    TornTail {
+        line: usize,
+        offset: u64,
+        reason: RowError,
+    },
 }
 
 impl LogError {
@@ -40,6 +46,9 @@ pub struct EventLog {
     rows: Vec<Located>,
     /// The file's last byte is not a newline (the next append must add one first).
     pub missing_final_newline: bool,
+    /// Lines that are not acceptable rows; only a lenient parser (`LogParser::lenient`) keeps
+    /// going past them, a strict one fails on the first.
+    pub bad_lines: Vec<LogError>,
 }
 
 impl EventLog {
@@ -62,8 +71,16 @@ impl EventLog {
 
     /// Builds a log from rows (line numbers follow their order).
     pub fn from_rows(rows: impl IntoIterator<Item = LogRow>) -> EventLog {
-        let rows = rows.into_iter().enumerate().map(|(i, row)| Located { line: i + 1, row }).collect();
-        EventLog { rows, missing_final_newline: false }
+        let rows = rows
+            .into_iter()
+            .enumerate()
+            .map(|(i, row)| Located { line: i + 1, row })
+            .collect();
+        EventLog {
+            rows,
+            missing_final_newline: false,
+            bad_lines: Vec::new(),
+        }
     }
 
     pub fn rows(&self) -> &[Located] {
@@ -86,10 +103,9 @@ impl EventLog {
 
     /// Appends rows as if they had been written to the file (used to preview a write).
     pub fn extend(&mut self, rows: impl IntoIterator<Item = LogRow>) {
-        let mut next = self.rows.last().map_or(1, |r| r.line + 1);
-        for row in rows {
-            self.rows.push(Located { line: next, row });
-            next += 1;
+        let first = self.rows.last().map_or(1, |r| r.line + 1);
+        for (line, row) in (first..).zip(rows) {
+            self.rows.push(Located { line, row });
         }
     }
 }
@@ -100,22 +116,48 @@ pub struct LogParser {
     rows: Vec<Located>,
     line: usize,
     missing_final_newline: bool,
+    lenient: bool,
+    bad_lines: Vec<LogError>,
 }
 
 impl LogParser {
+    /// A parser that records bad lines in [`EventLog::bad_lines`] and continues.
+    pub fn lenient() -> Self {
+        Self {
+            lenient: true,
+            ..Self::default()
+        }
+    }
+
     /// Feeds the next line (without its `\n`). `offset` is the byte offset of its first byte,
     /// `terminated` whether a newline followed it. An unterminated line must be the last.
-    pub fn push_line(&mut self, bytes: &[u8], offset: u64, terminated: bool) -> Result<(), LogError> {
+    pub fn push_line(
+        &mut self,
+        bytes: &[u8],
+        offset: u64,
+        terminated: bool,
+    ) -> Result<(), LogError> {
         self.line += 1;
         let line = self.line;
         let fail = |reason: RowError| {
             if terminated {
                 LogError::BadLine { line, reason }
             } else {
-                LogError::TornTail { line, offset, reason }
+                LogError::TornTail {
+                    line,
+                    offset,
+                    reason,
+                }
             }
         };
-        let text = std::str::from_utf8(bytes).map_err(|_| fail(RowError::NotUtf8))?;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) if self.lenient => {
+                self.bad_lines.push(fail(RowError::NotUtf8));
+                return Ok(());
+            }
+            Err(_) => return Err(fail(RowError::NotUtf8)),
+        };
         self.missing_final_newline = !terminated && !text.trim().is_empty();
         match LogRow::parse_line(text) {
             None => Ok(()),
@@ -123,12 +165,20 @@ impl LogParser {
                 self.rows.push(Located { line, row });
                 Ok(())
             }
+            Some(Err(reason)) if self.lenient => {
+                self.bad_lines.push(fail(reason));
+                Ok(())
+            }
             Some(Err(reason)) => Err(fail(reason)),
         }
     }
 
     pub fn finish(self) -> EventLog {
-        EventLog { rows: self.rows, missing_final_newline: self.missing_final_newline }
+        EventLog {
+            rows: self.rows,
+            missing_final_newline: self.missing_final_newline,
+            bad_lines: self.bad_lines,
+        }
     }
 }
 
@@ -142,13 +192,18 @@ mod tests {
     fn a_torn_last_line_is_reported_with_its_offset() {
         let text = format!("{ROW}\n{{\"actor\": \"a\", \"at");
         let err = EventLog::parse(&text).unwrap_err();
-        assert!(matches!(err, LogError::TornTail { line: 2, offset, .. } if offset == ROW.len() as u64 + 1));
+        assert!(
+            matches!(err, LogError::TornTail { line: 2, offset, .. } if offset == ROW.len() as u64 + 1)
+        );
     }
 
     #[test]
     fn a_bad_middle_line_names_its_line() {
         let text = format!("{ROW}\n\nnot json\n{ROW}\n");
-        assert!(matches!(EventLog::parse(&text), Err(LogError::BadLine { line: 3, .. })));
+        assert!(matches!(
+            EventLog::parse(&text),
+            Err(LogError::BadLine { line: 3, .. })
+        ));
     }
 
     #[test]

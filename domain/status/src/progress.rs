@@ -18,7 +18,11 @@ impl Progress {
     pub fn of(snapshot: &Snapshot) -> Progress {
         let total_count = snapshot.work_packages.len();
         if total_count == 0 {
-            return Progress { weighted_percentage: 0.0, done_count: 0, total_count: 0 };
+            return Progress {
+                weighted_percentage: 0.0,
+                done_count: 0,
+                total_count: 0,
+            };
         }
         let mut sum = 0.0;
         let mut weights = 0.0;
@@ -30,7 +34,11 @@ impl Progress {
                 done_count += 1;
             }
         }
-        Progress { weighted_percentage: sum / weights * 100.0, done_count, total_count }
+        Progress {
+            weighted_percentage: sum / weights * 100.0,
+            done_count,
+            total_count,
+        }
     }
 
     /// Rounded to one decimal, as `agent tasks status` shows it.

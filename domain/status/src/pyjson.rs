@@ -81,7 +81,11 @@ fn python_repr(value: &Value) -> String {
 }
 
 fn python_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
     let mut out = String::with_capacity(s.len() + 2);
     out.push(quote);
     for c in s.chars() {
@@ -94,7 +98,9 @@ fn python_str_repr(s: &str) -> String {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -109,10 +115,18 @@ pub fn python_float_repr(f: f64) -> String {
         return "NaN".to_owned();
     }
     if f.is_infinite() {
-        return if f > 0.0 { "Infinity".to_owned() } else { "-Infinity".to_owned() };
+        return if f > 0.0 {
+            "Infinity".to_owned()
+        } else {
+            "-Infinity".to_owned()
+        };
     }
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0.0".to_owned() } else { "0.0".to_owned() };
+        return if f.is_sign_negative() {
+            "-0.0".to_owned()
+        } else {
+            "0.0".to_owned()
+        };
     }
     // Rust's `{:e}` prints the shortest round-trip digits: "1.5e-5", "-2e16".
     let sci = format!("{f:e}");
@@ -136,7 +150,11 @@ pub fn python_float_repr(f: f64) -> String {
         }
     } else {
         let (first, rest) = digits.split_at(1);
-        let mant = if rest.is_empty() { first.to_owned() } else { format!("{first}.{rest}") };
+        let mant = if rest.is_empty() {
+            first.to_owned()
+        } else {
+            format!("{first}.{rest}")
+        };
         let e = decpt - 1;
         let esign = if e < 0 { '-' } else { '+' };
         format!("{mant}e{esign}{:02}", e.abs())
@@ -155,11 +173,21 @@ struct PyFormatter {
 
 impl PyFormatter {
     fn compact() -> Self {
-        Self { indent: None, ascii: true, depth: 0, has_value: false }
+        Self {
+            indent: None,
+            ascii: true,
+            depth: 0,
+            has_value: false,
+        }
     }
 
     fn pretty() -> Self {
-        Self { indent: Some(2), ascii: false, depth: 0, has_value: false }
+        Self {
+            indent: Some(2),
+            ascii: false,
+            depth: 0,
+            has_value: false,
+        }
     }
 
     fn newline_indent<W: ?Sized + io::Write>(&self, w: &mut W) -> io::Result<()> {
@@ -194,7 +222,11 @@ impl Formatter for PyFormatter {
         w.write_all(python_float_repr(f64::from(value)).as_bytes())
     }
 
-    fn write_string_fragment<W: ?Sized + io::Write>(&mut self, w: &mut W, fragment: &str) -> io::Result<()> {
+    fn write_string_fragment<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        fragment: &str,
+    ) -> io::Result<()> {
         if !self.ascii {
             return w.write_all(fragment.as_bytes());
         }
@@ -228,7 +260,11 @@ impl Formatter for PyFormatter {
         w.write_all(b"]")
     }
 
-    fn begin_array_value<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn begin_array_value<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         self.separator(w, first)
     }
 
@@ -252,7 +288,11 @@ impl Formatter for PyFormatter {
         w.write_all(b"}")
     }
 
-    fn begin_object_key<W: ?Sized + io::Write>(&mut self, w: &mut W, first: bool) -> io::Result<()> {
+    fn begin_object_key<W: ?Sized + io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> io::Result<()> {
         self.separator(w, first)
     }
 
@@ -289,7 +329,10 @@ mod tests {
     #[test]
     fn log_lines_escape_non_ascii_as_utf16_units() {
         let v = json!({"note": "a\u{2014}b \u{1F600} \u{7f}\n\"q\""});
-        assert_eq!(to_line(&v), r#"{"note": "a\u2014b \ud83d\ude00 \u007f\n\"q\""}"#);
+        assert_eq!(
+            to_line(&v),
+            r#"{"note": "a\u2014b \ud83d\ude00 \u007f\n\"q\""}"#
+        );
     }
 
     #[test]

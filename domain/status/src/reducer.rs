@@ -23,15 +23,20 @@ pub fn reduce(log: &EventLog, identity: SnapshotIdentity) -> Snapshot {
     let mut wps = fold_transitions(&transitions, |_, _, _| {});
 
     let mut annotations: Vec<&Annotation> = log.annotations().collect();
-    annotations.sort_by(|a, b| (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str())));
+    annotations.sort_by(|a, b| {
+        (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str()))
+    });
     for annotation in annotations {
-        let state = wps
-            .entry(annotation.wp_id.clone())
-            .or_insert_with(|| WpState::new(Lane::Uninitialized, annotation.actor.identity().to_owned()));
+        let state = wps.entry(annotation.wp_id.clone()).or_insert_with(|| {
+            WpState::new(Lane::Uninitialized, annotation.actor.identity().to_owned())
+        });
         apply_delta(state, annotation);
     }
 
-    let mission_slug = transitions.first().map(|t| safe_slug_or_empty(&t.mission_slug)).unwrap_or_default();
+    let mission_slug = transitions
+        .first()
+        .map(|t| safe_slug_or_empty(&t.mission_slug))
+        .unwrap_or_default();
     let last = transitions.last();
     Snapshot {
         mission_slug,
@@ -48,9 +53,13 @@ pub fn reduce(log: &EventLog, identity: SnapshotIdentity) -> Snapshot {
 /// `(at, event_id)` as plain strings.
 pub(crate) fn sorted_transitions(log: &EventLog) -> Vec<&TransitionEvent> {
     let mut seen: HashSet<&str> = HashSet::new();
-    let mut transitions: Vec<&TransitionEvent> =
-        log.transitions().filter(|t| seen.insert(t.event_id.as_str())).collect();
-    transitions.sort_by(|a, b| (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str())));
+    let mut transitions: Vec<&TransitionEvent> = log
+        .transitions()
+        .filter(|t| seen.insert(t.event_id.as_str()))
+        .collect();
+    transitions.sort_by(|a, b| {
+        (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str()))
+    });
     transitions
 }
 
@@ -60,7 +69,10 @@ pub(crate) fn fold_transitions<'a>(
     transitions: &[&'a TransitionEvent],
     mut visit: impl FnMut(&'a TransitionEvent, Option<&WpState>, bool),
 ) -> BTreeMap<String, WpState> {
-    let by_id: HashMap<&str, &TransitionEvent> = transitions.iter().map(|t| (t.event_id.as_str(), *t)).collect();
+    let by_id: HashMap<&str, &TransitionEvent> = transitions
+        .iter()
+        .map(|t| (t.event_id.as_str(), *t))
+        .collect();
     let mut wps: BTreeMap<String, WpState> = BTreeMap::new();
     for event in transitions {
         let current = wps.get(&event.wp_id);
@@ -79,18 +91,30 @@ fn safe_slug_or_empty(slug: &str) -> String {
     let ok = !slug.is_empty()
         && slug.trim() == slug
         && !slug.contains("..")
-        && slug.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
-        && slug.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+        && slug
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphanumeric())
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
     if ok { slug.to_owned() } else { String::new() }
 }
 
 /// Rollback-aware precedence for events that share the current setter's `at`.
-fn should_apply(current: Option<&WpState>, event: &TransitionEvent, by_id: &HashMap<&str, &TransitionEvent>) -> bool {
+fn should_apply(
+    current: Option<&WpState>,
+    event: &TransitionEvent,
+    by_id: &HashMap<&str, &TransitionEvent>,
+) -> bool {
     let Some(current) = current else { return true };
     if current.last_transition_at.as_deref() != Some(event.at.as_str()) {
         return true;
     }
-    let setter = current.last_event_id.as_deref().and_then(|id| by_id.get(id));
+    let setter = current
+        .last_event_id
+        .as_deref()
+        .and_then(|id| by_id.get(id));
     match setter {
         Some(setter) if event.is_rollback() && !setter.is_rollback() => true,
         Some(setter) if setter.is_rollback() && !event.is_rollback() => false,
@@ -101,7 +125,11 @@ fn should_apply(current: Option<&WpState>, event: &TransitionEvent, by_id: &Hash
 fn state_from_event(event: &TransitionEvent, previous: Option<&WpState>) -> WpState {
     let mut state = match previous {
         // Carry every runtime slot forward; the transition replaces lane/actor/ids.
-        Some(prev) => WpState { cancellation: None, review_result: prev.review_result.clone(), ..prev.clone() },
+        Some(prev) => WpState {
+            cancellation: None,
+            review_result: prev.review_result.clone(),
+            ..prev.clone()
+        },
         None => WpState::new(event.to_lane, String::new()),
     };
     state.lane = event.to_lane;
@@ -110,8 +138,11 @@ fn state_from_event(event: &TransitionEvent, previous: Option<&WpState>) -> WpSt
     state.last_event_id = Some(event.event_id.as_str().to_owned());
     state.force_count = previous.map_or(0, |p| p.force_count) + u64::from(event.force);
 
-    if event.from_lane == Lane::Planned && event.to_lane == Lane::Claimed {
-        if let Some(Value::Object(meta)) = &event.policy_metadata {
+    if event.from_lane == Lane::Planned
+        && event.to_lane == Lane::Claimed
+        && let Some(Value::Object(meta)) = &event.policy_metadata
+    {
+        {
             if let Some(pid) = meta.get("shell_pid").filter(|v| !v.is_null()) {
                 state.shell_pid = Some(pid.clone());
             }
@@ -129,8 +160,10 @@ fn state_from_event(event: &TransitionEvent, previous: Option<&WpState>) -> WpSt
     }
 
     if event.to_lane == Lane::Canceled {
-        state.cancellation =
-            Some(Cancellation { reason: event.reason.clone(), reason_source: cancellation_reason_source(event) });
+        state.cancellation = Some(Cancellation {
+            reason: event.reason.clone(),
+            reason_source: cancellation_reason_source(event),
+        });
     }
     state
 }
@@ -143,7 +176,9 @@ fn cancellation_reason_source(event: &TransitionEvent) -> String {
     match event.reason.as_deref() {
         None => "synthetic".into(),
         Some(r) if r.trim().is_empty() => "synthetic".into(),
-        Some(r) if r.starts_with("Force move to ") || r.starts_with("move-task: ") => "synthetic".into(),
+        Some(r) if r.starts_with("Force move to ") || r.starts_with("move-task: ") => {
+            "synthetic".into()
+        }
         Some(_) => "operator".into(),
     }
 }
@@ -198,7 +233,11 @@ fn apply_delta(state: &mut WpState, annotation: &Annotation) {
         }
     }
     if let Some(review) = &delta.review {
-        state.review = Some(if review.is_release_sentinel() { None } else { Some(review.clone()) });
+        state.review = Some(if review.is_release_sentinel() {
+            None
+        } else {
+            Some(review.clone())
+        });
     }
 }
 
@@ -237,7 +276,10 @@ fn reduce_retrospective(log: &EventLog) -> Option<Value> {
         .filter(|m| !m.is_null())
         .and_then(valid_mode);
     let terminal = rows.iter().rev().find(|(n, _)| {
-        matches!(*n, "retrospective.completed" | "retrospective.skipped" | "retrospective.failed")
+        matches!(
+            *n,
+            "retrospective.completed" | "retrospective.skipped" | "retrospective.failed"
+        )
     });
     let (status, record_path) = match terminal {
         Some((name, m)) => {
@@ -263,7 +305,10 @@ fn reduce_retrospective(log: &EventLog) -> Option<Value> {
     out.insert("proposals_total".into(), Value::from(total));
     out.insert("proposals_applied".into(), Value::from(applied));
     out.insert("proposals_rejected".into(), Value::from(rejected));
-    out.insert("proposals_pending".into(), Value::from(total.saturating_sub(applied + rejected)));
+    out.insert(
+        "proposals_pending".into(),
+        Value::from(total.saturating_sub(applied + rejected)),
+    );
     Some(Value::Object(out))
 }
 
@@ -278,6 +323,9 @@ fn valid_mode(mode: &Value) -> Option<Value> {
     let ok = m.len() == 2
         && signal.len() == 2
         && matches!(value, "autonomous" | "human_in_command")
-        && matches!(kind, "charter_override" | "explicit_flag" | "environment" | "parent_process");
+        && matches!(
+            kind,
+            "charter_override" | "explicit_flag" | "environment" | "parent_process"
+        );
     ok.then(|| serde_json::json!({"value": value, "source_signal": {"kind": kind, "evidence": evidence}}))
 }

@@ -64,17 +64,22 @@ impl ReviewResult {
         let parsed: Value = serde_json::from_str(raw)
             .map_err(|e| ShapeError(format!("Invalid JSON in --review-result-json: {e}")))?;
         let Value::Object(map) = &parsed else {
-            return Err(ShapeError("--review-result-json must decode to a JSON object".into()));
+            return Err(ShapeError(
+                "--review-result-json must decode to a JSON object".into(),
+            ));
         };
         let nonblank = |k: &str| match map.get(k) {
             Some(Value::String(s)) if !s.trim().is_empty() => Some(s.clone()),
             _ => None,
         };
-        let (Some(reviewer), Some(verdict), Some(reference)) =
-            (nonblank("reviewer"), nonblank("verdict"), nonblank("reference"))
-        else {
+        let (Some(reviewer), Some(verdict), Some(reference)) = (
+            nonblank("reviewer"),
+            nonblank("verdict"),
+            nonblank("reference"),
+        ) else {
             return Err(ShapeError(
-                "--review-result-json requires non-empty reviewer, verdict, and reference strings".into(),
+                "--review-result-json requires non-empty reviewer, verdict, and reference strings"
+                    .into(),
             ));
         };
         if verdict != "approved" && verdict != "changes_requested" {
@@ -85,9 +90,18 @@ impl ReviewResult {
         let feedback_path = match map.get("feedback_path") {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
-            Some(_) => return Err(ShapeError("--review-result-json feedback_path must be a string".into())),
+            Some(_) => {
+                return Err(ShapeError(
+                    "--review-result-json feedback_path must be a string".into(),
+                ));
+            }
         };
-        Ok(ReviewResult { reviewer, verdict, reference, feedback_path })
+        Ok(ReviewResult {
+            reviewer,
+            verdict,
+            reference,
+            feedback_path,
+        })
     }
 
     /// `ReviewResult.to_dict()`: `feedback_path` only when set.
@@ -137,7 +151,12 @@ impl DoneEvidence {
         };
         Ok(DoneEvidence {
             review,
-            repos: normalize_list(map.get("repos"), &["repo", "branch", "commit"], &["files_touched"], "repos")?,
+            repos: normalize_list(
+                map.get("repos"),
+                &["repo", "branch", "commit"],
+                &["files_touched"],
+                "repos",
+            )?,
             verification: normalize_list(
                 map.get("verification"),
                 &["command", "result", "summary"],
@@ -149,7 +168,8 @@ impl DoneEvidence {
 
     /// Parses `--evidence-json` with spec-kitty's rules (`_build_done_evidence`).
     pub fn parse_flag(raw: &str) -> Result<DoneEvidence, ShapeError> {
-        let example = r#"{"review": {"reviewer": "alice", "verdict": "approved", "reference": "PR#1"}}"#;
+        let example =
+            r#"{"review": {"reviewer": "alice", "verdict": "approved", "reference": "PR#1"}}"#;
         let parsed: Value = serde_json::from_str(raw).map_err(|e| {
             ShapeError(format!(
                 "Invalid JSON in --evidence-json: {e}\nExpected valid JSON object, e.g.: '{example}'"
@@ -162,8 +182,11 @@ impl DoneEvidence {
             return Err(required());
         };
         let field = |k: &str| review.get(k).filter(|v| truthy(v)).cloned();
-        let (Some(Value::String(reviewer)), Some(Value::String(verdict)), Some(Value::String(reference))) =
-            (field("reviewer"), field("verdict"), field("reference"))
+        let (
+            Some(Value::String(reviewer)),
+            Some(Value::String(verdict)),
+            Some(Value::String(reference)),
+        ) = (field("reviewer"), field("verdict"), field("reference"))
         else {
             return Err(required());
         };
@@ -175,27 +198,50 @@ impl DoneEvidence {
         };
         let invalid = |e: ShapeError| ShapeError(format!("Invalid --evidence-json: {e}"));
         Ok(DoneEvidence {
-            review: ReviewApproval { reviewer, verdict, reference },
-            repos: normalize_list(map.get("repos"), &["repo", "branch", "commit"], &["files_touched"], "repos")
-                .map_err(invalid)?,
-            verification: normalize_list(map.get("verification"), &["command", "result", "summary"], &[], "verification")
-                .map_err(invalid)?,
+            review: ReviewApproval {
+                reviewer,
+                verdict,
+                reference,
+            },
+            repos: normalize_list(
+                map.get("repos"),
+                &["repo", "branch", "commit"],
+                &["files_touched"],
+                "repos",
+            )
+            .map_err(invalid)?,
+            verification: normalize_list(
+                map.get("verification"),
+                &["command", "result", "summary"],
+                &[],
+                "verification",
+            )
+            .map_err(invalid)?,
         })
     }
 
     /// `DoneEvidence.to_dict()`: `repos` and `verification` only when non-empty.
     pub fn to_json(&self) -> Value {
         let mut review = Map::new();
-        review.insert("reviewer".into(), Value::String(self.review.reviewer.clone()));
+        review.insert(
+            "reviewer".into(),
+            Value::String(self.review.reviewer.clone()),
+        );
         review.insert("verdict".into(), Value::String(self.review.verdict.clone()));
-        review.insert("reference".into(), Value::String(self.review.reference.clone()));
+        review.insert(
+            "reference".into(),
+            Value::String(self.review.reference.clone()),
+        );
         let mut map = Map::new();
         map.insert("review".into(), Value::Object(review));
         if !self.repos.is_empty() {
             map.insert("repos".into(), Value::Array(self.repos.clone()));
         }
         if !self.verification.is_empty() {
-            map.insert("verification".into(), Value::Array(self.verification.clone()));
+            map.insert(
+                "verification".into(),
+                Value::Array(self.verification.clone()),
+            );
         }
         Value::Object(map)
     }
@@ -226,11 +272,15 @@ fn normalize_list(
         .iter()
         .map(|item| {
             let Value::Object(obj) = item else {
-                return Err(ShapeError(format!("evidence.{what} entries must be objects")));
+                return Err(ShapeError(format!(
+                    "evidence.{what} entries must be objects"
+                )));
             };
             let mut out = Map::new();
             for key in required {
-                let v = obj.get(*key).ok_or_else(|| ShapeError(format!("evidence.{what} entry lacks '{key}'")))?;
+                let v = obj
+                    .get(*key)
+                    .ok_or_else(|| ShapeError(format!("evidence.{what} entry lacks '{key}'")))?;
                 out.insert((*key).to_owned(), v.clone());
             }
             for key in optional_nonempty {
@@ -259,14 +309,24 @@ impl ReviewOverride {
             return Err(ShapeError("review must be an object".into()));
         };
         let get = |k: &str| {
-            map.get(k).map(crate::pyjson::python_str).ok_or_else(|| ShapeError(format!("'{k}'")))
+            map.get(k)
+                .map(crate::pyjson::python_str)
+                .ok_or_else(|| ShapeError(format!("'{k}'")))
         };
-        Ok(ReviewOverride { at: get("at")?, actor: get("actor")?, wp_id: get("wp_id")?, reason: get("reason")? })
+        Ok(ReviewOverride {
+            at: get("at")?,
+            actor: get("actor")?,
+            wp_id: get("wp_id")?,
+            reason: get("reason")?,
+        })
     }
 
     /// All four fields empty: the release sentinel that clears the slot.
     pub fn is_release_sentinel(&self) -> bool {
-        self.at.is_empty() && self.actor.is_empty() && self.wp_id.is_empty() && self.reason.is_empty()
+        self.at.is_empty()
+            && self.actor.is_empty()
+            && self.wp_id.is_empty()
+            && self.reason.is_empty()
     }
 
     /// The snapshot value.

@@ -205,7 +205,9 @@ fn disk_lane(map: &Map<String, Value>, key: &str) -> Result<Lane, RowError> {
     value
         .as_str()
         .and_then(Lane::from_canonical)
-        .ok_or_else(|| RowError::InvalidStructure(format!("{} is not a valid Lane", pyjson::to_line(value))))
+        .ok_or_else(|| {
+            RowError::InvalidStructure(format!("{} is not a valid Lane", pyjson::to_line(value)))
+        })
 }
 
 const TRANSITION_KEYS: [&str; 16] = [
@@ -227,7 +229,11 @@ const TRANSITION_KEYS: [&str; 16] = [
     "review_result",
 ];
 
-const RETRO_LIFECYCLE_TYPES: [&str; 3] = ["RetrospectiveCaptured", "RetrospectiveCaptureFailed", "RetrospectiveSkipped"];
+const RETRO_LIFECYCLE_TYPES: [&str; 3] = [
+    "RetrospectiveCaptured",
+    "RetrospectiveCaptureFailed",
+    "RetrospectiveSkipped",
+];
 
 impl LogRow {
     /// Parses one line (already stripped of its newline). `None` for a blank line.
@@ -258,17 +264,23 @@ impl LogRow {
         if let Some(name) = map.get("event_name").and_then(Value::as_str)
             && name.starts_with("retrospective.")
         {
-            let kind = NonLaneKind::Retrospective { event_name: name.to_owned() };
+            let kind = NonLaneKind::Retrospective {
+                event_name: name.to_owned(),
+            };
             return Ok(LogRow::NonLane(NonLaneRow { kind, fields: map }));
         }
         if let Some(t) = map.get("type").and_then(Value::as_str)
             && RETRO_LIFECYCLE_TYPES.contains(&t)
         {
-            let kind = NonLaneKind::RetrospectiveLifecycle { type_name: t.to_owned() };
+            let kind = NonLaneKind::RetrospectiveLifecycle {
+                type_name: t.to_owned(),
+            };
             return Ok(LogRow::NonLane(NonLaneRow { kind, fields: map }));
         }
         if let Some(t) = map.get("event_type") {
-            let kind = NonLaneKind::Envelope { event_type: python_str(t) };
+            let kind = NonLaneKind::Envelope {
+                event_type: python_str(t),
+            };
             return Ok(LogRow::NonLane(NonLaneRow { kind, fields: map }));
         }
         TransitionEvent::from_map(map).map(LogRow::Transition)
@@ -315,7 +327,9 @@ impl TransitionEvent {
             None => return Err(missing("execution_mode")),
         };
         let slug = |k: &str| map.get(k).filter(|v| truthy(v)).map(python_str);
-        let mission_slug = slug("mission_slug").or_else(|| slug("feature_slug")).unwrap_or_default();
+        let mission_slug = slug("mission_slug")
+            .or_else(|| slug("feature_slug"))
+            .unwrap_or_default();
         let mission_id = opt_string(&map, "mission_id")?;
         let reason = opt_string(&map, "reason")?;
         let reason_source = opt_string(&map, "reason_source")?;
@@ -360,18 +374,38 @@ impl TransitionEvent {
         let mut map = self.extra.clone();
         let opt = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
         map.insert("event_id".into(), Value::String(self.event_id.0.clone()));
-        map.insert("mission_slug".into(), Value::String(self.mission_slug.clone()));
+        map.insert(
+            "mission_slug".into(),
+            Value::String(self.mission_slug.clone()),
+        );
         map.insert("wp_id".into(), Value::String(self.wp_id.clone()));
-        map.insert("from_lane".into(), Value::String(self.from_lane.as_str().into()));
-        map.insert("to_lane".into(), Value::String(self.to_lane.as_str().into()));
+        map.insert(
+            "from_lane".into(),
+            Value::String(self.from_lane.as_str().into()),
+        );
+        map.insert(
+            "to_lane".into(),
+            Value::String(self.to_lane.as_str().into()),
+        );
         map.insert("at".into(), Value::String(self.at.clone()));
         map.insert("actor".into(), self.actor.to_json());
         map.insert("force".into(), Value::Bool(self.force));
-        map.insert("execution_mode".into(), Value::String(self.execution_mode.clone()));
+        map.insert(
+            "execution_mode".into(),
+            Value::String(self.execution_mode.clone()),
+        );
         map.insert("reason".into(), opt(&self.reason));
         map.insert("review_ref".into(), opt(&self.review_ref));
-        map.insert("evidence".into(), self.evidence.as_ref().map_or(Value::Null, DoneEvidence::to_json));
-        map.insert("policy_metadata".into(), self.policy_metadata.clone().unwrap_or(Value::Null));
+        map.insert(
+            "evidence".into(),
+            self.evidence
+                .as_ref()
+                .map_or(Value::Null, DoneEvidence::to_json),
+        );
+        map.insert(
+            "policy_metadata".into(),
+            self.policy_metadata.clone().unwrap_or(Value::Null),
+        );
         if let Some(rr) = &self.review_result {
             map.insert("review_result".into(), rr.to_json());
         }
@@ -388,18 +422,28 @@ impl TransitionEvent {
     /// `for_review` with a `review_ref`). Wins a same-timestamp tie in the reducer.
     pub fn is_rollback(&self) -> bool {
         self.to_lane == Lane::InProgress
-            && (self.from_lane == Lane::InReview || (self.from_lane == Lane::ForReview && self.review_ref.is_some()))
+            && (self.from_lane == Lane::InReview
+                || (self.from_lane == Lane::ForReview && self.review_ref.is_some()))
     }
 }
 
 /// Keys spec-kitty's log sanitizer removes at every depth before a row is written.
-const PII_KEYS: [&str; 5] = ["machine_name", "hostname", "workspace_path", "developer_name", "developer_email"];
+const PII_KEYS: [&str; 5] = [
+    "machine_name",
+    "hostname",
+    "workspace_path",
+    "developer_name",
+    "developer_email",
+];
 
 fn sanitize(map: Map<String, Value>) -> Map<String, Value> {
     fn strip(value: Value) -> Value {
         match value {
             Value::Object(m) => Value::Object(
-                m.into_iter().filter(|(k, _)| !PII_KEYS.contains(&k.as_str())).map(|(k, v)| (k, strip(v))).collect(),
+                m.into_iter()
+                    .filter(|(k, _)| !PII_KEYS.contains(&k.as_str()))
+                    .map(|(k, v)| (k, strip(v)))
+                    .collect(),
             ),
             Value::Array(items) => Value::Array(items.into_iter().map(strip).collect()),
             other => other,
@@ -423,7 +467,10 @@ impl Annotation {
             }
             None => return Err(missing("event_id")),
         };
-        let wp_id = map.get("wp_id").map(python_str).ok_or_else(|| missing("wp_id"))?;
+        let wp_id = map
+            .get("wp_id")
+            .map(python_str)
+            .ok_or_else(|| missing("wp_id"))?;
         let at = map.get("at").map(python_str).ok_or_else(|| missing("at"))?;
         let actor = Actor::from_json(map.get("actor").ok_or_else(|| missing("actor"))?)
             .map_err(|e| RowError::InvalidStructure(e.to_string()))?;
@@ -431,7 +478,14 @@ impl Annotation {
         for key in ["event_id", "wp_id", "at", "actor", "delta", "kind"] {
             map.remove(key);
         }
-        Ok(Annotation { event_id, wp_id, at, actor, delta, extra: map })
+        Ok(Annotation {
+            event_id,
+            wp_id,
+            at,
+            actor,
+            delta,
+            extra: map,
+        })
     }
 
     /// The row as spec-kitty writes it.
@@ -471,19 +525,30 @@ impl AnnotationDelta {
                             .and_then(Lane::from_canonical)
                             .map(|l| (id.clone(), l))
                             .ok_or_else(|| {
-                                RowError::InvalidStructure(format!("{} is not a valid Lane", pyjson::to_line(lane)))
+                                RowError::InvalidStructure(format!(
+                                    "{} is not a valid Lane",
+                                    pyjson::to_line(lane)
+                                ))
                             })
                     })
                     .collect::<Result<BTreeMap<_, _>, _>>()?,
             ),
-            Some(_) => return Err(RowError::InvalidStructure("delta.subtasks must be an object".into())),
+            Some(_) => {
+                return Err(RowError::InvalidStructure(
+                    "delta.subtasks must be an object".into(),
+                ));
+            }
         };
         let list = |k: &str| -> Result<Option<Vec<Value>>, RowError> {
             match present(k) {
                 None => Ok(None),
                 Some(Value::Array(items)) => Ok(Some(items.clone())),
-                Some(Value::String(s)) => Ok(Some(s.chars().map(|c| Value::String(c.to_string())).collect())),
-                Some(_) => Err(RowError::InvalidStructure(format!("delta.{k} must be a list"))),
+                Some(Value::String(s)) => Ok(Some(
+                    s.chars().map(|c| Value::String(c.to_string())).collect(),
+                )),
+                Some(_) => Err(RowError::InvalidStructure(format!(
+                    "delta.{k} must be a list"
+                ))),
             }
         };
         Ok(AnnotationDelta {
@@ -493,7 +558,9 @@ impl AnnotationDelta {
             note: present("note").cloned(),
             tracker_refs: list("tracker_refs")?,
             tracker_refs_replace: list("tracker_refs_replace")?,
-            review: present("review").map(ReviewOverride::from_json).transpose()?,
+            review: present("review")
+                .map(ReviewOverride::from_json)
+                .transpose()?,
             release_runtime_claim: map.get("release_runtime_claim").is_some_and(truthy),
         })
     }
@@ -505,8 +572,10 @@ impl AnnotationDelta {
             map.insert("shell_pid".into(), Value::from(pid));
         }
         if let Some(subtasks) = &self.subtasks {
-            let m: Map<String, Value> =
-                subtasks.iter().map(|(k, l)| (k.clone(), Value::String(l.as_str().into()))).collect();
+            let m: Map<String, Value> = subtasks
+                .iter()
+                .map(|(k, l)| (k.clone(), Value::String(l.as_str().into())))
+                .collect();
             map.insert("subtasks".into(), Value::Object(m));
         }
         if let Some(note) = &self.note {
@@ -533,10 +602,14 @@ impl AnnotationDelta {
 
 /// Python's `int(x)` for a JSON value.
 fn python_int(value: &Value) -> Result<i64, RowError> {
-    let bad = || RowError::InvalidStructure(format!("invalid literal for int(): {}", python_str(value)));
+    let bad =
+        || RowError::InvalidStructure(format!("invalid literal for int(): {}", python_str(value)));
     match value {
         Value::Bool(b) => Ok(i64::from(*b)),
-        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f.trunc() as i64)).ok_or_else(bad),
+        Value::Number(n) => n
+            .as_i64()
+            .or_else(|| n.as_f64().map(|f| f.trunc() as i64))
+            .ok_or_else(bad),
         Value::String(s) => s.trim().replace('_', "").parse::<i64>().map_err(|_| bad()),
         _ => Err(bad()),
     }
@@ -550,29 +623,46 @@ mod tests {
 
     #[test]
     fn a_transition_row_round_trips_byte_for_byte() {
-        let Some(Ok(LogRow::Transition(t))) = LogRow::parse_line(ORACLE_ROW) else { panic!("not a transition") };
+        let Some(Ok(LogRow::Transition(t))) = LogRow::parse_line(ORACLE_ROW) else {
+            panic!("not a transition")
+        };
         assert_eq!(pyjson::to_line(&t.to_json()), ORACLE_ROW);
     }
 
     #[test]
     fn unknown_fields_survive_a_rewrite() {
-        let line = ORACLE_ROW.replace("\"wp_id\": \"WP01\"", "\"wp_id\": \"WP01\", \"zz_future\": [1]");
-        let Some(Ok(LogRow::Transition(t))) = LogRow::parse_line(&line) else { panic!("not a transition") };
+        let line = ORACLE_ROW.replace(
+            "\"wp_id\": \"WP01\"",
+            "\"wp_id\": \"WP01\", \"zz_future\": [1]",
+        );
+        let Some(Ok(LogRow::Transition(t))) = LogRow::parse_line(&line) else {
+            panic!("not a transition")
+        };
         assert_eq!(pyjson::to_line(&t.to_json()), line);
     }
 
     #[test]
     fn an_annotation_row_round_trips() {
         let line = r#"{"actor": "claude", "at": "2026-11-23T23:22:14.186517+00:00", "delta": {"agent_profile": "__resolved_profile_absent__", "role": "implementer", "shell_pid": 12420, "shell_pid_created_at": "1795476129.33"}, "event_id": "01M85BF69AKKA6RJG4Q6A51B2V", "kind": "annotation", "wp_id": "WP01"}"#;
-        let Some(Ok(LogRow::Annotation(a))) = LogRow::parse_line(line) else { panic!("not an annotation") };
+        let Some(Ok(LogRow::Annotation(a))) = LogRow::parse_line(line) else {
+            panic!("not an annotation")
+        };
         assert_eq!(pyjson::to_line(&a.to_json()), line);
     }
 
     #[test]
     fn envelope_rows_are_kept_and_skipped() {
-        let line = r#"{"aggregate_id": "x", "event_type": "WPCreated", "payload": {}, "timestamp": "t"}"#;
-        let Some(Ok(LogRow::NonLane(n))) = LogRow::parse_line(line) else { panic!("not skipped") };
-        assert_eq!(n.kind, NonLaneKind::Envelope { event_type: "WPCreated".into() });
+        let line =
+            r#"{"aggregate_id": "x", "event_type": "WPCreated", "payload": {}, "timestamp": "t"}"#;
+        let Some(Ok(LogRow::NonLane(n))) = LogRow::parse_line(line) else {
+            panic!("not skipped")
+        };
+        assert_eq!(
+            n.kind,
+            NonLaneKind::Envelope {
+                event_type: "WPCreated".into()
+            }
+        );
     }
 
     #[test]
@@ -584,6 +674,9 @@ mod tests {
             Some(Err(RowError::UnknownKind("'note'".into())))
         );
         let doing = ORACLE_ROW.replace("\"to_lane\": \"claimed\"", "\"to_lane\": \"doing\"");
-        assert!(matches!(LogRow::parse_line(&doing), Some(Err(RowError::InvalidStructure(_)))));
+        assert!(matches!(
+            LogRow::parse_line(&doing),
+            Some(Err(RowError::InvalidStructure(_)))
+        ));
     }
 }

@@ -88,7 +88,10 @@ impl WpState {
         let opt_str = |v: &Option<String>| v.clone().map_or(Value::Null, Value::String);
         m.insert("lane".into(), Value::String(self.lane.as_str().into()));
         m.insert("actor".into(), Value::String(self.actor.clone()));
-        m.insert("last_transition_at".into(), opt_str(&self.last_transition_at));
+        m.insert(
+            "last_transition_at".into(),
+            opt_str(&self.last_transition_at),
+        );
         m.insert("last_event_id".into(), opt_str(&self.last_event_id));
         m.insert("force_count".into(), Value::from(self.force_count));
         let slots: [(&str, &Slot); 9] = [
@@ -108,8 +111,10 @@ impl WpState {
             }
         }
         if let Some(subtasks) = &self.subtasks {
-            let s: Map<String, Value> =
-                subtasks.iter().map(|(k, l)| (k.clone(), Value::String(l.as_str().into()))).collect();
+            let s: Map<String, Value> = subtasks
+                .iter()
+                .map(|(k, l)| (k.clone(), Value::String(l.as_str().into())))
+                .collect();
             m.insert("subtasks".into(), Value::Object(s));
         }
         if let Some(notes) = &self.notes {
@@ -119,14 +124,23 @@ impl WpState {
             m.insert("tracker_refs".into(), Value::Array(refs.clone()));
         }
         if let Some(review) = &self.review {
-            m.insert("review".into(), review.as_ref().map_or(Value::Null, ReviewOverride::to_json));
+            m.insert(
+                "review".into(),
+                review.as_ref().map_or(Value::Null, ReviewOverride::to_json),
+            );
         }
         if let Some(rr) = &self.review_result {
-            m.insert("review_result".into(), rr.as_ref().map_or(Value::Null, ReviewResult::to_json));
+            m.insert(
+                "review_result".into(),
+                rr.as_ref().map_or(Value::Null, ReviewResult::to_json),
+            );
         }
         if let Some(c) = &self.cancellation {
             m.insert("cancellation_reason".into(), opt_str(&c.reason));
-            m.insert("reason_source".into(), Value::String(c.reason_source.clone()));
+            m.insert(
+                "reason_source".into(),
+                Value::String(c.reason_source.clone()),
+            );
         }
         Value::Object(m)
     }
@@ -179,7 +193,11 @@ impl Snapshot {
         let digits: String = slug.chars().take_while(char::is_ascii_digit).collect();
         if !digits.is_empty() && slug[digits.len()..].starts_with('-') {
             let trimmed = digits.trim_start_matches('0');
-            return if trimmed.is_empty() { "0".into() } else { trimmed.into() };
+            return if trimmed.is_empty() {
+                "0".into()
+            } else {
+                trimmed.into()
+            };
         }
         String::new()
     }
@@ -187,16 +205,40 @@ impl Snapshot {
     /// The `status.json` object (before serialization).
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
-        m.insert("mission_slug".into(), Value::String(self.mission_slug.trim().to_owned()));
-        m.insert("mission_number".into(), Value::String(self.mission_number_display()));
-        m.insert("mission_type".into(), Value::String(self.identity.mission_type.clone().unwrap_or_default()));
-        m.insert("materialized_at".into(), Value::String(self.materialized_at.clone()));
+        m.insert(
+            "mission_slug".into(),
+            Value::String(self.mission_slug.trim().to_owned()),
+        );
+        m.insert(
+            "mission_number".into(),
+            Value::String(self.mission_number_display()),
+        );
+        m.insert(
+            "mission_type".into(),
+            Value::String(self.identity.mission_type.clone().unwrap_or_default()),
+        );
+        m.insert(
+            "materialized_at".into(),
+            Value::String(self.materialized_at.clone()),
+        );
         m.insert("event_count".into(), Value::from(self.event_count));
-        m.insert("last_event_id".into(), self.last_event_id.clone().map_or(Value::Null, Value::String));
-        let wps: Map<String, Value> = self.work_packages.iter().map(|(k, v)| (k.clone(), v.to_json())).collect();
+        m.insert(
+            "last_event_id".into(),
+            self.last_event_id
+                .clone()
+                .map_or(Value::Null, Value::String),
+        );
+        let wps: Map<String, Value> = self
+            .work_packages
+            .iter()
+            .map(|(k, v)| (k.clone(), v.to_json()))
+            .collect();
         m.insert("work_packages".into(), Value::Object(wps));
-        let summary: Map<String, Value> =
-            self.summary().into_iter().map(|(l, n)| (l.as_str().to_owned(), Value::from(n))).collect();
+        let summary: Map<String, Value> = self
+            .summary()
+            .into_iter()
+            .map(|(l, n)| (l.as_str().to_owned(), Value::from(n)))
+            .collect();
         m.insert("summary".into(), Value::Object(summary));
         if let Some(retro) = &self.retrospective {
             m.insert("retrospective".into(), retro.clone());

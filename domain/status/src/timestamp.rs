@@ -24,7 +24,11 @@ pub fn isoformat(ts: Timestamp) -> String {
         dt.minute(),
         dt.second()
     );
-    if micros == 0 { format!("{base}+00:00") } else { format!("{base}.{micros:06}+00:00") }
+    if micros == 0 {
+        format!("{base}+00:00")
+    } else {
+        format!("{base}.{micros:06}+00:00")
+    }
 }
 
 /// Whether `value` is an ISO 8601 timestamp spec-kitty's validator accepts (a date, a date-time,

@@ -67,12 +67,18 @@ pub enum RequestError {
 
 /// The lane a WP is in before a new transition: its reduced lane, `genesis` when unseeded.
 pub fn current_lane(snapshot: &Snapshot, wp_id: &str) -> Lane {
-    snapshot.work_packages.get(wp_id).map_or(Lane::Genesis, |wp| wp.lane)
+    snapshot
+        .work_packages
+        .get(wp_id)
+        .map_or(Lane::Genesis, |wp| wp.lane)
 }
 
 /// Decides a request against the reduced state: derives `from_lane`, normalizes the target,
 /// fills the guard inputs spec-kitty infers, validates, and builds the row.
-pub fn decide(req: &TransitionRequest, facts: TransitionFacts<'_>) -> Result<Decision, RequestError> {
+pub fn decide(
+    req: &TransitionRequest,
+    facts: TransitionFacts<'_>,
+) -> Result<Decision, RequestError> {
     let from = current_lane(facts.snapshot, &req.wp_id);
     let normalized = req.to.trim().to_lowercase();
     let to = Lane::parse_input(&req.to)?;
@@ -83,17 +89,24 @@ pub fn decide(req: &TransitionRequest, facts: TransitionFacts<'_>) -> Result<Dec
     let mut implementation_evidence_present = req.implementation_evidence_present;
     if from == Lane::InProgress && to == Lane::ForReview {
         if !req.force {
-            subtasks_complete = Some(roster_complete(facts.snapshot, &req.wp_id, facts.subtask_roster));
+            subtasks_complete = Some(roster_complete(
+                facts.snapshot,
+                &req.wp_id,
+                facts.subtask_roster,
+            ));
         }
         if implementation_evidence_present.is_none() {
             // Any prior transition of this WP counts as evidence (spec-kitty's inference).
-            implementation_evidence_present = Some(facts.snapshot.work_packages.contains_key(&req.wp_id));
+            implementation_evidence_present =
+                Some(facts.snapshot.work_packages.contains_key(&req.wp_id));
         }
     }
-    let workspace_context = req
-        .workspace_context
-        .clone()
-        .or_else(|| Some(format!("{}:{}", req.execution_mode, facts.default_workspace_root)));
+    let workspace_context = req.workspace_context.clone().or_else(|| {
+        Some(format!(
+            "{}:{}",
+            req.execution_mode, facts.default_workspace_root
+        ))
+    });
     let ctx = GuardContext {
         actor: Some(req.actor.identity().to_owned()),
         workspace_context,
@@ -131,6 +144,11 @@ pub fn decide(req: &TransitionRequest, facts: TransitionFacts<'_>) -> Result<Dec
 /// unreadable one is not).
 fn roster_complete(snapshot: &Snapshot, wp_id: &str, roster: Option<&[String]>) -> bool {
     let Some(roster) = roster else { return false };
-    let done = snapshot.work_packages.get(wp_id).and_then(|wp| wp.subtasks.as_ref());
-    roster.iter().all(|id| done.and_then(|s| s.get(id)) == Some(&Lane::Done))
+    let done = snapshot
+        .work_packages
+        .get(wp_id)
+        .and_then(|wp| wp.subtasks.as_ref());
+    roster
+        .iter()
+        .all(|id| done.and_then(|s| s.get(id)) == Some(&Lane::Done))
 }

@@ -32,11 +32,16 @@ pub struct Finding {
 pub fn validate_log(log: &EventLog) -> Vec<Finding> {
     let mut findings = Vec::new();
     let line_of = |t: &TransitionEvent| {
-        log.rows().iter().find(|r| matches!(&r.row, LogRow::Transition(x) if std::ptr::eq(x, t))).map(|r| r.line)
+        log.rows()
+            .iter()
+            .find(|r| matches!(&r.row, LogRow::Transition(x) if std::ptr::eq(x, t)))
+            .map(|r| r.line)
     };
     let mut seen = HashSet::new();
     for located in log.rows() {
-        let LogRow::Transition(t) = &located.row else { continue };
+        let LogRow::Transition(t) = &located.row else {
+            continue;
+        };
         let mut push = |severity, message: String| {
             findings.push(Finding {
                 severity,
@@ -46,23 +51,41 @@ pub fn validate_log(log: &EventLog) -> Vec<Finding> {
             });
         };
         if !seen.insert(t.event_id.as_str()) {
-            push(Severity::Warning, format!("duplicate event_id {} (the reducer keeps the first)", t.event_id));
+            push(
+                Severity::Warning,
+                format!(
+                    "duplicate event_id {} (the reducer keeps the first)",
+                    t.event_id
+                ),
+            );
             continue;
         }
         if !t.event_id.is_ulid() && !is_uuid(t.event_id.as_str()) {
-            push(Severity::Error, format!("Invalid event ID format: {}", t.event_id));
+            push(
+                Severity::Error,
+                format!("Invalid event ID format: {}", t.event_id),
+            );
         }
         if t.to_lane == Lane::Genesis {
             push(Severity::Error, "to_lane is not canonical: genesis".into());
         }
         if t.from_lane == Lane::Uninitialized {
-            push(Severity::Error, "from_lane is not canonical: uninitialized".into());
+            push(
+                Severity::Error,
+                "from_lane is not canonical: uninitialized".into(),
+            );
         }
         if t.to_lane == Lane::Uninitialized {
-            push(Severity::Error, "to_lane is not canonical: uninitialized".into());
+            push(
+                Severity::Error,
+                "to_lane is not canonical: uninitialized".into(),
+            );
         }
         if !is_valid_iso8601(&t.at) {
-            push(Severity::Error, format!("Event {}: invalid ISO 8601 timestamp: {}", t.event_id, t.at));
+            push(
+                Severity::Error,
+                format!("Event {}: invalid ISO 8601 timestamp: {}", t.event_id, t.at),
+            );
         }
         if t.execution_mode != "worktree" && t.execution_mode != "direct_repo" {
             push(
@@ -74,15 +97,29 @@ pub fn validate_log(log: &EventLog) -> Vec<Finding> {
             );
         }
         if t.force && t.reason.as_deref().is_none_or(str::is_empty) {
-            push(Severity::Error, format!("Event {}: force=true without reason", t.event_id));
+            push(
+                Severity::Error,
+                format!("Event {}: force=true without reason", t.event_id),
+            );
         }
-        if t.from_lane == Lane::ForReview && t.to_lane == Lane::InProgress && t.review_ref.as_deref().is_none_or(str::is_empty)
+        if t.from_lane == Lane::ForReview
+            && t.to_lane == Lane::InProgress
+            && t.review_ref.as_deref().is_none_or(str::is_empty)
         {
-            push(Severity::Error, format!("Event {}: for_review->in_progress without review_ref", t.event_id));
+            push(
+                Severity::Error,
+                format!(
+                    "Event {}: for_review->in_progress without review_ref",
+                    t.event_id
+                ),
+            );
         }
         if t.to_lane == Lane::Done && !t.force {
             match &t.evidence {
-                None => push(Severity::Error, format!("Event {}: done without evidence (not forced)", t.event_id)),
+                None => push(
+                    Severity::Error,
+                    format!("Event {}: done without evidence (not forced)", t.event_id),
+                ),
                 Some(e) => {
                     let r = &e.review;
                     for (value, what) in [
@@ -91,7 +128,10 @@ pub fn validate_log(log: &EventLog) -> Vec<Finding> {
                         (&r.reference, "approval reference"),
                     ] {
                         if value.is_empty() {
-                            push(Severity::Error, format!("Event {}: done evidence missing {what}", t.event_id));
+                            push(
+                                Severity::Error,
+                                format!("Event {}: done evidence missing {what}", t.event_id),
+                            );
                         }
                     }
                 }
@@ -120,7 +160,10 @@ pub fn validate_log(log: &EventLog) -> Vec<Finding> {
             ));
         }
         if applied && !fsm::is_edge(current, event.to_lane) {
-            push(format!("Event {}: illegal transition {} -> {}", event.event_id, current, event.to_lane));
+            push(format!(
+                "Event {}: illegal transition {} -> {}",
+                event.event_id, current, event.to_lane
+            ));
         }
     });
     findings.sort_by_key(|f| (f.line, f.severity));

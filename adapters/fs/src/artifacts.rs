@@ -1,0 +1,134 @@
+//! Mission artifacts on disk.
+
+use std::fs;
+use std::io;
+
+use async_trait::async_trait;
+use camino::Utf8Path;
+use serde_json::Value;
+use skitty_mission::MissionMeta;
+use skitty_ports::{ArtifactError, ArtifactStore};
+use skitty_status::pyjson::python_str;
+
+/// Reads `meta.json` and WP prompt files from a mission directory.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsArtifacts;
+
+impl FsArtifacts {
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+/// The text between the opening `---` line and the next `---` line (UTF-8 BOM tolerated).
+fn frontmatter(text: &str) -> Option<&str> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))?;
+    let mut offset = 0;
+    for line in rest.split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some(&rest[..offset]);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// `tasks/<WP>.md` or `tasks/<WP>-*.md` / `<WP>_*.md` / `<WP>.*.md` (spec-kitty's match).
+fn is_wp_file(name: &str, wp_id: &str) -> bool {
+    if name.eq_ignore_ascii_case("readme.md") || !name.ends_with(".md") {
+        return false;
+    }
+    name.strip_prefix(wp_id)
+        .is_some_and(|rest| rest == ".md" || rest.starts_with(['-', '_', '.']))
+}
+
+#[async_trait]
+impl ArtifactStore for FsArtifacts {
+    async fn read_meta(
+        &self,
+        mission_dir: &Utf8Path,
+    ) -> Result<Option<MissionMeta>, ArtifactError> {
+        let path = mission_dir.join("meta.json");
+        let text = match fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(ArtifactError::Io { path, source }),
+        };
+        MissionMeta::parse(&text)
+            .map(Some)
+            .map_err(|error| ArtifactError::Meta { path, error })
+    }
+
+    async fn subtask_roster(
+        &self,
+        mission_dir: &Utf8Path,
+        wp_id: &str,
+    ) -> Result<Vec<String>, ArtifactError> {
+        let roster_err = |detail: String| ArtifactError::Roster {
+            wp_id: wp_id.to_owned(),
+            detail,
+        };
+        let tasks = mission_dir.join("tasks");
+        let entries = fs::read_dir(&tasks).map_err(|e| roster_err(format!("{tasks}: {e}")))?;
+        let mut matches: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| is_wp_file(name, wp_id))
+            .collect();
+        matches.sort();
+        let name = match matches.as_slice() {
+            [one] => one.clone(),
+            [] => return Err(roster_err(format!("no prompt file tasks/{wp_id}-*.md"))),
+            many => {
+                return Err(roster_err(format!(
+                    "several prompt files match: {}",
+                    many.join(", ")
+                )));
+            }
+        };
+        let path = tasks.join(&name);
+        let text = fs::read_to_string(&path).map_err(|e| roster_err(format!("{path}: {e}")))?;
+        let yaml =
+            frontmatter(&text).ok_or_else(|| roster_err(format!("{name} has no frontmatter")))?;
+        let value: Value = serde_saphyr::from_str(yaml)
+            .map_err(|e| roster_err(format!("{name} is unreadable: {e}")))?;
+        let Some(subtasks) = value.get("subtasks") else {
+            return Err(roster_err("subtasks key is missing".into()));
+        };
+        let items: &[Value] = match subtasks {
+            Value::Array(items) => items,
+            Value::Null => &[],
+            _ => return Err(roster_err(format!("{name}: subtasks is not a list"))),
+        };
+        let mut roster: Vec<String> = Vec::new();
+        for item in items {
+            let id = python_str(item);
+            if !roster.contains(&id) {
+                roster.push(id);
+            }
+        }
+        Ok(roster)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frontmatter_is_the_block_between_the_first_two_rulers() {
+        assert_eq!(frontmatter("---\na: 1\n---\nbody\n---\n"), Some("a: 1\n"));
+        assert_eq!(frontmatter("no frontmatter"), None);
+    }
+
+    #[test]
+    fn wp_files_match_like_spec_kitty() {
+        assert!(is_wp_file("WP01-part-1.md", "WP01"));
+        assert!(is_wp_file("WP01.md", "WP01"));
+        assert!(!is_wp_file("WP010-x.md", "WP01"));
+        assert!(!is_wp_file("README.md", "WP01"));
+    }
+}

@@ -1,0 +1,70 @@
+//! The status lock: an exclusive `flock` on spec-kitty's lock file, so skitty and the Python
+//! tool exclude each other. The kernel releases it when the holder dies: no stale locks.
+
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::ErrorKind;
+
+use camino::Utf8Path;
+use skitty_ports::{LockGuard, StoreError};
+
+/// A held lock: the open, locked file (`None`: a reader on a read-only tree, where no writer
+/// can be running either).
+#[derive(Debug)]
+pub(crate) struct FileLockGuard {
+    _file: Option<File>,
+}
+
+impl LockGuard for FileLockGuard {}
+
+/// Exclusive for writers, shared for readers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Exclusive,
+    Shared,
+}
+
+/// Takes the lock on `path` (created if missing), waiting for its holder.
+pub(crate) fn acquire(path: &Utf8Path, mode: Mode) -> Result<FileLockGuard, StoreError> {
+    let opened = path
+        .parent()
+        .map_or(Ok(()), fs::create_dir_all)
+        .and_then(|()| {
+            OpenOptions::new()
+                .create(true)
+                .truncate(false)
+                .read(true)
+                .write(true)
+                .open(path)
+        });
+    let file = match opened {
+        Ok(file) => file,
+        Err(e)
+            if mode == Mode::Shared
+                && matches!(
+                    e.kind(),
+                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
+                ) =>
+        {
+            tracing::debug!(lock = %path, error = %e, "read-only tree: reading without the shared lock");
+            return Ok(FileLockGuard { _file: None });
+        }
+        Err(e) => return Err(StoreError::io(path, e)),
+    };
+    let attempt = match mode {
+        Mode::Exclusive => file.try_lock(),
+        Mode::Shared => file.try_lock_shared(),
+    };
+    match attempt {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            tracing::info!(lock = %path, "waiting for another writer to release the status lock");
+            let wait = match mode {
+                Mode::Exclusive => file.lock(),
+                Mode::Shared => file.lock_shared(),
+            };
+            wait.map_err(|e| StoreError::io(path, e))?;
+        }
+        Err(TryLockError::Error(e)) => return Err(StoreError::io(path, e)),
+    }
+    Ok(FileLockGuard { _file: Some(file) })
+}

@@ -1,0 +1,223 @@
+//! The JSONL event store.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufRead, BufReader, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::OpenOptionsExt;
+
+use async_trait::async_trait;
+use atomic_write_file::AtomicWriteFile;
+use camino::Utf8Path;
+use skitty_mission::StatusSurface;
+use skitty_ports::{SnapshotWrite, StatusLock, StatusStore, StoreError};
+use skitty_status::{EventLog, LogParser, LogRow, pyjson};
+
+use crate::lock;
+
+/// `status.events.jsonl` + `status.json` on the local filesystem.
+///
+/// The calls do blocking file I/O on the calling thread (a CLI command is one short task).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct JsonlStatusStore;
+
+impl JsonlStatusStore {
+    pub fn new() -> Self {
+        Self
+    }
+}
+
+fn refuse_symlink(path: &Utf8Path) -> Result<bool, StoreError> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => Err(StoreError::Symlink {
+            path: path.to_owned(),
+        }),
+        Ok(_) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(StoreError::io(path, e)),
+    }
+}
+
+/// Streams the file through the domain's line parser.
+fn read_log(path: &Utf8Path, mut parser: LogParser) -> Result<EventLog, StoreError> {
+    if !refuse_symlink(path)? {
+        return Ok(EventLog::default());
+    }
+    let file = File::open(path).map_err(|e| StoreError::io(path, e))?;
+    let mut reader = BufReader::with_capacity(1 << 16, file);
+    let mut line = Vec::with_capacity(1024);
+    let mut offset = 0u64;
+    loop {
+        line.clear();
+        let n = reader
+            .read_until(b'\n', &mut line)
+            .map_err(|e| StoreError::io(path, e))?;
+        if n == 0 {
+            break;
+        }
+        let terminated = line.last() == Some(&b'\n');
+        let body = if terminated {
+            &line[..n - 1]
+        } else {
+            &line[..]
+        };
+        parser
+            .push_line(body, offset, terminated)
+            .map_err(|error| StoreError::Log {
+                path: path.to_owned(),
+                error,
+            })?;
+        offset += n as u64;
+    }
+    Ok(parser.finish())
+}
+
+/// The last byte of the file, if any.
+fn last_byte(file: &mut File, path: &Utf8Path) -> Result<Option<u8>, StoreError> {
+    let len = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
+    if len == 0 {
+        return Ok(None);
+    }
+    file.seek(SeekFrom::Start(len - 1))
+        .map_err(|e| StoreError::io(path, e))?;
+    let mut b = [0u8; 1];
+    file.read_exact(&mut b)
+        .map_err(|e| StoreError::io(path, e))?;
+    Ok(Some(b[0]))
+}
+
+fn append(path: &Utf8Path, rows: &[LogRow]) -> Result<(), StoreError> {
+    refuse_symlink(path)?;
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
+    }
+    let mut file = OpenOptions::new()
+        .read(true)
+        .append(true)
+        .create(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|e| StoreError::io(path, e))?;
+    let mut text = String::new();
+    match last_byte(&mut file, path)? {
+        Some(b'\n') | None => {}
+        Some(_) => {
+            // A complete last row without its newline (older writers): close it first, as
+            // spec-kitty does. A torn row is refused instead: appending would glue to it.
+            read_log(path, LogParser::default())?;
+            text.push('\n');
+        }
+    }
+    for row in rows {
+        let value = match row {
+            LogRow::Transition(t) => t.to_json(),
+            LogRow::Annotation(a) => a.to_json(),
+            LogRow::NonLane(n) => serde_json::Value::Object(n.fields.clone()),
+        };
+        text.push_str(&pyjson::to_line(&value));
+        text.push('\n');
+    }
+    let before = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
+    file.write_all(text.as_bytes())
+        .map_err(|e| StoreError::io(path, e))?;
+    file.sync_data().map_err(|e| StoreError::io(path, e))?;
+    let after = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
+    if after != before + text.len() as u64 {
+        return Err(StoreError::Unverified {
+            path: path.to_owned(),
+            detail: format!(
+                "file grew by {} bytes, expected {}",
+                after - before,
+                text.len()
+            ),
+        });
+    }
+    if let Some(parent) = path.parent() {
+        File::open(parent)
+            .and_then(|d| d.sync_all())
+            .map_err(|e| StoreError::io(parent, e))?;
+    }
+    tracing::debug!(rows = rows.len(), path = %path, "appended status rows");
+    Ok(())
+}
+
+fn write_snapshot(path: &Utf8Path, json: &str) -> Result<SnapshotWrite, StoreError> {
+    match fs::read(path) {
+        Ok(existing) if existing == json.as_bytes() => return Ok(SnapshotWrite::Unchanged),
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(StoreError::io(path, e)),
+    }
+    let mut file = AtomicWriteFile::options()
+        .open(path)
+        .map_err(|e| StoreError::io(path, e))?;
+    file.write_all(json.as_bytes())
+        .map_err(|e| StoreError::io(path, e))?;
+    file.commit().map_err(|e| StoreError::io(path, e))?;
+    Ok(SnapshotWrite::Written)
+}
+
+#[async_trait]
+impl StatusStore for JsonlStatusStore {
+    async fn read_log<'a>(
+        &self,
+        surface: &StatusSurface,
+        held: Option<&'a StatusLock>,
+    ) -> Result<EventLog, StoreError> {
+        let _shared = match held {
+            Some(lock) if lock.covers(surface) => None,
+            Some(_) => {
+                return Err(StoreError::WrongLock {
+                    dir: surface.dir().to_owned(),
+                });
+            }
+            None => Some(lock::acquire(surface.lock_file(), lock::Mode::Shared)?),
+        };
+        read_log(&surface.events_path(), LogParser::default())
+    }
+
+    async fn read_log_audit(&self, surface: &StatusSurface) -> Result<EventLog, StoreError> {
+        let _shared = lock::acquire(surface.lock_file(), lock::Mode::Shared)?;
+        read_log(&surface.events_path(), LogParser::lenient())
+    }
+
+    async fn lock(&self, surface: &StatusSurface) -> Result<StatusLock, StoreError> {
+        let guard = lock::acquire(surface.lock_file(), lock::Mode::Exclusive)?;
+        Ok(StatusLock::new(surface, Box::new(guard)))
+    }
+
+    async fn append(
+        &self,
+        surface: &StatusSurface,
+        lock: &StatusLock,
+        rows: &[LogRow],
+    ) -> Result<(), StoreError> {
+        if !lock.covers(surface) {
+            return Err(StoreError::WrongLock {
+                dir: surface.dir().to_owned(),
+            });
+        }
+        append(&surface.events_path(), rows)
+    }
+
+    async fn read_snapshot(&self, surface: &StatusSurface) -> Result<Option<String>, StoreError> {
+        let path = surface.snapshot_path();
+        match fs::read_to_string(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::io(&path, e)),
+        }
+    }
+
+    async fn write_snapshot(
+        &self,
+        surface: &StatusSurface,
+        lock: &StatusLock,
+        json: &str,
+    ) -> Result<SnapshotWrite, StoreError> {
+        if !lock.covers(surface) {
+            return Err(StoreError::WrongLock {
+                dir: surface.dir().to_owned(),
+            });
+        }
+        write_snapshot(&surface.snapshot_path(), json)
+    }
+}

@@ -1,0 +1,52 @@
+//! The application's errors. Each says what went wrong and what to do next.
+
+use camino::Utf8PathBuf;
+use skitty_ports::{ArtifactError, GitError, StoreError};
+use skitty_status::RequestError;
+
+/// Why a use case failed.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The FSM or the request's shape refused the move; nothing was written.
+    #[error("{0}")]
+    Refused(#[from] RequestError),
+    /// A flag's value has the wrong shape (`--evidence-json`, `--review-result-json`, ...).
+    #[error("{0}")]
+    BadInput(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Artifact(#[from] ArtifactError),
+    #[error(transparent)]
+    Git(#[from] GitError),
+    #[error("{path} is not a mission directory: {why}")]
+    NotAMission { path: Utf8PathBuf, why: String },
+}
+
+impl AppError {
+    /// A next step for the user, when there is one to suggest.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            AppError::Store(StoreError::Log { path, error }) => Some(match error {
+                skitty_status::LogError::TornTail { offset, .. } => format!(
+                    "the last line of {path} was cut off mid-write (a crash?). Every complete event before byte {offset} is intact; remove the partial line from byte {offset} on, then run `skitty validate`"
+                ),
+                skitty_status::LogError::BadLine { line, .. } => {
+                    format!(
+                        "fix or remove line {line} of {path}, then run `skitty validate` to check the rest"
+                    )
+                }
+            }),
+            AppError::Store(StoreError::Symlink { path }) => Some(format!(
+                "replace the symbolic link {path} with the file it points to"
+            )),
+            AppError::Artifact(ArtifactError::Meta { path, .. }) => Some(format!(
+                "repair {path}: it must be a JSON object as spec-kitty writes it"
+            )),
+            AppError::NotAMission { .. } => Some(
+                "pass the directory that holds status.events.jsonl (kitty-specs/<slug>)".into(),
+            ),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! `skitty validate`: parse every row, replay every transition, compare `status.json`.
+
+use skitty_status::validate::validate_log;
+use skitty_status::{Finding, Severity};
+
+use crate::error::AppError;
+use crate::mission_status::MissionStatus;
+use crate::scope::StatusScope;
+
+/// The findings about one mission's status.
+#[derive(Debug, Clone)]
+pub struct ValidationReport {
+    pub mission_slug: String,
+    pub findings: Vec<Finding>,
+}
+
+impl ValidationReport {
+    pub fn passed(&self) -> bool {
+        !self.findings.iter().any(|f| f.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// Validates the log of `scope`.
+pub async fn validate(
+    status: &MissionStatus<'_>,
+    scope: &StatusScope,
+) -> Result<ValidationReport, AppError> {
+    let loaded = status.load_for_audit(scope).await?;
+    let mut findings: Vec<Finding> = loaded
+        .log
+        .bad_lines
+        .iter()
+        .map(|e| Finding {
+            severity: Severity::Error,
+            line: Some(e.line()),
+            event_id: None,
+            message: e.to_string(),
+        })
+        .collect();
+    findings.extend(validate_log(&loaded.log));
+    if loaded.log.bad_lines.is_empty() {
+        let expected = loaded.snapshot.to_status_json();
+        match status.stored_snapshot(scope).await? {
+            Some(stored) if stored == expected => {}
+            Some(_) => findings.push(Finding {
+                severity: Severity::Warning,
+                line: None,
+                event_id: None,
+                message: "status.json differs from the reduced log (it is derived; run `skitty materialize` to rewrite it)"
+                    .into(),
+            }),
+            None if !loaded.log.rows().is_empty() => findings.push(Finding {
+                severity: Severity::Warning,
+                line: None,
+                event_id: None,
+                message: "status.json is missing (run `skitty materialize` to write it)".into(),
+            }),
+            None => {}
+        }
+    }
+    findings.sort_by_key(|f| (f.line.is_none(), f.line, f.severity));
+    Ok(ValidationReport {
+        mission_slug: scope.slug.to_string(),
+        findings,
+    })
+}

@@ -1,0 +1,130 @@
+//! Command-line arguments.
+
+use camino::Utf8PathBuf;
+use clap::{Args, Parser, Subcommand};
+
+/// skitty: a fast engine for Spec Kitty missions (reads and writes spec-kitty 3.2.x files).
+#[derive(Debug, Parser)]
+#[command(name = "skitty", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// More log output on stderr (-v info, -vv debug); or set SKITTY_LOG.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// Which mission a command works on.
+#[derive(Debug, Args, Clone)]
+pub struct MissionArgs {
+    /// The mission directory (`kitty-specs/<slug>`) holding status.events.jsonl.
+    #[arg(long, value_name = "DIR", env = "SKITTY_MISSION_DIR")]
+    pub mission_dir: Option<Utf8PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show the kanban board: WPs by lane, who moved them, weighted progress.
+    Status {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Print the reduced status as JSON (status.json's object plus `progress`).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Rewrite status.json from the event log (skipped when already identical).
+    Materialize {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Print the exact bytes that would be written; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every row of the event log; exit 1 when anything is wrong.
+    Validate {
+        #[command(flatten)]
+        mission: MissionArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Move a work package to another lane (one FSM-checked transition).
+    Emit(EmitArgs),
+    /// Ask the lane FSM whether a move is allowed, or print its table.
+    Fsm {
+        #[command(subcommand)]
+        command: FsmCommand,
+    },
+}
+
+/// The guard inputs of a transition (flags mirror `spec-kitty agent status emit`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct GuardArgs {
+    /// Who makes the move.
+    #[arg(long)]
+    pub actor: Option<String>,
+    /// Bypass the edge table and the guards (needs --actor and --reason).
+    #[arg(long)]
+    pub force: bool,
+    #[arg(long)]
+    pub reason: Option<String>,
+    /// Review feedback reference.
+    #[arg(long)]
+    pub review_ref: Option<String>,
+    /// Done evidence: {"review": {"reviewer", "verdict", "reference"}, "repos"?, "verification"?}.
+    #[arg(long, value_name = "JSON")]
+    pub evidence_json: Option<String>,
+    /// Structured review outcome: {"reviewer", "verdict", "reference", "feedback_path"?}.
+    #[arg(long, value_name = "JSON")]
+    pub review_result_json: Option<String>,
+    /// Workspace context for claimed -> in_progress (default: <execution-mode>:<repo root>).
+    #[arg(long)]
+    pub workspace_context: Option<String>,
+    /// Declare the subtasks complete (emit checks the authored roster itself).
+    #[arg(long)]
+    pub subtasks_complete: bool,
+    /// Declare implementation evidence present.
+    #[arg(long)]
+    pub implementation_evidence_present: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct EmitArgs {
+    #[command(flatten)]
+    pub mission: MissionArgs,
+    /// Work package id, e.g. WP01.
+    pub wp_id: String,
+    /// Target lane (e.g. claimed, in_progress, doing, for_review, approved, done).
+    #[arg(long = "to", value_name = "LANE")]
+    pub to: String,
+    #[command(flatten)]
+    pub guard: GuardArgs,
+    /// worktree or direct_repo.
+    #[arg(long, default_value = "worktree")]
+    pub execution_mode: String,
+    /// Decide and print the row; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FsmCommand {
+    /// May a WP move from FROM to TO with these guard inputs? Prints {"ok", "error"}.
+    Check {
+        from: String,
+        to: String,
+        #[command(flatten)]
+        guard: GuardArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print every non-forced edge and its guard.
+    Table {
+        #[arg(long)]
+        json: bool,
+    },
+}

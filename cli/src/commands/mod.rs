@@ -1,0 +1,49 @@
+//! One module per command.
+
+mod emit;
+mod fsm;
+mod guard;
+mod materialize;
+mod status;
+mod validate;
+
+use std::process::ExitCode;
+
+use crate::args::{Cli, Command, FsmCommand};
+use crate::error::CliError;
+use crate::wiring::Adapters;
+
+/// Runs the parsed command.
+pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    let adapters = Adapters::default();
+    match cli.command {
+        Command::Status { mission, json } => status::run(&adapters, &mission, json).await,
+        Command::Materialize {
+            mission,
+            dry_run,
+            json,
+        } => materialize::run(&adapters, &mission, dry_run, json).await,
+        Command::Validate { mission, json } => validate::run(&adapters, &mission, json).await,
+        Command::Emit(args) => emit::run(&adapters, &args).await,
+        Command::Fsm {
+            command:
+                FsmCommand::Check {
+                    from,
+                    to,
+                    guard,
+                    json,
+                },
+        } => fsm::check(&from, &to, &guard, json),
+        Command::Fsm {
+            command: FsmCommand::Table { json },
+        } => Ok(fsm::table(json)),
+    }
+}
+
+/// Writes to stdout, ignoring a closed pipe (`skitty status | head`).
+pub(crate) fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes());
+    let _ = stdout.flush();
+}

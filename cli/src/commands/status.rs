@@ -1,0 +1,37 @@
+//! `skitty status`.
+
+use std::process::ExitCode;
+
+use skitty_status::{Progress, pyjson};
+
+use crate::args::MissionArgs;
+use crate::error::CliError;
+use crate::render;
+use crate::wiring::Adapters;
+
+pub async fn run(
+    adapters: &Adapters,
+    mission: &MissionArgs,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let scope = adapters
+        .scope(mission)
+        .await
+        .map_err(|e| e.with_json(json))?;
+    let loaded = adapters
+        .mission_status()
+        .load(&scope)
+        .await
+        .map_err(|e| CliError::from(e).with_json(json))?;
+    let progress = Progress::of(&loaded.snapshot);
+    if json {
+        let mut value = loaded.snapshot.to_json();
+        if let Some(map) = value.as_object_mut() {
+            map.insert("progress".into(), render::progress_json(&progress));
+        }
+        super::out(&format!("{}\n", pyjson::to_pretty(&value)));
+    } else {
+        super::out(&render::board(&loaded.snapshot, &progress));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,62 @@
+//! The `skitty` command line: parses arguments, wires the adapters into the app, renders text
+//! or `--json`. Exit codes: 0 ok, 1 refused or findings, 2 usage or unreadable input.
+
+mod args;
+mod commands;
+mod error;
+mod render;
+mod wiring;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::Cli;
+use crate::error::CliError;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(code) => code,
+        Err(err) => report(&err),
+    }
+}
+
+fn report(err: &CliError) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    if let Some(json) = &err.json {
+        // Machine-readable callers asked for JSON: the error goes to stdout as one object.
+        let mut stdout = std::io::stdout().lock();
+        let _ = writeln!(stdout, "{json}");
+    }
+    let _ = writeln!(stderr, "error: {}", err.message);
+    if let Some(hint) = &err.hint {
+        let _ = writeln!(stderr, "hint: {hint}");
+    }
+    ExitCode::from(err.code)
+}
+
+fn init_tracing(verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let default = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    let filter = EnvFilter::try_from_env("SKITTY_LOG").unwrap_or_else(|_| EnvFilter::new(default));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .try_init();
+}

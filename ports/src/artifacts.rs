@@ -1,0 +1,41 @@
+//! Mission artifacts the status use cases read: `meta.json` and WP prompt frontmatter.
+
+use async_trait::async_trait;
+use camino::{Utf8Path, Utf8PathBuf};
+use skitty_mission::{MetaError, MissionMeta};
+
+/// Why an artifact could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ArtifactError {
+    #[error("{path}: {source}")]
+    Io {
+        path: Utf8PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: {error}")]
+    Meta {
+        path: Utf8PathBuf,
+        #[source]
+        error: MetaError,
+    },
+    #[error("cannot resolve the subtask roster of {wp_id}: {detail}")]
+    Roster { wp_id: String, detail: String },
+}
+
+/// Read access to a mission directory's artifacts.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait ArtifactStore: Send + Sync {
+    /// `<mission_dir>/meta.json`, or `None` when there is none.
+    async fn read_meta(&self, mission_dir: &Utf8Path)
+    -> Result<Option<MissionMeta>, ArtifactError>;
+
+    /// The authored `subtasks:` list of the WP's prompt file (`tasks/<WP>-*.md` frontmatter),
+    /// de-duplicated in order. Missing or unreadable metadata is an error (callers fail closed).
+    async fn subtask_roster(
+        &self,
+        mission_dir: &Utf8Path,
+        wp_id: &str,
+    ) -> Result<Vec<String>, ArtifactError>;
+}

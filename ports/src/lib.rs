@@ -1,0 +1,23 @@
+//! The ports of skitty: what the application needs from the outside world, as traits.
+//!
+//! Adapters (`skitty-fs`, `skitty-git`, `skitty-system`) implement them; `skitty-app` depends
+//! only on these traits, so its use cases are tested with mocks (`--features mocks`).
+
+pub mod artifacts;
+pub mod clock;
+pub mod git;
+pub mod status_store;
+
+pub use artifacts::{ArtifactError, ArtifactStore};
+pub use clock::{Clock, IdGenerator};
+pub use git::{GitError, GitPort, RepoLocation};
+pub use status_store::{LockGuard, SnapshotWrite, StatusLock, StatusStore, StoreError};
+
+#[cfg(feature = "mocks")]
+pub use artifacts::MockArtifactStore;
+#[cfg(feature = "mocks")]
+pub use clock::{MockClock, MockIdGenerator};
+#[cfg(feature = "mocks")]
+pub use git::MockGitPort;
+#[cfg(feature = "mocks")]
+pub use status_store::MockStatusStore;
