@@ -221,3 +221,224 @@ impl<'a> MissionStatus<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use camino::Utf8PathBuf;
+    use skitty_mission::{MissionSlug, StatusSurface};
+    use skitty_ports::{
+        LockGuard, MockArtifactStore, MockClock, MockIdGenerator, MockStatusStore, SnapshotWrite,
+        StatusLock, StoreError,
+    };
+    use skitty_status::{
+        Actor, EventId, EventLog, Lane, LogRow, SnapshotIdentity, TransitionRequest,
+    };
+
+    use super::{Emitted, MissionStatus};
+    use crate::error::AppError;
+    use crate::scope::StatusScope;
+
+    #[derive(Debug)]
+    struct Held;
+    impl LockGuard for Held {}
+
+    const PLANNED_WP01: &str = r#"{"actor": "finalize-tasks", "at": "2026-11-23T23:22:06.839158+00:00", "event_id": "01M85BEZ3QH9CQ1CK8DQ1EPJ7K", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "genesis", "mission_slug": "demo-01M85BET", "policy_metadata": null, "reason": "canonical bootstrap", "review_ref": null, "to_lane": "planned", "wp_id": "WP01"}"#;
+
+    fn scope() -> StatusScope {
+        let dir = Utf8PathBuf::from("/repo/kitty-specs/demo-01M85BET");
+        StatusScope {
+            surface: StatusSurface::new(
+                dir.clone(),
+                "/repo/.git/spec-kitty-locks/demo-01M85BET.status.lock".into(),
+            ),
+            mission_dir: dir,
+            slug: MissionSlug::parse("demo-01M85BET").unwrap(),
+            mission_id: None,
+            identity: SnapshotIdentity {
+                mission_number: None,
+                mission_type: Some("software-dev".into()),
+            },
+            workspace_root: "/repo".into(),
+        }
+    }
+
+    fn request(to: &str) -> TransitionRequest {
+        TransitionRequest {
+            wp_id: "WP01".into(),
+            to: to.into(),
+            actor: Actor::Name("claude".into()),
+            force: false,
+            reason: None,
+            reason_source: None,
+            review_ref: None,
+            evidence: None,
+            review_result: None,
+            workspace_context: None,
+            subtasks_complete: None,
+            implementation_evidence_present: None,
+            execution_mode: "worktree".into(),
+            policy_metadata: None,
+        }
+    }
+
+    /// A store holding `log`, recording appended rows and written snapshots.
+    fn store(
+        log: &str,
+        appended: Arc<Mutex<Vec<LogRow>>>,
+        snapshot_result: Result<(), ()>,
+    ) -> MockStatusStore {
+        let log = EventLog::parse(log).unwrap();
+        let mut store = MockStatusStore::new();
+        store
+            .expect_lock()
+            .returning(|s| Ok(StatusLock::new(s, Box::new(Held))));
+        store.expect_read_log().returning(move |_, held| {
+            assert!(held.is_some(), "a writer must read the log under its lock");
+            Ok(log.clone())
+        });
+        store.expect_append().returning(move |_, _, rows| {
+            appended.lock().unwrap().extend_from_slice(rows);
+            Ok(())
+        });
+        store
+            .expect_write_snapshot()
+            .returning(move |s, _, _| match snapshot_result {
+                Ok(()) => Ok(SnapshotWrite::Written),
+                Err(()) => Err(StoreError::io(
+                    &s.snapshot_path(),
+                    std::io::Error::other("disk full"),
+                )),
+            });
+        store
+    }
+
+    fn clock_and_ids() -> (MockClock, MockIdGenerator) {
+        let mut clock = MockClock::new();
+        clock
+            .expect_now()
+            .returning(|| "2026-11-24T10:00:00.5Z".parse().unwrap());
+        let mut ids = MockIdGenerator::new();
+        ids.expect_next_id()
+            .returning(|| EventId::new("01M86M8J8ES2KP79QPB3KXN7KX"));
+        (clock, ids)
+    }
+
+    #[tokio::test]
+    async fn from_lane_comes_from_the_reduced_log_and_the_snapshot_is_rewritten() {
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Ok(()));
+        let artifacts = MockArtifactStore::new();
+        let (clock, ids) = clock_and_ids();
+        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+
+        let emitted = status
+            .transition(&scope(), &request(" Claimed "), false)
+            .await
+            .unwrap();
+        let Emitted::Appended {
+            event,
+            snapshot,
+            snapshot_write,
+            ..
+        } = emitted
+        else {
+            panic!("nothing appended")
+        };
+        assert_eq!(
+            (event.from_lane, event.to_lane),
+            (Lane::Planned, Lane::Claimed)
+        );
+        assert_eq!(event.at, "2026-11-24T10:00:00.500000+00:00");
+        assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
+        assert!(matches!(snapshot_write, Some(Ok(SnapshotWrite::Written))));
+        assert_eq!(appended.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_refused_move_appends_nothing() {
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Ok(()));
+        let artifacts = MockArtifactStore::new();
+        let (clock, ids) = clock_and_ids();
+        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+
+        let err = status
+            .transition(&scope(), &request("done"), false)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Refused(_)));
+        assert_eq!(err.to_string(), "Illegal transition: planned -> done");
+        assert!(appended.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_doing_alias_of_the_current_lane_writes_nothing() {
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let in_progress =
+            PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
+        let store = store(&format!("{in_progress}\n"), appended.clone(), Ok(()));
+        let artifacts = MockArtifactStore::new();
+        let (clock, ids) = clock_and_ids();
+        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+
+        let emitted = status
+            .transition(&scope(), &request("doing"), false)
+            .await
+            .unwrap();
+        assert!(matches!(
+            emitted,
+            Emitted::AlreadyThere {
+                lane: Lane::InProgress
+            }
+        ));
+        assert!(appended.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_failed_snapshot_write_keeps_the_appended_event() {
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Err(()));
+        let artifacts = MockArtifactStore::new();
+        let (clock, ids) = clock_and_ids();
+        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+
+        let emitted = status
+            .transition(&scope(), &request("claimed"), false)
+            .await
+            .unwrap();
+        let Emitted::Appended { snapshot_write, .. } = emitted else {
+            panic!("nothing appended")
+        };
+        assert!(matches!(snapshot_write, Some(Err(e)) if e.contains("disk full")));
+        assert_eq!(appended.lock().unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn for_review_checks_the_authored_roster_against_reduced_subtasks() {
+        let in_progress =
+            PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
+        let subtask_done = r#"{"actor": "user", "at": "2026-11-23T23:30:00+00:00", "delta": {"subtasks": {"T001": "done"}}, "event_id": "01M85BFC6DEKWPT1PPSN88RF88", "kind": "annotation", "wp_id": "WP01"}"#;
+        for (roster, expect_ok) in [(vec!["T001"], true), (vec!["T001", "T002"], false)] {
+            let appended = Arc::new(Mutex::new(Vec::new()));
+            let store = store(
+                &format!("{in_progress}\n{subtask_done}\n"),
+                appended.clone(),
+                Ok(()),
+            );
+            let mut artifacts = MockArtifactStore::new();
+            let roster: Vec<String> = roster.into_iter().map(String::from).collect();
+            artifacts
+                .expect_subtask_roster()
+                .times(1)
+                .returning(move |_, _| Ok(roster.clone()));
+            let (clock, ids) = clock_and_ids();
+            let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+            let result = status
+                .transition(&scope(), &request("for_review"), false)
+                .await;
+            assert_eq!(result.is_ok(), expect_ok, "{result:?}");
+        }
+    }
+}

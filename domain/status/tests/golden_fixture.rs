@@ -1,5 +1,7 @@
 //! The golden fixture written by spec-kitty 3.2.7 reduces to the very bytes it wrote.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::PathBuf;
 
 use skitty_status::{EventLog, SnapshotIdentity, reduce};

@@ -1,0 +1,400 @@
+//! Support for the end-to-end scenarios: the skitty binary, temporary git repositories, and
+//! the real spec-kitty 3.2.7 as oracle.
+//!
+//! The oracle lives in a virtualenv made by `../shared/oracle/install-oracle.sh` (`SK_VENV`,
+//! default `~/.cache/skitty-oracle/venv`). Without it, oracle scenarios print a loud SKIPPED
+//! line locally; with `CI=true` a missing oracle fails them.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+/// The workspace root (the folder holding the top `Cargo.toml`).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_owned()
+}
+
+/// The `shared/oracle/` folder beside the clone (override: `SKITTY_ORACLE_DIR`).
+pub fn oracle_dir() -> PathBuf {
+    std::env::var_os("SKITTY_ORACLE_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("../shared/oracle"))
+}
+
+/// Test data of this crate (`tests/fixtures/...`).
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// Where built oracle missions are cached between runs.
+fn cache_dir() -> PathBuf {
+    std::env::var_os("SKITTY_ORACLE_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/oracle-missions"))
+}
+
+/// The `skitty` binary, built once per test process.
+pub fn skitty_bin() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let status = Command::new(cargo)
+            .args(["build", "--quiet", "-p", "skitty", "--bin", "skitty"])
+            .current_dir(workspace_root())
+            .status()
+            .expect("run cargo build");
+        assert!(status.success(), "cargo build -p skitty failed");
+        // target/<profile>/deps/e2e-* -> target/<profile>/skitty
+        let exe = std::env::current_exe().unwrap();
+        let profile_dir = exe.parent().unwrap().parent().unwrap();
+        let bin = profile_dir.join("skitty");
+        assert!(bin.exists(), "{} missing after build", bin.display());
+        bin
+    })
+}
+
+/// A finished command: exit code, stdout, stderr.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    fn from(out: Output) -> Run {
+        Run {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    /// Asserts exit 0 and returns stdout.
+    pub fn ok(self) -> String {
+        assert_eq!(
+            self.code, 0,
+            "expected success\nstdout: {}\nstderr: {}",
+            self.stdout, self.stderr
+        );
+        self.stdout
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+}
+
+/// Runs `skitty ARGS` in `cwd`.
+pub fn skitty(cwd: &Path, args: &[&str]) -> Run {
+    let out = Command::new(skitty_bin())
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("SKITTY_MISSION_DIR")
+        .env_remove("SKITTY_LOG")
+        .output()
+        .expect("run skitty");
+    Run::from(out)
+}
+
+/// Runs a command (panics if it cannot start).
+pub fn run(cwd: &Path, program: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Run {
+    let mut cmd = Command::new(program);
+    cmd.args(args).current_dir(cwd);
+    for (k, v) in envs {
+        cmd.env(k, v);
+    }
+    Run::from(
+        cmd.output()
+            .unwrap_or_else(|e| panic!("run {}: {e}", program.display())),
+    )
+}
+
+/// Runs git with a fixed identity.
+pub fn git(cwd: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .env("GIT_AUTHOR_NAME", "Test")
+        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
+        .env("GIT_COMMITTER_NAME", "Test")
+        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
+        .output()
+        .expect("run git");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Copies a directory tree (symlinks copied as links).
+pub fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        let ty = entry.file_type().unwrap();
+        if ty.is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else if ty.is_symlink() {
+            std::os::unix::fs::symlink(fs::read_link(entry.path()).unwrap(), &target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// The real spec-kitty 3.2.7.
+#[derive(Debug)]
+pub struct Oracle {
+    venv: PathBuf,
+}
+
+/// Which mission layout `make_mission.sh` builds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topology {
+    SingleBranch,
+    Lanes,
+    Coord,
+    LanesWithCoord,
+}
+
+impl Topology {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Topology::SingleBranch => "single_branch",
+            Topology::Lanes => "lanes",
+            Topology::Coord => "coord",
+            Topology::LanesWithCoord => "lanes_with_coord",
+        }
+    }
+
+    /// Whether status lives in the coordination worktree.
+    pub fn has_coord(self) -> bool {
+        matches!(self, Topology::Coord | Topology::LanesWithCoord)
+    }
+}
+
+/// A mission built by the real tool (`make_mission.sh`), copied for one test.
+#[derive(Debug)]
+pub struct OracleMission {
+    _tmp: tempfile::TempDir,
+    /// The git repository.
+    pub repo: PathBuf,
+    /// `HOME` the tool was run with (it keeps global state there).
+    pub home: PathBuf,
+    pub slug: String,
+    pub topology: Topology,
+}
+
+impl OracleMission {
+    /// The mission directory in the primary checkout.
+    pub fn primary_dir(&self) -> PathBuf {
+        self.repo.join("kitty-specs").join(&self.slug)
+    }
+
+    /// The status surface spec-kitty uses for this topology.
+    pub fn status_dir(&self) -> PathBuf {
+        if self.topology.has_coord() {
+            self.repo
+                .join(".worktrees")
+                .join(format!("{}-coord", self.slug))
+                .join("kitty-specs")
+                .join(&self.slug)
+        } else {
+            self.primary_dir()
+        }
+    }
+}
+
+impl Oracle {
+    /// The oracle if it is installed.
+    pub fn find() -> Option<&'static Oracle> {
+        static ORACLE: OnceLock<Option<Oracle>> = OnceLock::new();
+        ORACLE
+            .get_or_init(|| {
+                let venv = std::env::var_os("SK_VENV")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|| {
+                        PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                            .join(".cache/skitty-oracle/venv")
+                    });
+                let out = Command::new(venv.join("bin/spec-kitty"))
+                    .arg("--version")
+                    .output()
+                    .ok()?;
+                String::from_utf8_lossy(&out.stdout)
+                    .contains("3.2.7")
+                    .then_some(Oracle { venv })
+            })
+            .as_ref()
+    }
+
+    /// The oracle, or `None` after a loud skip notice; in CI (`CI=true`) a missing oracle
+    /// fails the test instead.
+    pub fn require(test: &str) -> Option<&'static Oracle> {
+        let found = Oracle::find();
+        if found.is_none() {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(
+                !ci,
+                "{test}: the spec-kitty oracle is not installed, and CI requires it (run ../shared/oracle/install-oracle.sh)"
+            );
+            eprintln!(
+                "\n*** SKIPPED {test}: spec-kitty 3.2.7 oracle not installed (run ../shared/oracle/install-oracle.sh) ***\n"
+            );
+        }
+        found
+    }
+
+    pub fn python(&self) -> PathBuf {
+        self.venv.join("bin/python")
+    }
+
+    pub fn spec_kitty(&self) -> PathBuf {
+        self.venv.join("bin/spec-kitty")
+    }
+
+    /// Runs the real reducer (`replay_reduce.py`) on a directory: the status.json bytes.
+    pub fn replay_reduce(&self, dir: &Path) -> String {
+        let out = run(
+            dir,
+            &self.python(),
+            &[oracle_dir().join("replay_reduce.py").to_str().unwrap(), "."],
+            &[],
+        );
+        assert_eq!(out.code, 0, "replay_reduce failed: {}", out.stderr);
+        out.stdout
+    }
+
+    /// Runs python code in the oracle venv with `stdin`; returns stdout.
+    pub fn python_eval(&self, code: &str, stdin: &str) -> String {
+        let mut child = Command::new(self.python())
+            .args(["-c", code])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(stdin.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "python failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs `spec-kitty ARGS` inside a mission repository, hermetically.
+    pub fn spec_kitty_in(&self, mission: &OracleMission, cwd: &Path, args: &[&str]) -> Run {
+        let out = Command::new(self.spec_kitty())
+            .args(args)
+            .current_dir(cwd)
+            .env("HOME", &mission.home)
+            .env("SPEC_KITTY_NO_UPGRADE_CHECK", "1")
+            .env("SPEC_KITTY_NON_INTERACTIVE", "1")
+            .env("NO_COLOR", "1")
+            .env_remove("SPEC_KITTY_ENABLE_SAAS_SYNC")
+            .output()
+            .unwrap();
+        Run::from(out)
+    }
+
+    /// A private copy of a mission built by the real tool in `topology`. The build (2-3
+    /// minutes) happens once and is cached under `target/oracle-missions/`.
+    pub fn mission(&self, topology: Topology) -> OracleMission {
+        let built = self.build(topology);
+        let tmp = tempfile::tempdir().unwrap();
+        copy_tree(&built, tmp.path());
+        let repo = tmp.path().join("repo");
+        // Re-point the copied worktrees at the copy: their administrative files hold absolute
+        // paths into the cache. (Running `git worktree repair` here would instead rewrite the
+        // cache to point at this copy.)
+        let (from, to) = (
+            built.to_string_lossy().into_owned(),
+            tmp.path().to_string_lossy().into_owned(),
+        );
+        let admin_files = fs::read_dir(repo.join(".git/worktrees"))
+            .into_iter()
+            .flatten()
+            .filter_map(Result::ok)
+            .map(|e| e.path().join("gitdir"))
+            .chain(
+                fs::read_dir(repo.join(".worktrees"))
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .map(|e| e.path().join(".git")),
+            );
+        for file in admin_files {
+            if let Ok(text) = fs::read_to_string(&file) {
+                fs::write(&file, text.replace(&from, &to)).unwrap();
+            }
+        }
+        let slug = fs::read_dir(repo.join("kitty-specs"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| !n.starts_with('.'))
+            .unwrap();
+        OracleMission {
+            home: tmp.path().join("home"),
+            repo,
+            slug,
+            topology,
+            _tmp: tmp,
+        }
+    }
+
+    fn build(&self, topology: Topology) -> PathBuf {
+        static LOCK: Mutex<()> = Mutex::new(());
+        let _serial = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+        let dir = cache_dir().join(topology.as_str());
+        let marker = dir.join(".complete");
+        if marker.exists() {
+            return dir;
+        }
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(dir.parent().unwrap()).unwrap();
+        eprintln!(
+            "building the {} oracle mission with the real spec-kitty (2-3 minutes)...",
+            topology.as_str()
+        );
+        let out = Command::new("bash")
+            .arg(oracle_dir().join("make_mission.sh"))
+            .arg(&dir)
+            .env("SK_VENV", &self.venv)
+            .env("TOPOLOGY", topology.as_str())
+            .env("KEEP", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("unexpected: 0"),
+            "make_mission.sh ({}) failed:\n{}\n{}",
+            topology.as_str(),
+            stdout.lines().rev().take(30).collect::<Vec<_>>().join("\n"),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        fs::write(&marker, "ok\n").unwrap();
+        dir
+    }
+}

@@ -1,0 +1,11 @@
+//! End-to-end scenarios, one binary (`cargo test -p skitty-tests`). Each module is named for
+//! what it proves.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod bad_input;
+mod concurrent_writers;
+mod fsm_agrees_with_spec_kitty;
+mod golden_fixture;
+mod oracle_missions;
+mod synthetic_20k;

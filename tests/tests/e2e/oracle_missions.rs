@@ -1,0 +1,192 @@
+//! Missions built and driven by the real spec-kitty 3.2.7, read and extended by skitty.
+//!
+//! CI builds the single_branch and coord topologies; `SKITTY_LONG_SUITE=1` adds lanes and
+//! lanes_with_coord.
+
+use std::fs;
+
+use skitty_tests::{Oracle, OracleMission, Topology, skitty};
+
+fn long_suite() -> bool {
+    std::env::var("SKITTY_LONG_SUITE").is_ok_and(|v| v == "1")
+}
+
+fn mission(test: &str, topology: Topology) -> Option<(&'static Oracle, OracleMission)> {
+    if matches!(topology, Topology::Lanes | Topology::LanesWithCoord) && !long_suite() {
+        eprintln!(
+            "(skipping {test} for {}: long suite only, set SKITTY_LONG_SUITE=1)",
+            topology.as_str()
+        );
+        return None;
+    }
+    let oracle = Oracle::require(test)?;
+    Some((oracle, oracle.mission(topology)))
+}
+
+fn materializes_byte_identically(topology: Topology) {
+    let Some((oracle, m)) = mission("materializes_byte_identically", topology) else {
+        return;
+    };
+    let dir = m.status_dir();
+    let ours = skitty(&dir, &["materialize", "--dry-run", "--mission-dir", "."]).ok();
+    assert_eq!(
+        ours,
+        oracle.replay_reduce(&dir),
+        "skitty and spec-kitty reduce {} differently",
+        topology.as_str()
+    );
+    assert_eq!(
+        ours,
+        fs::read_to_string(dir.join("status.json")).unwrap(),
+        "differs from the status.json spec-kitty wrote"
+    );
+}
+
+#[test]
+fn single_branch_status_materializes_byte_identically() {
+    materializes_byte_identically(Topology::SingleBranch);
+}
+
+#[test]
+fn coord_status_materializes_byte_identically() {
+    materializes_byte_identically(Topology::Coord);
+}
+
+#[test]
+fn lanes_status_materializes_byte_identically() {
+    materializes_byte_identically(Topology::Lanes);
+}
+
+#[test]
+fn lanes_with_coord_status_materializes_byte_identically() {
+    materializes_byte_identically(Topology::LanesWithCoord);
+}
+
+/// skitty extends a real log; spec-kitty's validator accepts it, its reducer agrees with the
+/// status.json skitty wrote, and spec-kitty then moves a WP on from where skitty left it.
+fn skitty_events_round_trip_through_spec_kitty(topology: Topology) {
+    let Some((oracle, m)) = mission("skitty_events_round_trip_through_spec_kitty", topology) else {
+        return;
+    };
+    let dir = m.status_dir();
+    let d = dir.to_str().unwrap();
+    let emit = |args: &[&str]| {
+        let mut all = vec!["emit"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--mission-dir", d, "--json"]);
+        skitty(&m.repo, &all).ok()
+    };
+    emit(&["WP06", "--to", "claimed", "--actor", "claude"]);
+    emit(&["WP06", "--to", "doing", "--actor", "claude"]);
+    emit(&[
+        "WP06",
+        "--to",
+        "blocked",
+        "--actor",
+        "claude",
+        "--reason",
+        "waiting on WP01",
+    ]);
+    emit(&["WP06", "--to", "in_progress", "--actor", "claude"]);
+    emit(&[
+        "WP02",
+        "--to",
+        "done",
+        "--actor",
+        "reviewer-a",
+        "--evidence-json",
+        r#"{"review": {"reviewer": "reviewer-a", "verdict": "approved", "reference": "review://WP02/final"}, "verification": [{"command": "cargo test", "result": "pass", "summary": "ok \u2014 all green"}]}"#,
+    ]);
+    emit(&[
+        "WP04",
+        "--to",
+        "planned",
+        "--actor",
+        "lead",
+        "--reason",
+        "re-plan after split",
+    ]);
+    emit(&[
+        "WP04",
+        "--to",
+        "canceled",
+        "--actor",
+        "lead",
+        "--force",
+        "--reason",
+        "folded into WP06",
+    ]);
+
+    let validate = oracle.spec_kitty_in(
+        &m,
+        &m.repo,
+        &[
+            "agent",
+            "status",
+            "validate",
+            "--mission",
+            &m.slug,
+            "--json",
+        ],
+    );
+    let verdict: serde_json::Value =
+        serde_json::from_str(validate.stdout.lines().last().unwrap_or("")).unwrap_or_else(|e| {
+            panic!(
+                "validate output is not JSON ({e}): {}\n{}",
+                validate.stdout, validate.stderr
+            )
+        });
+    assert_eq!(
+        verdict["passed"], true,
+        "spec-kitty rejects skitty's events: {verdict}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.join("status.json")).unwrap(),
+        oracle.replay_reduce(&dir)
+    );
+
+    let moved = oracle.spec_kitty_in(
+        &m,
+        &m.repo,
+        &[
+            "agent",
+            "status",
+            "emit",
+            "WP06",
+            "--to",
+            "blocked",
+            "--actor",
+            "py",
+            "--mission",
+            &m.slug,
+            "--json",
+        ],
+    );
+    let moved: serde_json::Value =
+        serde_json::from_str(moved.stdout.lines().last().unwrap_or("")).unwrap();
+    assert_eq!(
+        moved["from_lane"], "in_progress",
+        "spec-kitty must derive from_lane from skitty's rows: {moved}"
+    );
+    let ours = skitty(&dir, &["materialize", "--dry-run", "--mission-dir", "."]).ok();
+    assert_eq!(ours, oracle.replay_reduce(&dir));
+    assert_eq!(
+        skitty(&dir, &["status", "--json", "--mission-dir", "."]).json()["work_packages"]["WP06"]["lane"],
+        "blocked"
+    );
+}
+
+#[test]
+fn single_branch_events_round_trip_through_spec_kitty() {
+    skitty_events_round_trip_through_spec_kitty(Topology::SingleBranch);
+}
+
+#[test]
+fn coord_events_round_trip_through_spec_kitty() {
+    skitty_events_round_trip_through_spec_kitty(Topology::Coord);
+}
+
+#[test]
+fn lanes_with_coord_events_round_trip_through_spec_kitty() {
+    skitty_events_round_trip_through_spec_kitty(Topology::LanesWithCoord);
+}
