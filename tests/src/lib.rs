@@ -365,8 +365,9 @@ impl Oracle {
     }
 
     fn build(&self, topology: Topology) -> PathBuf {
-        static LOCK: Mutex<()> = Mutex::new(());
-        let _serial = LOCK.lock().unwrap_or_else(|p| p.into_inner());
+        // One build per topology at a time; different topologies build in parallel.
+        static LOCKS: [Mutex<()>; 4] = [Mutex::new(()), Mutex::new(()), Mutex::new(()), Mutex::new(())];
+        let _serial = LOCKS[topology as usize].lock().unwrap_or_else(|p| p.into_inner());
         let dir = cache_dir().join(topology.as_str());
         let marker = dir.join(".complete");
         if marker.exists() {

@@ -8,4 +8,5 @@ mod concurrent_writers;
 mod fsm_agrees_with_spec_kitty;
 mod golden_fixture;
 mod oracle_missions;
+mod reducer_fuzz;
 mod synthetic_20k;

@@ -1,0 +1,109 @@
+//! The JSONL store on a real filesystem.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs;
+
+use camino::Utf8PathBuf;
+use serde_json::json;
+use skitty_fs::JsonlStatusStore;
+use skitty_mission::StatusSurface;
+use skitty_ports::{SnapshotWrite, StatusStore, StoreError};
+use skitty_status::{EventLog, LogRow, pyjson};
+
+fn surface(tmp: &tempfile::TempDir) -> StatusSurface {
+    let root = Utf8PathBuf::try_from(tmp.path().to_owned()).unwrap();
+    let dir = root.join("kitty-specs/demo-01M85BET");
+    fs::create_dir_all(&dir).unwrap();
+    StatusSurface::new(dir, root.join(".git/spec-kitty-locks/demo-01M85BET.status.lock"))
+}
+
+fn row(n: usize) -> LogRow {
+    let line = pyjson::to_line(&json!({
+        "actor": "a", "at": format!("2026-11-23T10:00:00.{n:06}+00:00"), "event_id": format!("01M85{n:021}"),
+        "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "genesis",
+        "mission_slug": "demo-01M85BET", "policy_metadata": null, "reason": null, "review_ref": null,
+        "to_lane": "planned", "wp_id": format!("WP{n:03}"),
+    }));
+    EventLog::parse(&line).unwrap().rows()[0].row.clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_threads_appending_under_the_lock_lose_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let surface = surface(&tmp);
+    let handles: Vec<_> = (0..8)
+        .map(|t| {
+            let surface = surface.clone();
+            std::thread::spawn(move || {
+                let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                rt.block_on(async {
+                    let store = JsonlStatusStore::new();
+                    for i in 0..25 {
+                        let lock = store.lock(&surface).await.unwrap();
+                        let before = store.read_log(&surface, Some(&lock)).await.unwrap().rows().len();
+                        store.append(&surface, &lock, &[row(t * 100 + i)]).await.unwrap();
+                        let after = store.read_log(&surface, Some(&lock)).await.unwrap().rows().len();
+                        assert_eq!(after, before + 1, "another writer slipped in while the lock was held");
+                    }
+                });
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+    let log = JsonlStatusStore::new().read_log(&surface, None).await.unwrap();
+    assert_eq!(log.rows().len(), 200);
+}
+
+#[tokio::test]
+async fn a_complete_last_row_without_newline_is_closed_before_appending() {
+    let tmp = tempfile::tempdir().unwrap();
+    let surface = surface(&tmp);
+    let first = pyjson::to_line(&match row(1) {
+        LogRow::Transition(t) => t.to_json(),
+        _ => unreachable!(),
+    });
+    fs::write(surface.events_path(), &first).unwrap();
+    let store = JsonlStatusStore::new();
+    let lock = store.lock(&surface).await.unwrap();
+    store.append(&surface, &lock, &[row(2)]).await.unwrap();
+    let text = fs::read_to_string(surface.events_path()).unwrap();
+    assert!(text.starts_with(&format!("{first}\n{{")), "{text}");
+    assert_eq!(store.read_log(&surface, Some(&lock)).await.unwrap().rows().len(), 2);
+}
+
+#[tokio::test]
+async fn a_symlinked_log_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let surface = surface(&tmp);
+    let elsewhere = tmp.path().join("elsewhere.jsonl");
+    fs::write(&elsewhere, "").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, surface.events_path()).unwrap();
+    let err = JsonlStatusStore::new().read_log(&surface, None).await.unwrap_err();
+    assert!(matches!(err, StoreError::Symlink { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn an_identical_snapshot_is_not_rewritten() {
+    let tmp = tempfile::tempdir().unwrap();
+    let surface = surface(&tmp);
+    let store = JsonlStatusStore::new();
+    let lock = store.lock(&surface).await.unwrap();
+    assert_eq!(store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(), SnapshotWrite::Written);
+    assert_eq!(store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(), SnapshotWrite::Unchanged);
+    assert_eq!(store.read_snapshot(&surface).await.unwrap().as_deref(), Some("{}\n"));
+}
+
+#[tokio::test]
+async fn a_lock_of_another_surface_cannot_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let a = surface(&tmp);
+    let other_dir = a.dir().with_file_name("other-01M85BET");
+    fs::create_dir_all(&other_dir).unwrap();
+    let b = StatusSurface::new(other_dir, a.lock_file().with_file_name("other.status.lock"));
+    let store = JsonlStatusStore::new();
+    let lock = store.lock(&a).await.unwrap();
+    assert!(matches!(store.append(&b, &lock, &[row(1)]).await, Err(StoreError::WrongLock { .. })));
+}
