@@ -366,8 +366,15 @@ impl Oracle {
 
     fn build(&self, topology: Topology) -> PathBuf {
         // One build per topology at a time; different topologies build in parallel.
-        static LOCKS: [Mutex<()>; 4] = [Mutex::new(()), Mutex::new(()), Mutex::new(()), Mutex::new(())];
-        let _serial = LOCKS[topology as usize].lock().unwrap_or_else(|p| p.into_inner());
+        static LOCKS: [Mutex<()>; 4] = [
+            Mutex::new(()),
+            Mutex::new(()),
+            Mutex::new(()),
+            Mutex::new(()),
+        ];
+        let _serial = LOCKS[topology as usize]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let dir = cache_dir().join(topology.as_str());
         let marker = dir.join(".complete");
         if marker.exists() {

@@ -15,7 +15,10 @@ fn surface(tmp: &tempfile::TempDir) -> StatusSurface {
     let root = Utf8PathBuf::try_from(tmp.path().to_owned()).unwrap();
     let dir = root.join("kitty-specs/demo-01M85BET");
     fs::create_dir_all(&dir).unwrap();
-    StatusSurface::new(dir, root.join(".git/spec-kitty-locks/demo-01M85BET.status.lock"))
+    StatusSurface::new(
+        dir,
+        root.join(".git/spec-kitty-locks/demo-01M85BET.status.lock"),
+    )
 }
 
 fn row(n: usize) -> LogRow {
@@ -36,15 +39,34 @@ async fn eight_threads_appending_under_the_lock_lose_nothing() {
         .map(|t| {
             let surface = surface.clone();
             std::thread::spawn(move || {
-                let rt = tokio::runtime::Builder::new_current_thread().build().unwrap();
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .build()
+                    .unwrap();
                 rt.block_on(async {
                     let store = JsonlStatusStore::new();
                     for i in 0..25 {
                         let lock = store.lock(&surface).await.unwrap();
-                        let before = store.read_log(&surface, Some(&lock)).await.unwrap().rows().len();
-                        store.append(&surface, &lock, &[row(t * 100 + i)]).await.unwrap();
-                        let after = store.read_log(&surface, Some(&lock)).await.unwrap().rows().len();
-                        assert_eq!(after, before + 1, "another writer slipped in while the lock was held");
+                        let before = store
+                            .read_log(&surface, Some(&lock))
+                            .await
+                            .unwrap()
+                            .rows()
+                            .len();
+                        store
+                            .append(&surface, &lock, &[row(t * 100 + i)])
+                            .await
+                            .unwrap();
+                        let after = store
+                            .read_log(&surface, Some(&lock))
+                            .await
+                            .unwrap()
+                            .rows()
+                            .len();
+                        assert_eq!(
+                            after,
+                            before + 1,
+                            "another writer slipped in while the lock was held"
+                        );
                     }
                 });
             })
@@ -53,7 +75,10 @@ async fn eight_threads_appending_under_the_lock_lose_nothing() {
     for h in handles {
         h.join().unwrap();
     }
-    let log = JsonlStatusStore::new().read_log(&surface, None).await.unwrap();
+    let log = JsonlStatusStore::new()
+        .read_log(&surface, None)
+        .await
+        .unwrap();
     assert_eq!(log.rows().len(), 200);
 }
 
@@ -71,7 +96,15 @@ async fn a_complete_last_row_without_newline_is_closed_before_appending() {
     store.append(&surface, &lock, &[row(2)]).await.unwrap();
     let text = fs::read_to_string(surface.events_path()).unwrap();
     assert!(text.starts_with(&format!("{first}\n{{")), "{text}");
-    assert_eq!(store.read_log(&surface, Some(&lock)).await.unwrap().rows().len(), 2);
+    assert_eq!(
+        store
+            .read_log(&surface, Some(&lock))
+            .await
+            .unwrap()
+            .rows()
+            .len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -81,7 +114,10 @@ async fn a_symlinked_log_is_refused() {
     let elsewhere = tmp.path().join("elsewhere.jsonl");
     fs::write(&elsewhere, "").unwrap();
     std::os::unix::fs::symlink(&elsewhere, surface.events_path()).unwrap();
-    let err = JsonlStatusStore::new().read_log(&surface, None).await.unwrap_err();
+    let err = JsonlStatusStore::new()
+        .read_log(&surface, None)
+        .await
+        .unwrap_err();
     assert!(matches!(err, StoreError::Symlink { .. }), "{err}");
 }
 
@@ -91,9 +127,18 @@ async fn an_identical_snapshot_is_not_rewritten() {
     let surface = surface(&tmp);
     let store = JsonlStatusStore::new();
     let lock = store.lock(&surface).await.unwrap();
-    assert_eq!(store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(), SnapshotWrite::Written);
-    assert_eq!(store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(), SnapshotWrite::Unchanged);
-    assert_eq!(store.read_snapshot(&surface).await.unwrap().as_deref(), Some("{}\n"));
+    assert_eq!(
+        store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(),
+        SnapshotWrite::Written
+    );
+    assert_eq!(
+        store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(),
+        SnapshotWrite::Unchanged
+    );
+    assert_eq!(
+        store.read_snapshot(&surface).await.unwrap().as_deref(),
+        Some("{}\n")
+    );
 }
 
 #[tokio::test]
@@ -105,5 +150,8 @@ async fn a_lock_of_another_surface_cannot_write() {
     let b = StatusSurface::new(other_dir, a.lock_file().with_file_name("other.status.lock"));
     let store = JsonlStatusStore::new();
     let lock = store.lock(&a).await.unwrap();
-    assert!(matches!(store.append(&b, &lock, &[row(1)]).await, Err(StoreError::WrongLock { .. })));
+    assert!(matches!(
+        store.append(&b, &lock, &[row(1)]).await,
+        Err(StoreError::WrongLock { .. })
+    ));
 }

@@ -5,7 +5,9 @@
 use proptest::prelude::*;
 use serde_json::json;
 use skitty_status::fsm::{self, GuardContext, Refusal};
-use skitty_status::{DoneEvidence, EventLog, Lane, LogRow, ReviewResult, SnapshotIdentity, pyjson, reduce};
+use skitty_status::{
+    DoneEvidence, EventLog, Lane, LogRow, ReviewResult, SnapshotIdentity, pyjson, reduce,
+};
 
 fn lane() -> impl Strategy<Value = Lane> {
     prop::sample::select(Lane::ALL.to_vec())
@@ -108,20 +110,51 @@ proptest! {
 }
 
 fn guard_context(force: bool) -> impl Strategy<Value = GuardContext> {
-    let text = || prop::option::of(prop::sample::select(vec!["", "x", "R1"]).prop_map(str::to_owned));
+    let text =
+        || prop::option::of(prop::sample::select(vec!["", "x", "R1"]).prop_map(str::to_owned));
     let verdict = prop::sample::select(vec!["approved", "changes_requested"]);
-    (text(), text(), prop::option::of(any::<bool>()), prop::option::of(any::<bool>()), text(), text(), prop::option::of(verdict.clone()), prop::option::of(verdict))
-        .prop_map(move |(actor, workspace_context, subtasks_complete, implementation_evidence_present, reason, review_ref, ev, rr)| GuardContext {
-            actor,
-            workspace_context,
-            subtasks_complete,
-            implementation_evidence_present,
-            reason,
-            review_ref,
-            evidence: ev.map(|v| DoneEvidence::from_json(&json!({"review": {"reviewer": "r", "verdict": v, "reference": "R1"}})).unwrap()),
-            force,
-            review_result: rr.map(|v| ReviewResult { reviewer: "r".into(), verdict: v.into(), reference: "R1".into(), feedback_path: None }),
-        })
+    (
+        text(),
+        text(),
+        prop::option::of(any::<bool>()),
+        prop::option::of(any::<bool>()),
+        text(),
+        text(),
+        prop::option::of(verdict.clone()),
+        prop::option::of(verdict),
+    )
+        .prop_map(
+            move |(
+                actor,
+                workspace_context,
+                subtasks_complete,
+                implementation_evidence_present,
+                reason,
+                review_ref,
+                ev,
+                rr,
+            )| GuardContext {
+                actor,
+                workspace_context,
+                subtasks_complete,
+                implementation_evidence_present,
+                reason,
+                review_ref,
+                evidence: ev.map(|v| {
+                    DoneEvidence::from_json(
+                        &json!({"review": {"reviewer": "r", "verdict": v, "reference": "R1"}}),
+                    )
+                    .unwrap()
+                }),
+                force,
+                review_result: rr.map(|v| ReviewResult {
+                    reviewer: "r".into(),
+                    verdict: v.into(),
+                    reference: "R1".into(),
+                    feedback_path: None,
+                }),
+            },
+        )
 }
 
 #[test]

@@ -28,8 +28,19 @@ impl Rng {
     }
 }
 
-const LANES: [&str; 11] =
-    ["genesis", "uninitialized", "planned", "claimed", "in_progress", "for_review", "in_review", "approved", "done", "blocked", "canceled"];
+const LANES: [&str; 11] = [
+    "genesis",
+    "uninitialized",
+    "planned",
+    "claimed",
+    "in_progress",
+    "for_review",
+    "in_review",
+    "approved",
+    "done",
+    "blocked",
+    "canceled",
+];
 const TIMES: [&str; 5] = [
     "2026-11-23T10:00:00+00:00",
     "2026-11-23T10:00:00.5+00:00",
@@ -40,7 +51,9 @@ const TIMES: [&str; 5] = [
 
 fn actor(rng: &mut Rng) -> Value {
     match rng.below(4) {
-        0 => json!({"model": null, "profile": null, "role": "reviewer", "tool": rng.pick(&["codex", ""])}),
+        0 => {
+            json!({"model": null, "profile": null, "role": "reviewer", "tool": rng.pick(&["codex", ""])})
+        }
         1 => json!({"model": "m", "profile": "p", "role": null, "tool": null}),
         _ => json!(rng.pick(&["claude", "user", "r\u{e9}viewer \u{2014} 2"])),
     }
@@ -48,7 +61,11 @@ fn actor(rng: &mut Rng) -> Value {
 
 fn transition(rng: &mut Rng, id: String) -> Value {
     let from = *rng.pick(&LANES);
-    let to = if rng.chance(30) { "in_progress" } else { *rng.pick(&LANES[2..]) };
+    let to = if rng.chance(30) {
+        "in_progress"
+    } else {
+        *rng.pick(&LANES[2..])
+    };
     let from = if rng.chance(20) { "in_review" } else { from };
     let mut row = json!({
         "actor": actor(rng), "at": rng.pick(&TIMES), "event_id": id, "evidence": null,
@@ -59,7 +76,10 @@ fn transition(rng: &mut Rng, id: String) -> Value {
     });
     let m = row.as_object_mut().unwrap();
     if rng.chance(85) {
-        m.insert("mission_slug".into(), json!(rng.pick(&["fuzz-01M85BET", "01M85BET", "../escape", ""])));
+        m.insert(
+            "mission_slug".into(),
+            json!(rng.pick(&["fuzz-01M85BET", "01M85BET", "../escape", ""])),
+        );
     } else {
         m.insert("feature_slug".into(), json!("034-legacy-feature"));
     }
@@ -67,20 +87,28 @@ fn transition(rng: &mut Rng, id: String) -> Value {
         m.insert("review_result".into(), json!({"reviewer": "r", "verdict": rng.pick(&["approved", "changes_requested"]), "reference": "R1", "feedback_path": "f.md"}));
     }
     if rng.chance(15) {
-        m.insert("reason_source".into(), json!(rng.pick(&["operator", "synthetic"])));
+        m.insert(
+            "reason_source".into(),
+            json!(rng.pick(&["operator", "synthetic"])),
+        );
     }
     if from == "planned" && to == "claimed" || rng.chance(10) {
         m.insert("policy_metadata".into(), json!({"agent": rng.pick(&["claude", ""]), "shell_pid": rng.below(99999), "shell_pid_created_at": "1795476129.33"}));
     }
     if rng.chance(10) {
-        m.insert("evidence".into(), json!({"review": {"reviewer": "r", "verdict": "approved", "reference": "R"}}));
+        m.insert(
+            "evidence".into(),
+            json!({"review": {"reviewer": "r", "verdict": "approved", "reference": "R"}}),
+        );
     }
     row
 }
 
 fn annotation(rng: &mut Rng, id: String) -> Value {
     let delta = match rng.below(9) {
-        0 => json!({"shell_pid": rng.below(9999), "shell_pid_created_at": "1.5", "agent": rng.pick(&["codex", ""])}),
+        0 => {
+            json!({"shell_pid": rng.below(9999), "shell_pid_created_at": "1.5", "agent": rng.pick(&["codex", ""])})
+        }
         1 => json!({"subtasks": {format!("T00{}", rng.below(3)): rng.pick(&["done", "planned"])}}),
         2 => json!({"note": rng.pick(&["Ready for review", "caf\u{e9} \u{1F600}"])}),
         3 => json!({"tracker_refs": ["GH-1", rng.pick(&["GH-2", "GH-1"])]}),
@@ -88,18 +116,28 @@ fn annotation(rng: &mut Rng, id: String) -> Value {
         5 => json!({"release_runtime_claim": true, "agent": rng.pick(&["", "gemini"])}),
         6 => json!({"review": {"at": "t", "actor": "arb", "wp_id": "WP01", "reason": "ok"}}),
         7 => json!({"review": {"at": "", "actor": "", "wp_id": "", "reason": ""}}),
-        _ => json!({"role": "implementer", "model": "__resolved_model_absent__", "provider": "", "assignee": "bob", "agent_profile": "p", "agent_profile_version": "1"}),
+        _ => {
+            json!({"role": "implementer", "model": "__resolved_model_absent__", "provider": "", "assignee": "bob", "agent_profile": "p", "agent_profile_version": "1"})
+        }
     };
     json!({"actor": actor(rng), "at": rng.pick(&TIMES), "delta": delta, "event_id": id, "kind": "annotation", "wp_id": format!("WP0{}", rng.below(5) + 1)})
 }
 
 fn other_row(rng: &mut Rng, id: String) -> Value {
     match rng.below(4) {
-        0 => json!({"aggregate_id": "m", "aggregate_type": "Mission", "event_id": id, "event_type": "WPCreated", "payload": {}, "timestamp": "2026-11-23T09:00:00+00:00"}),
-        1 => json!({"at": rng.pick(&TIMES), "event_id": id, "event_name": rng.pick(&["retrospective.requested", "retrospective.completed", "retrospective.proposal.generated", "retrospective.proposal.applied"]),
-                    "payload": {"record_path": "retro.yaml", "mode": {"value": "autonomous", "source_signal": {"kind": "explicit_flag", "evidence": "--auto"}}}}),
-        2 => json!({"type": "RetrospectiveCaptured", "lamport": 3, "actor": {"display": "x", "id": "y", "kind": "z"}, "event_id": id}),
-        _ => json!({"at": rng.pick(&TIMES), "event_id": id, "event_type": "DecisionMade", "payload": {"x": 1}}),
+        0 => {
+            json!({"aggregate_id": "m", "aggregate_type": "Mission", "event_id": id, "event_type": "WPCreated", "payload": {}, "timestamp": "2026-11-23T09:00:00+00:00"})
+        }
+        1 => {
+            json!({"at": rng.pick(&TIMES), "event_id": id, "event_name": rng.pick(&["retrospective.requested", "retrospective.completed", "retrospective.proposal.generated", "retrospective.proposal.applied"]),
+                    "payload": {"record_path": "retro.yaml", "mode": {"value": "autonomous", "source_signal": {"kind": "explicit_flag", "evidence": "--auto"}}}})
+        }
+        2 => {
+            json!({"type": "RetrospectiveCaptured", "lamport": 3, "actor": {"display": "x", "id": "y", "kind": "z"}, "event_id": id})
+        }
+        _ => {
+            json!({"at": rng.pick(&TIMES), "event_id": id, "event_type": "DecisionMade", "payload": {"x": 1}})
+        }
     }
 }
 
@@ -132,7 +170,9 @@ fn random_log(seed: u64) -> String {
             rows.push(last);
         }
     }
-    rows.iter().map(|r| serde_json::to_string(r).unwrap() + "\n").collect()
+    rows.iter()
+        .map(|r| serde_json::to_string(r).unwrap() + "\n")
+        .collect()
 }
 
 const PYTHON: &str = r#"
@@ -151,7 +191,9 @@ print(json.dumps(out))
 
 #[test]
 fn random_logs_reduce_like_spec_kitty() {
-    let Some(oracle) = Oracle::require("random_logs_reduce_like_spec_kitty") else { return };
+    let Some(oracle) = Oracle::require("random_logs_reduce_like_spec_kitty") else {
+        return;
+    };
     let tmp = tempfile::tempdir().unwrap();
     let cases: usize = 300;
     let dirs: Vec<String> = (0..cases as u64)
@@ -160,27 +202,60 @@ fn random_logs_reduce_like_spec_kitty() {
             fs::create_dir_all(&dir).unwrap();
             fs::write(dir.join("status.events.jsonl"), random_log(seed)).unwrap();
             if seed % 3 == 0 {
-                fs::write(dir.join("meta.json"), r#"{"mission_type": " research ", "mission_number": "007"}"#).unwrap();
+                fs::write(
+                    dir.join("meta.json"),
+                    r#"{"mission_type": " research ", "mission_number": "007"}"#,
+                )
+                .unwrap();
             }
             dir.to_string_lossy().into_owned()
         })
         .collect();
-    let theirs: Vec<String> = serde_json::from_str(&oracle.python_eval(PYTHON, &serde_json::to_string(&dirs).unwrap())).unwrap();
-    let refused = theirs.iter().filter(|t| t.starts_with("StoreError")).count();
+    let theirs: Vec<String> =
+        serde_json::from_str(&oracle.python_eval(PYTHON, &serde_json::to_string(&dirs).unwrap()))
+            .unwrap();
+    let refused = theirs
+        .iter()
+        .filter(|t| t.starts_with("StoreError"))
+        .count();
     let with_wps = theirs.iter().filter(|t| t.contains("\"WP0")).count();
     println!("{cases} logs: spec-kitty refuses {refused}, {with_wps} reduce to work packages");
-    assert!(with_wps > cases / 2, "the generator should mostly make readable logs");
+    assert!(
+        with_wps > cases / 2,
+        "the generator should mostly make readable logs"
+    );
     let mut differ = Vec::new();
     for (dir, expected) in dirs.iter().zip(&theirs) {
-        let run = skitty(std::path::Path::new(dir), &["materialize", "--dry-run", "--mission-dir", "."]);
-        let ours = if run.code == 0 { run.stdout } else { format!("error: {}", run.stderr) };
+        let run = skitty(
+            std::path::Path::new(dir),
+            &["materialize", "--dry-run", "--mission-dir", "."],
+        );
+        let ours = if run.code == 0 {
+            run.stdout
+        } else {
+            format!("error: {}", run.stderr)
+        };
         if expected.starts_with("StoreError") {
             if run.code == 0 {
-                differ.push(format!("{dir}: spec-kitty refuses ({expected}) but skitty accepts"));
+                differ.push(format!(
+                    "{dir}: spec-kitty refuses ({expected}) but skitty accepts"
+                ));
             }
         } else if &ours != expected {
-            differ.push(format!("{dir}:\n--- skitty\n{ours}\n--- spec-kitty\n{expected}"));
+            differ.push(format!(
+                "{dir}:\n--- skitty\n{ours}\n--- spec-kitty\n{expected}"
+            ));
         }
     }
-    assert!(differ.is_empty(), "{} of {cases} logs differ:\n{}", differ.len(), differ.iter().take(3).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        differ.is_empty(),
+        "{} of {cases} logs differ:\n{}",
+        differ.len(),
+        differ
+            .iter()
+            .take(3)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }
