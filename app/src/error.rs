@@ -1,7 +1,8 @@
 //! The application's errors. Each says what went wrong and what to do next.
 
 use camino::Utf8PathBuf;
-use skitty_ports::{ArtifactError, GitError, StoreError};
+use skitty_mission::ResolveError;
+use skitty_ports::{ArtifactError, CatalogError, GitError, LockError, StoreError};
 use skitty_status::RequestError;
 
 /// Why a use case failed.
@@ -14,19 +15,26 @@ pub enum AppError {
     #[error("{0}")]
     BadInput(String),
     #[error(transparent)]
+    Resolve(#[from] ResolveError),
+    #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Artifact(#[from] ArtifactError),
     #[error(transparent)]
+    Catalog(#[from] CatalogError),
+    #[error(transparent)]
     Git(#[from] GitError),
-    #[error("{path} is not a mission directory: {why}")]
-    NotAMission { path: Utf8PathBuf, why: String },
+    #[error(transparent)]
+    Lock(#[from] LockError),
+    #[error("{path}: {detail}")]
+    BranchLog { path: Utf8PathBuf, detail: String },
 }
 
 impl AppError {
     /// A next step for the user, when there is one to suggest.
     pub fn hint(&self) -> Option<String> {
         match self {
+            AppError::Resolve(e) => Some(e.hint()),
             AppError::Store(StoreError::Log { path, error }) => Some(match error {
                 skitty_status::LogError::TornTail { offset, .. } => format!(
                     "the last line of {path} was cut off mid-write (a crash?). Every complete event before byte {offset} is intact; remove the partial line from byte {offset} on, then run `skitty validate`"
@@ -43,10 +51,27 @@ impl AppError {
             AppError::Artifact(ArtifactError::Meta { path, .. }) => Some(format!(
                 "repair {path}: it must be a JSON object as spec-kitty writes it"
             )),
-            AppError::NotAMission { .. } => Some(
-                "pass the directory that holds status.events.jsonl (kitty-specs/<slug>)".into(),
+            AppError::Git(GitError::Command { .. }) => Some(
+                "fix what git reports, then run the command again (nothing was written)".into(),
             ),
             _ => None,
+        }
+    }
+
+    /// A stable machine code, for `--json` error output.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Refused(_) => "REFUSED",
+            AppError::BadInput(_) => "BAD_INPUT",
+            AppError::Resolve(e) => e.code(),
+            AppError::Store(StoreError::Log { .. }) | AppError::BranchLog { .. } => {
+                "UNREADABLE_LOG"
+            }
+            AppError::Store(_) => "STORE_ERROR",
+            AppError::Artifact(_) => "ARTIFACT_ERROR",
+            AppError::Catalog(_) => "CATALOG_ERROR",
+            AppError::Git(_) => "GIT_ERROR",
+            AppError::Lock(_) => "LOCK_ERROR",
         }
     }
 }

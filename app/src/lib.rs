@@ -2,14 +2,19 @@
 //!
 //! * [`MissionStatus`]: the one facade through which status is read and written; it is the
 //!   only writer of `status.events.jsonl` and `status.json`;
-//! * [`StatusScope`]: which surface, mission directory and identity a command works on;
+//! * [`resolve_context`]: the one resolver (facts through the ports, then the pure resolve);
+//! * [`StatusScope`]: the status part of a resolved context;
 //! * [`usecases`]: one module per command.
 
 mod error;
 mod mission_status;
+mod ports;
+mod resolver;
 mod scope;
 pub mod usecases;
 
 pub use error::AppError;
 pub use mission_status::{Emitted, Loaded, Materialized, MissionStatus};
+pub use ports::Ports;
+pub use resolver::{ResolveRequest, resolve_context};
 pub use scope::StatusScope;

@@ -4,7 +4,9 @@
 //! `status.json` (enforced by `architecture/tests/singletons.rs`).
 
 use camino::Utf8PathBuf;
-use skitty_ports::{ArtifactStore, Clock, IdGenerator, SnapshotWrite, StatusStore};
+use skitty_mission::surface::{EVENTS_FILE, SNAPSHOT_FILE};
+use skitty_mission::{PendingWorktree, SurfaceState};
+use skitty_ports::{SnapshotWrite, StatusLock};
 use skitty_status::transition::{self, current_lane};
 use skitty_status::{
     Decision, EventLog, Lane, LogRow, Snapshot, TransitionEvent, TransitionFacts,
@@ -12,15 +14,13 @@ use skitty_status::{
 };
 
 use crate::error::AppError;
+use crate::ports::Ports;
 use crate::scope::StatusScope;
 
-/// The ports the facade needs.
+/// The facade over a mission's status surface.
 #[derive(Clone, Copy)]
 pub struct MissionStatus<'a> {
-    store: &'a dyn StatusStore,
-    artifacts: &'a dyn ArtifactStore,
-    clock: &'a dyn Clock,
-    ids: &'a dyn IdGenerator,
+    ports: Ports<'a>,
 }
 
 impl std::fmt::Debug for MissionStatus<'_> {
@@ -63,37 +63,115 @@ pub enum Emitted {
 }
 
 impl<'a> MissionStatus<'a> {
-    pub fn new(
-        store: &'a dyn StatusStore,
-        artifacts: &'a dyn ArtifactStore,
-        clock: &'a dyn Clock,
-        ids: &'a dyn IdGenerator,
-    ) -> Self {
-        Self {
-            store,
-            artifacts,
-            clock,
-            ids,
+    pub fn new(ports: Ports<'a>) -> Self {
+        Self { ports }
+    }
+
+    /// A file of a surface whose worktree does not exist yet, read from the branch tip.
+    async fn read_from_branch(
+        &self,
+        scope: &StatusScope,
+        pending: &PendingWorktree,
+        file: &str,
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        let path = pending.path_in_tree.join(file);
+        Ok(self
+            .ports
+            .git
+            .read_at_branch(&scope.primary_root, pending.branch.branch(), &path)
+            .await?)
+    }
+
+    /// Reads the log without writing anything: under a shared lock, or from the branch tip
+    /// when the coordination worktree does not exist yet (reads never create it).
+    async fn read_log(&self, scope: &StatusScope, audit: bool) -> Result<EventLog, AppError> {
+        match scope.surface.state() {
+            SurfaceState::Checkedout if audit => {
+                Ok(self.ports.store.read_log_audit(&scope.surface).await?)
+            }
+            SurfaceState::Checkedout => Ok(self.ports.store.read_log(&scope.surface, None).await?),
+            SurfaceState::AwaitingWorktree(pending) => {
+                let bytes = self
+                    .read_from_branch(scope, pending, EVENTS_FILE)
+                    .await?
+                    .unwrap_or_default();
+                EventLog::parse_bytes(&bytes).map_err(|e| AppError::BranchLog {
+                    path: format!(
+                        "{}:{}",
+                        pending.branch,
+                        pending.path_in_tree.join(EVENTS_FILE)
+                    )
+                    .into(),
+                    detail: e.to_string(),
+                })
+            }
         }
     }
 
-    /// Reads and reduces the log (shared lock; nothing written).
+    /// Reads and reduces the log.
     pub async fn load(&self, scope: &StatusScope) -> Result<Loaded, AppError> {
-        let log = self.store.read_log(&scope.surface, None).await?;
+        let log = self.read_log(scope, false).await?;
         let snapshot = reduce(&log, scope.identity.clone());
         Ok(Loaded { log, snapshot })
     }
 
     /// Reads the log leniently, for an audit (bad lines are collected, not fatal).
     pub async fn load_for_audit(&self, scope: &StatusScope) -> Result<Loaded, AppError> {
-        let log = self.store.read_log_audit(&scope.surface).await?;
+        let log = self.read_log(scope, true).await?;
         let snapshot = reduce(&log, scope.identity.clone());
         Ok(Loaded { log, snapshot })
     }
 
     /// The current `status.json` text, if any.
     pub async fn stored_snapshot(&self, scope: &StatusScope) -> Result<Option<String>, AppError> {
-        Ok(self.store.read_snapshot(&scope.surface).await?)
+        match scope.surface.state() {
+            SurfaceState::Checkedout => Ok(self.ports.store.read_snapshot(&scope.surface).await?),
+            SurfaceState::AwaitingWorktree(pending) => Ok(self
+                .read_from_branch(scope, pending, SNAPSHOT_FILE)
+                .await?
+                .map(|b| String::from_utf8_lossy(&b).into_owned())),
+        }
+    }
+
+    /// Before the first write: creates the coordination worktree if the surface awaits one.
+    /// Serialized by a lock in the common git dir and idempotent: of several processes asking
+    /// at once, one runs `git worktree add`, the others find it registered.
+    async fn writable(&self, scope: &StatusScope) -> Result<StatusScope, AppError> {
+        let SurfaceState::AwaitingWorktree(pending) = scope.surface.state() else {
+            return Ok(scope.clone());
+        };
+        let _creating = self.ports.locks.exclusive(&pending.lock_file).await?;
+        let registered = self
+            .ports
+            .git
+            .repo_facts(&scope.primary_root)
+            .await?
+            .is_some_and(|repo| repo.worktree_at(&pending.worktree).is_some());
+        if !registered {
+            tracing::info!(worktree = %pending.worktree, branch = %pending.branch, "creating the coordination worktree");
+            self.ports
+                .git
+                .add_worktree(
+                    &scope.primary_root,
+                    &pending.worktree,
+                    pending.branch.branch(),
+                )
+                .await?;
+        }
+        Ok(StatusScope {
+            surface: scope.surface.checked_out(),
+            ..scope.clone()
+        })
+    }
+
+    /// Creates the surface if needed and takes its exclusive lock.
+    async fn lock_for_write(
+        &self,
+        scope: &StatusScope,
+    ) -> Result<(StatusScope, StatusLock), AppError> {
+        let scope = self.writable(scope).await?;
+        let lock = self.ports.store.lock(&scope.surface).await?;
+        Ok((scope, lock))
     }
 
     /// Rewrites `status.json` from the log (skipped when the bytes are already identical).
@@ -113,11 +191,16 @@ impl<'a> MissionStatus<'a> {
                 write: None,
             });
         }
-        let lock = self.store.lock(&scope.surface).await?;
-        let log = self.store.read_log(&scope.surface, Some(&lock)).await?;
+        let (scope, lock) = self.lock_for_write(scope).await?;
+        let log = self
+            .ports
+            .store
+            .read_log(&scope.surface, Some(&lock))
+            .await?;
         let snapshot = reduce(&log, scope.identity.clone());
         let json = snapshot.to_status_json();
         let write = self
+            .ports
             .store
             .write_snapshot(&scope.surface, &lock, &json)
             .await?;
@@ -137,23 +220,32 @@ impl<'a> MissionStatus<'a> {
         request: &TransitionRequest,
         dry_run: bool,
     ) -> Result<Emitted, AppError> {
-        let lock = if dry_run {
-            None
+        let (scope, lock) = if dry_run {
+            (scope.clone(), None)
         } else {
-            Some(self.store.lock(&scope.surface).await?)
+            let (scope, lock) = self.lock_for_write(scope).await?;
+            (scope, Some(lock))
         };
-        let mut log = self.store.read_log(&scope.surface, lock.as_ref()).await?;
+        let scope = &scope;
+        let mut log = match &lock {
+            Some(lock) => {
+                self.ports
+                    .store
+                    .read_log(&scope.surface, Some(lock))
+                    .await?
+            }
+            None => self.read_log(scope, false).await?,
+        };
         let snapshot = reduce(&log, scope.identity.clone());
         let roster = self.roster_if_needed(scope, request, &snapshot).await;
-        let workspace_root = scope.workspace_root.as_str();
         let facts = TransitionFacts {
             snapshot: &snapshot,
             mission_slug: scope.slug.as_str(),
             mission_id: scope.mission_id.as_ref().map(|id| id.as_str()),
-            default_workspace_root: workspace_root,
+            default_workspace_root: scope.primary_root.as_str(),
             subtask_roster: roster.as_deref(),
-            event_id: self.ids.next_id(),
-            at: self.clock.now(),
+            event_id: self.ports.ids.next_id(),
+            at: self.ports.clock.now(),
         };
         let event = match transition::decide(request, facts)? {
             Decision::AlreadyThere { lane } => return Ok(Emitted::AlreadyThere { lane }),
@@ -171,7 +263,8 @@ impl<'a> MissionStatus<'a> {
                 snapshot_write: None,
             });
         };
-        self.store
+        self.ports
+            .store
             .append(&scope.surface, &lock, std::slice::from_ref(&row))
             .await?;
         // The new row may not sort last, and annotations fold after every transition, so the
@@ -179,6 +272,7 @@ impl<'a> MissionStatus<'a> {
         log.extend([row]);
         let after = reduce(&log, scope.identity.clone());
         let write = self
+            .ports
             .store
             .write_snapshot(&scope.surface, &lock, &after.to_status_json())
             .await
@@ -208,9 +302,14 @@ impl<'a> MissionStatus<'a> {
         {
             return None;
         }
+        let Some(prompt_dir) = &scope.prompt_dir else {
+            tracing::warn!("no prompt source resolved; the for_review guard fails closed");
+            return None;
+        };
         match self
+            .ports
             .artifacts
-            .subtask_roster(&scope.mission_dir, &request.wp_id)
+            .subtask_roster(prompt_dir, &request.wp_id)
             .await
         {
             Ok(roster) => Some(roster),
@@ -229,8 +328,8 @@ mod tests {
     use camino::Utf8PathBuf;
     use skitty_mission::{MissionSlug, StatusSurface};
     use skitty_ports::{
-        LockGuard, MockArtifactStore, MockClock, MockIdGenerator, MockStatusStore, SnapshotWrite,
-        StatusLock, StoreError,
+        LockGuard, MockArtifactStore, MockClock, MockGitPort, MockIdGenerator, MockLocks,
+        MockMissionCatalog, MockStatusStore, SnapshotWrite, StatusLock, StoreError,
     };
     use skitty_status::{
         Actor, EventId, EventLog, Lane, LogRow, SnapshotIdentity, TransitionRequest,
@@ -253,14 +352,14 @@ mod tests {
                 dir.clone(),
                 "/repo/.git/spec-kitty-locks/demo-01M85BET.status.lock".into(),
             ),
-            mission_dir: dir,
+            prompt_dir: Some(dir.join("tasks")),
             slug: MissionSlug::parse("demo-01M85BET").unwrap(),
             mission_id: None,
             identity: SnapshotIdentity {
                 mission_number: None,
                 mission_type: Some("software-dev".into()),
             },
-            workspace_root: "/repo".into(),
+            primary_root: "/repo".into(),
         }
     }
 
@@ -331,7 +430,20 @@ mod tests {
         let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Ok(()));
         let artifacts = MockArtifactStore::new();
         let (clock, ids) = clock_and_ids();
-        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+        let (catalog, git, locks) = (
+            MockMissionCatalog::new(),
+            MockGitPort::new(),
+            MockLocks::new(),
+        );
+        let status = MissionStatus::new(crate::Ports {
+            store: &store,
+            artifacts: &artifacts,
+            catalog: &catalog,
+            git: &git,
+            locks: &locks,
+            clock: &clock,
+            ids: &ids,
+        });
 
         let emitted = status
             .transition(&scope(), &request(" Claimed "), false)
@@ -362,7 +474,20 @@ mod tests {
         let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Ok(()));
         let artifacts = MockArtifactStore::new();
         let (clock, ids) = clock_and_ids();
-        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+        let (catalog, git, locks) = (
+            MockMissionCatalog::new(),
+            MockGitPort::new(),
+            MockLocks::new(),
+        );
+        let status = MissionStatus::new(crate::Ports {
+            store: &store,
+            artifacts: &artifacts,
+            catalog: &catalog,
+            git: &git,
+            locks: &locks,
+            clock: &clock,
+            ids: &ids,
+        });
 
         let err = status
             .transition(&scope(), &request("done"), false)
@@ -381,7 +506,20 @@ mod tests {
         let store = store(&format!("{in_progress}\n"), appended.clone(), Ok(()));
         let artifacts = MockArtifactStore::new();
         let (clock, ids) = clock_and_ids();
-        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+        let (catalog, git, locks) = (
+            MockMissionCatalog::new(),
+            MockGitPort::new(),
+            MockLocks::new(),
+        );
+        let status = MissionStatus::new(crate::Ports {
+            store: &store,
+            artifacts: &artifacts,
+            catalog: &catalog,
+            git: &git,
+            locks: &locks,
+            clock: &clock,
+            ids: &ids,
+        });
 
         let emitted = status
             .transition(&scope(), &request("doing"), false)
@@ -402,7 +540,20 @@ mod tests {
         let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Err(()));
         let artifacts = MockArtifactStore::new();
         let (clock, ids) = clock_and_ids();
-        let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+        let (catalog, git, locks) = (
+            MockMissionCatalog::new(),
+            MockGitPort::new(),
+            MockLocks::new(),
+        );
+        let status = MissionStatus::new(crate::Ports {
+            store: &store,
+            artifacts: &artifacts,
+            catalog: &catalog,
+            git: &git,
+            locks: &locks,
+            clock: &clock,
+            ids: &ids,
+        });
 
         let emitted = status
             .transition(&scope(), &request("claimed"), false)
@@ -434,7 +585,20 @@ mod tests {
                 .times(1)
                 .returning(move |_, _| Ok(roster.clone()));
             let (clock, ids) = clock_and_ids();
-            let status = MissionStatus::new(&store, &artifacts, &clock, &ids);
+            let (catalog, git, locks) = (
+                MockMissionCatalog::new(),
+                MockGitPort::new(),
+                MockLocks::new(),
+            );
+            let status = MissionStatus::new(crate::Ports {
+                store: &store,
+                artifacts: &artifacts,
+                catalog: &catalog,
+                git: &git,
+                locks: &locks,
+                clock: &clock,
+                ids: &ids,
+            });
             let result = status
                 .transition(&scope(), &request("for_review"), false)
                 .await;

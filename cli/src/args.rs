@@ -15,16 +15,34 @@ pub struct Cli {
     pub verbose: u8,
 }
 
-/// Which mission a command works on.
-#[derive(Debug, Args, Clone)]
+/// Which mission a command works on. Without either flag: the mission of the worktree or
+/// mission directory you are in, else the only mission of the repository.
+#[derive(Debug, Args, Clone, Default)]
 pub struct MissionArgs {
-    /// The mission directory (`kitty-specs/<slug>`) holding status.events.jsonl.
+    /// The mission: its slug, bare name, mid8, mission_id or numeric prefix.
+    #[arg(long, value_name = "HANDLE", env = "SKITTY_MISSION")]
+    pub mission: Option<String>,
+    /// A mission directory (`kitty-specs/<slug>`); outside a repository's kitty-specs/ it is
+    /// read as a loose mission.
     #[arg(long, value_name = "DIR", env = "SKITTY_MISSION_DIR")]
     pub mission_dir: Option<Utf8PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Show where the mission lives: the resolved context, fragment by fragment.
+    Context {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Resolve for this work package (adds its execution workspace).
+        #[arg(long, value_name = "WPxx")]
+        wp: Option<String>,
+        /// Resolve for this operation (status, materialize, validate, emit, context).
+        #[arg(long, default_value = "context")]
+        op: skitty_mission::Op,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the kanban board: WPs by lane, who moved them, weighted progress.
     Status {
         #[command(flatten)]

@@ -9,8 +9,12 @@ pub struct CliError {
     pub code: u8,
     pub message: String,
     pub hint: Option<String>,
-    /// With `--json`, the object printed on stdout.
-    pub json: Option<serde_json::Value>,
+    /// A stable machine code (`MISSION_AMBIGUOUS_SELECTOR`, ...), when there is one.
+    pub error_code: Option<&'static str>,
+    /// Missions the user may have meant.
+    pub candidates: Vec<String>,
+    /// With `--json`, the error is also printed on stdout as an object.
+    pub as_json: bool,
 }
 
 impl CliError {
@@ -20,7 +24,9 @@ impl CliError {
             code: 2,
             message: message.into(),
             hint: hint.into(),
-            json: None,
+            error_code: None,
+            candidates: Vec::new(),
+            as_json: false,
         }
     }
 
@@ -30,16 +36,33 @@ impl CliError {
             code: 1,
             message: message.into(),
             hint: None,
-            json: None,
+            error_code: None,
+            candidates: Vec::new(),
+            as_json: false,
         }
     }
 
-    /// Also print `{"error": message}` on stdout (for `--json` callers).
+    /// Also print `{"error", "error_code"?, "candidates"?, "hint"?}` on stdout (for `--json`).
     pub fn with_json(mut self, json: bool) -> Self {
-        if json {
-            self.json = Some(serde_json::json!({ "error": self.message }));
-        }
+        self.as_json = json;
         self
+    }
+
+    /// The `--json` form of the error.
+    pub fn json(&self) -> serde_json::Value {
+        let mut value = serde_json::json!({ "error": self.message });
+        if let Some(map) = value.as_object_mut() {
+            if let Some(code) = self.error_code {
+                map.insert("error_code".into(), code.into());
+            }
+            if !self.candidates.is_empty() {
+                map.insert("candidates".into(), self.candidates.clone().into());
+            }
+            if let Some(hint) = &self.hint {
+                map.insert("hint".into(), hint.clone().into());
+            }
+        }
+        value
     }
 }
 
@@ -50,11 +73,17 @@ impl From<AppError> for CliError {
         } else {
             2
         };
+        let candidates = match &e {
+            AppError::Resolve(r) => r.candidates().to_vec(),
+            _ => Vec::new(),
+        };
         CliError {
             code,
             message: e.to_string(),
             hint: e.hint(),
-            json: None,
+            error_code: Some(e.code()),
+            candidates,
+            as_json: false,
         }
     }
 }

@@ -33,10 +33,10 @@ fn main() -> ExitCode {
 
 fn report(err: &CliError) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
-    if let Some(json) = &err.json {
+    if err.as_json {
         // Machine-readable callers asked for JSON: the error goes to stdout as one object.
         let mut stdout = std::io::stdout().lock();
-        let _ = writeln!(stdout, "{json}");
+        let _ = writeln!(stdout, "{}", err.json());
     }
     let _ = writeln!(stderr, "error: {}", err.message);
     if let Some(hint) = &err.hint {

@@ -1,9 +1,10 @@
-//! Wires the adapters into the app.
+//! Wires the adapters into the app and resolves each command's context.
 
-use camino::Utf8PathBuf;
-use skitty_app::{MissionStatus, StatusScope};
-use skitty_fs::{FsArtifacts, JsonlStatusStore};
+use camino::{Utf8Path, Utf8PathBuf};
+use skitty_app::{MissionStatus, Ports, ResolveRequest, StatusScope, resolve_context};
+use skitty_fs::{FsArtifacts, FsLocks, JsonlStatusStore};
 use skitty_git::GixRepo;
+use skitty_mission::{MissionExecutionContext, Op, Selector, WpId};
 use skitty_system::{SystemClock, UlidIds};
 
 use crate::args::MissionArgs;
@@ -15,40 +16,84 @@ pub struct Adapters {
     pub store: JsonlStatusStore,
     pub artifacts: FsArtifacts,
     pub git: GixRepo,
+    pub locks: FsLocks,
     pub clock: SystemClock,
     pub ids: UlidIds,
 }
 
+fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
+    let p = std::path::absolute(path).map_err(|e| CliError::usage(format!("{path}: {e}"), None))?;
+    Utf8PathBuf::from_path_buf(p)
+        .map_err(|p| CliError::usage(format!("{}: path is not UTF-8", p.display()), None))
+}
+
 impl Adapters {
-    pub fn mission_status(&self) -> MissionStatus<'_> {
-        MissionStatus::new(&self.store, &self.artifacts, &self.clock, &self.ids)
+    pub fn ports(&self) -> Ports<'_> {
+        Ports {
+            store: &self.store,
+            artifacts: &self.artifacts,
+            catalog: &self.artifacts,
+            git: &self.git,
+            locks: &self.locks,
+            clock: &self.clock,
+            ids: &self.ids,
+        }
     }
 
-    /// The scope named by the mission arguments.
-    pub async fn scope(&self, args: &MissionArgs) -> Result<StatusScope, CliError> {
-        let Some(dir) = &args.mission_dir else {
-            return Err(CliError::usage(
-                "no mission given",
-                Some(
-                    "pass --mission-dir kitty-specs/<slug> (or set SKITTY_MISSION_DIR)".to_owned(),
-                ),
-            ));
-        };
-        let absolute = std::path::absolute(dir)
-            .map_err(|e| CliError::usage(format!("{dir}: {e}"), None))
+    pub fn mission_status(&self) -> MissionStatus<'_> {
+        MissionStatus::new(self.ports())
+    }
+
+    /// The resolved context for `op`: the one place a command learns where its mission lives.
+    pub async fn context(
+        &self,
+        args: &MissionArgs,
+        wp: Option<&str>,
+        op: Op,
+    ) -> Result<MissionExecutionContext, CliError> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| CliError::usage(format!("cannot read the current directory: {e}"), None))
             .and_then(|p| {
-                Utf8PathBuf::from_path_buf(p).map_err(|p| {
-                    CliError::usage(format!("{}: path is not UTF-8", p.display()), None)
-                })
+                Utf8PathBuf::from_path_buf(p)
+                    .map_err(|p| CliError::usage(format!("{}: not UTF-8", p.display()), None))
             })?;
-        if !absolute.is_dir() {
-            return Err(CliError::usage(
-                format!("{dir} is not a directory"),
-                Some(
-                    "pass the mission directory, e.g. --mission-dir kitty-specs/<slug>".to_owned(),
-                ),
-            ));
-        }
-        Ok(StatusScope::from_mission_dir(&absolute, &self.git, &self.artifacts).await?)
+        let mission_dir = match &args.mission_dir {
+            Some(dir) => {
+                let dir = absolute(dir)?;
+                if !dir.is_dir() {
+                    return Err(CliError::usage(
+                        format!("{dir} is not a directory"),
+                        Some(
+                            "pass the mission directory, e.g. --mission-dir kitty-specs/<slug>"
+                                .to_owned(),
+                        ),
+                    ));
+                }
+                Some(dir)
+            }
+            None => None,
+        };
+        let wp = wp.map(WpId::parse).transpose().map_err(|e| {
+            CliError::usage(
+                e.to_string(),
+                Some("work package ids look like WP01".to_owned()),
+            )
+        })?;
+        let request = ResolveRequest {
+            cwd,
+            selector: Selector {
+                mission: args.mission.clone(),
+                mission_dir,
+                wp,
+            },
+            op,
+        };
+        Ok(resolve_context(&self.ports(), &request).await?)
+    }
+
+    /// The status part of the resolved context for `op`.
+    pub async fn scope(&self, args: &MissionArgs, op: Op) -> Result<StatusScope, CliError> {
+        let context = self.context(args, None, op).await?;
+        Ok(StatusScope::from_context(&context)?)
     }
 }

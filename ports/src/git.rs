@@ -1,16 +1,34 @@
-//! Git facts. This issue needs only where a repository's common git dir is; the resolver
-//! issue grows this port.
+//! Git facts, reads at a branch tip, and the one porcelain write skitty needs (worktree add).
 
 use async_trait::async_trait;
-use camino::{Utf8Path, Utf8PathBuf};
+use camino::Utf8Path;
+use skitty_mission::{BranchName, RepoFacts};
 
-/// Where a path sits in a git repository.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RepoLocation {
-    /// The work tree containing the path (a linked worktree's own root, if it is one).
-    pub workdir: Utf8PathBuf,
-    /// The git dir shared by the main checkout and all its worktrees.
-    pub common_dir: Utf8PathBuf,
+/// A git operation in progress: while one runs, nothing may write a tracked status file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GitOperation {
+    Rebase,
+    Merge,
+    CherryPick,
+    Revert,
+    Bisect,
+    ApplyMailbox,
+    /// `index.lock` exists: another git process is writing the index.
+    IndexLocked,
+}
+
+impl GitOperation {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            GitOperation::Rebase => "rebase",
+            GitOperation::Merge => "merge",
+            GitOperation::CherryPick => "cherry-pick",
+            GitOperation::Revert => "revert",
+            GitOperation::Bisect => "bisect",
+            GitOperation::ApplyMailbox => "am",
+            GitOperation::IndexLocked => "index.lock",
+        }
+    }
 }
 
 /// Why git could not answer.
@@ -20,12 +38,39 @@ pub enum GitError {
     Git(String),
     #[error("path is not valid UTF-8: {0}")]
     NonUtf8Path(String),
+    #[error("`git {command}` failed: {stderr}")]
+    Command { command: String, stderr: String },
 }
 
-/// Read-only git facts.
+/// Git, read through gix and written through the git binary where gix has no porcelain.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait GitPort: Send + Sync {
-    /// The repository containing `path`, or `None` outside any repository.
-    async fn locate(&self, path: &Utf8Path) -> Result<Option<RepoLocation>, GitError>;
+    /// Facts about the repository containing `path` (any subdirectory of the primary checkout
+    /// or of a linked worktree), or `None` outside any repository.
+    async fn repo_facts(&self, path: &Utf8Path) -> Result<Option<RepoFacts>, GitError>;
+
+    /// A git operation in progress for the worktree containing `path`, looking in that
+    /// worktree's own git dir and in the common dir.
+    async fn operation_in_progress(
+        &self,
+        path: &Utf8Path,
+    ) -> Result<Option<GitOperation>, GitError>;
+
+    /// The bytes of `path` (relative to the repository root) at the tip of `branch`; `None`
+    /// when the branch has no such file.
+    async fn read_at_branch(
+        &self,
+        repo: &Utf8Path,
+        branch: &BranchName,
+        path: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, GitError>;
+
+    /// Checks out the existing `branch` in a new linked worktree at `path`.
+    async fn add_worktree(
+        &self,
+        primary_root: &Utf8Path,
+        path: &Utf8Path,
+        branch: &BranchName,
+    ) -> Result<(), GitError>;
 }

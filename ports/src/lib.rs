@@ -4,20 +4,28 @@
 //! only on these traits, so its use cases are tested with mocks (`--features mocks`).
 
 pub mod artifacts;
+pub mod catalog;
 pub mod clock;
 pub mod git;
+pub mod locks;
 pub mod status_store;
 
 pub use artifacts::{ArtifactError, ArtifactStore};
+pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
-pub use git::{GitError, GitPort, RepoLocation};
-pub use status_store::{LockGuard, SnapshotWrite, StatusLock, StatusStore, StoreError};
+pub use git::{GitError, GitOperation, GitPort};
+pub use locks::{LockError, LockGuard, LockHandle, Locks};
+pub use status_store::{SnapshotWrite, StatusLock, StatusStore, StoreError};
 
 #[cfg(feature = "mocks")]
 pub use artifacts::MockArtifactStore;
 #[cfg(feature = "mocks")]
+pub use catalog::MockMissionCatalog;
+#[cfg(feature = "mocks")]
 pub use clock::{MockClock, MockIdGenerator};
 #[cfg(feature = "mocks")]
 pub use git::MockGitPort;
+#[cfg(feature = "mocks")]
+pub use locks::MockLocks;
 #[cfg(feature = "mocks")]
 pub use status_store::MockStatusStore;

@@ -1,14 +1,11 @@
 //! The status store: the event log and the snapshot of one status surface.
 
-use std::fmt;
-
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::StatusSurface;
 use skitty_status::{EventLog, LogError, LogRow};
 
-/// Something the adapter keeps alive while a status lock is held (an open, locked file).
-pub trait LockGuard: Send + Sync + fmt::Debug {}
+use crate::locks::LockGuard;
 
 /// Proof that the caller holds the exclusive lock of one surface. Writes require it, so an
 /// unlocked write does not compile. Dropping it releases the lock.

@@ -6,8 +6,9 @@ use std::io;
 use async_trait::async_trait;
 use camino::Utf8Path;
 use serde_json::Value;
-use skitty_mission::MissionMeta;
-use skitty_ports::{ArtifactError, ArtifactStore};
+use skitty_mission::naming::KITTY_SPECS;
+use skitty_mission::{LaneFact, MissionMeta, MissionRecord};
+use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
 
 /// Reads `meta.json` and WP prompt files from a mission directory.
@@ -111,6 +112,72 @@ impl ArtifactStore for FsArtifacts {
             }
         }
         Ok(roster)
+    }
+}
+
+/// `lanes.json` lanes: `{"lanes": [{"lane_id", "wp_ids"}]}`; `None` when absent or unreadable.
+fn read_lanes(dir: &Utf8Path) -> Option<Vec<LaneFact>> {
+    let text = fs::read_to_string(dir.join("lanes.json")).ok()?;
+    let value: Value = serde_json::from_str(&text).ok()?;
+    let lanes = value.get("lanes")?.as_array()?;
+    Some(
+        lanes
+            .iter()
+            .filter_map(|lane| {
+                let lane_id = lane.get("lane_id")?.as_str()?.to_owned();
+                let wp_ids = lane
+                    .get("wp_ids")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|w| w.as_str().map(str::to_owned))
+                    .collect();
+                Some(LaneFact { lane_id, wp_ids })
+            })
+            .collect(),
+    )
+}
+
+fn read_meta_text(dir: &Utf8Path) -> Result<Option<MissionMeta>, String> {
+    match fs::read_to_string(dir.join("meta.json")) {
+        Ok(text) => MissionMeta::parse(&text)
+            .map(Some)
+            .map_err(|e| e.to_string()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+#[async_trait]
+impl MissionCatalog for FsArtifacts {
+    async fn missions(&self, root: &Utf8Path) -> Result<Vec<MissionRecord>, CatalogError> {
+        let specs = root.join(KITTY_SPECS);
+        let entries = match fs::read_dir(&specs) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(CatalogError {
+                    path: specs,
+                    source,
+                });
+            }
+        };
+        let mut missions = Vec::new();
+        for entry in entries.filter_map(Result::ok) {
+            let Ok(name) = entry.file_name().into_string() else {
+                continue;
+            };
+            if name.starts_with('.') || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+                continue;
+            }
+            let dir = specs.join(&name);
+            missions.push(MissionRecord {
+                meta: read_meta_text(&dir),
+                lanes: read_lanes(&dir),
+                dir_name: name,
+            });
+        }
+        missions.sort_by(|a, b| a.dir_name.cmp(&b.dir_name));
+        Ok(missions)
     }
 }
 

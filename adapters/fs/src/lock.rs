@@ -4,8 +4,9 @@
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::ErrorKind;
 
+use async_trait::async_trait;
 use camino::Utf8Path;
-use skitty_ports::{LockGuard, StoreError};
+use skitty_ports::{LockError, LockGuard, LockHandle, Locks, StoreError};
 
 /// A held lock: the open, locked file (`None`: a reader on a read-only tree, where no writer
 /// can be running either).
@@ -67,4 +68,22 @@ pub(crate) fn acquire(path: &Utf8Path, mode: Mode) -> Result<FileLockGuard, Stor
         Err(TryLockError::Error(e)) => return Err(StoreError::io(path, e)),
     }
     Ok(FileLockGuard { _file: Some(file) })
+}
+
+/// Exclusive locks on lock files (the same `flock` the status store takes).
+#[derive(Debug, Default, Clone, Copy)]
+pub struct FsLocks;
+
+#[async_trait]
+impl Locks for FsLocks {
+    async fn exclusive(&self, path: &Utf8Path) -> Result<LockHandle, LockError> {
+        let guard = acquire(path, Mode::Exclusive).map_err(|e| match e {
+            StoreError::Io { path, source } => LockError { path, source },
+            other => LockError {
+                path: path.to_owned(),
+                source: std::io::Error::other(other.to_string()),
+            },
+        })?;
+        Ok(LockHandle::new(path, Box::new(guard)))
+    }
 }

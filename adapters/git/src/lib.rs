@@ -1,12 +1,18 @@
-//! Git facts through gix (no git binary for reads).
+//! Git through gix for every read, and the git binary for the one porcelain write gix lacks
+//! (`git worktree add`).
+//!
+//! Worktree pointers (`.git` files, `gitdir:`) are parsed by gix only: skitty has no parser
+//! of its own (architecture test `singletons.rs`).
 
-use std::path::PathBuf;
+mod cli;
+mod facts;
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
-use skitty_ports::{GitError, GitPort, RepoLocation};
+use skitty_mission::{BranchName, RepoFacts};
+use skitty_ports::{GitError, GitOperation, GitPort};
 
-/// Reads repositories with gix.
+/// Reads repositories with gix; writes worktrees with the git binary.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct GixRepo;
 
@@ -16,40 +22,46 @@ impl GixRepo {
     }
 }
 
-fn utf8(path: PathBuf) -> Result<Utf8PathBuf, GitError> {
+pub(crate) fn utf8(path: std::path::PathBuf) -> Result<Utf8PathBuf, GitError> {
     Utf8PathBuf::from_path_buf(path).map_err(|p| GitError::NonUtf8Path(p.display().to_string()))
 }
 
-fn absolute(path: &std::path::Path) -> PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+pub(crate) fn git_err(e: impl std::fmt::Display) -> GitError {
+    GitError::Git(e.to_string())
 }
 
 #[async_trait]
 impl GitPort for GixRepo {
-    async fn locate(&self, path: &Utf8Path) -> Result<Option<RepoLocation>, GitError> {
-        if let Err(e) = gix::discover::upwards(path.as_std_path()) {
-            use gix::discover::upwards::Error as Upwards;
-            let nothing_found = matches!(
-                e.downcast_any_ref::<Upwards>(),
-                Some(
-                    Upwards::NoGitRepository { .. }
-                        | Upwards::NoGitRepositoryWithinCeiling { .. }
-                        | Upwards::NoGitRepositoryWithinFs { .. }
-                )
-            );
-            if nothing_found {
-                tracing::debug!(%path, error = %e, "not in a git repository");
-                return Ok(None);
-            }
-            return Err(GitError::Git(e.to_string()));
-        }
-        let repo = gix::discover(path.as_std_path()).map_err(|e| GitError::Git(e.to_string()))?;
-        let Some(workdir) = repo.workdir() else {
-            return Ok(None);
-        };
-        Ok(Some(RepoLocation {
-            workdir: utf8(absolute(workdir))?,
-            common_dir: utf8(absolute(repo.common_dir()))?,
-        }))
+    async fn repo_facts(&self, path: &Utf8Path) -> Result<Option<RepoFacts>, GitError> {
+        facts::repo_facts(path)
+    }
+
+    async fn operation_in_progress(
+        &self,
+        path: &Utf8Path,
+    ) -> Result<Option<GitOperation>, GitError> {
+        facts::operation_in_progress(path)
+    }
+
+    async fn read_at_branch(
+        &self,
+        repo: &Utf8Path,
+        branch: &BranchName,
+        path: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, GitError> {
+        facts::read_at_branch(repo, branch, path)
+    }
+
+    async fn add_worktree(
+        &self,
+        primary_root: &Utf8Path,
+        path: &Utf8Path,
+        branch: &BranchName,
+    ) -> Result<(), GitError> {
+        cli::git(
+            primary_root,
+            &["worktree", "add", path.as_str(), branch.as_str()],
+        )
+        .map(|_| ())
     }
 }

@@ -20,7 +20,7 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
     };
     let (evidence, review_result) = parse_structured(&args.guard).map_err(|e| e.with_json(json))?;
     let scope = adapters
-        .scope(&args.mission)
+        .scope(&args.mission, skitty_mission::Op::Emit)
         .await
         .map_err(|e| e.with_json(json))?;
     let request = TransitionRequest {

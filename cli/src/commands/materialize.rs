@@ -15,7 +15,7 @@ pub async fn run(
     json: bool,
 ) -> Result<ExitCode, CliError> {
     let scope = adapters
-        .scope(mission)
+        .scope(mission, skitty_mission::Op::Materialize)
         .await
         .map_err(|e| e.with_json(json))?;
     let done = adapters

@@ -1,5 +1,6 @@
 //! One module per command.
 
+mod context;
 mod emit;
 mod fsm;
 mod guard;
@@ -17,6 +18,12 @@ use crate::wiring::Adapters;
 pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
     let adapters = Adapters::default();
     match cli.command {
+        Command::Context {
+            mission,
+            wp,
+            op,
+            json,
+        } => context::run(&adapters, &mission, wp.as_deref(), op, json).await,
         Command::Status { mission, json } => status::run(&adapters, &mission, json).await,
         Command::Materialize {
             mission,

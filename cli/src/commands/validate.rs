@@ -16,7 +16,7 @@ pub async fn run(
     as_json: bool,
 ) -> Result<ExitCode, CliError> {
     let scope = adapters
-        .scope(mission)
+        .scope(mission, skitty_mission::Op::Validate)
         .await
         .map_err(|e| e.with_json(as_json))?;
     let report = validate(&adapters.mission_status(), &scope)

@@ -120,6 +120,13 @@ impl FromStr for MissionSlug {
     }
 }
 
+/// Whether the slug ends in `-<8 Crockford characters>` (the modern `<human>-<mid8>` form).
+pub fn slug_has_mid8_tail(slug: &MissionSlug) -> bool {
+    slug.as_str().rsplit_once('-').is_some_and(|(_, tail)| {
+        tail.len() == 8 && MissionId::parse(&format!("{tail}000000000000000000")).is_ok()
+    })
+}
+
 /// A work package id: `WP` and digits (`WP01`; the store accepts `WP100`, planning stops at
 /// `WP99`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

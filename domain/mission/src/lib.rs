@@ -1,10 +1,26 @@
-//! Identity of a Spec Kitty mission: [`MissionId`], [`Mid8`], [`MissionSlug`], [`WpId`], and
-//! the [`MissionMeta`] read from `meta.json`. Pure: no I/O.
+//! A Spec Kitty mission's identity and the one resolver that says where everything about it
+//! lives: [`resolve::resolve`] turns [`Facts`] into a [`MissionExecutionContext`]. Pure: no I/O.
 
+pub mod artifacts;
+pub mod commit_target;
+pub mod context;
+pub mod error;
+pub mod facts;
+pub mod fragments;
 pub mod ids;
 pub mod meta;
+pub mod naming;
+pub mod resolve;
 pub mod surface;
+pub mod topology;
 
+pub use artifacts::ArtifactKind;
+pub use commit_target::{BranchName, CommitTarget};
+pub use context::{Fragment, Location, MissionExecutionContext, Op};
+pub use error::ResolveError;
+pub use facts::{Facts, LaneFact, MissionRecord, RepoFacts, Selector, WorktreeFact};
 pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId};
-pub use meta::{MetaError, MissionMeta, Topology};
-pub use surface::StatusSurface;
+pub use meta::{MetaError, MissionMeta};
+pub use resolve::resolve;
+pub use surface::{PendingWorktree, StatusSurface, SurfaceState};
+pub use topology::{Topology, TopologySource};

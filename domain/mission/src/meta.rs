@@ -3,38 +3,7 @@
 use serde_json::{Map, Value};
 
 use crate::ids::{MissionId, MissionSlug};
-
-/// How a mission's state is laid out across branches and worktrees.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Topology {
-    SingleBranch,
-    Lanes,
-    Coord,
-    LanesWithCoord,
-}
-
-impl Topology {
-    /// The `meta.json` spelling; `None` for absent or unrecognised values (`flat`, ...), which
-    /// spec-kitty treats as legacy and derives.
-    pub fn from_meta(raw: &str) -> Option<Topology> {
-        match raw {
-            "single_branch" => Some(Topology::SingleBranch),
-            "lanes" => Some(Topology::Lanes),
-            "coord" => Some(Topology::Coord),
-            "lanes_with_coord" => Some(Topology::LanesWithCoord),
-            _ => None,
-        }
-    }
-
-    pub const fn as_str(self) -> &'static str {
-        match self {
-            Topology::SingleBranch => "single_branch",
-            Topology::Lanes => "lanes",
-            Topology::Coord => "coord",
-            Topology::LanesWithCoord => "lanes_with_coord",
-        }
-    }
-}
+use crate::topology::Topology;
 
 /// `meta.json` that cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -2,6 +2,36 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 
+use crate::commit_target::CommitTarget;
+
+/// File name of the append-only event log.
+pub const EVENTS_FILE: &str = "status.events.jsonl";
+/// File name of the materialized snapshot.
+pub const SNAPSHOT_FILE: &str = "status.json";
+
+/// Whether the surface's directory exists yet.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum SurfaceState {
+    /// The directory is checked out: read and write it.
+    Checkedout,
+    /// The coordination branch exists but its worktree does not. Reads take the log from the
+    /// branch tip (no side effect); the first write creates the worktree, under its lock.
+    AwaitingWorktree(PendingWorktree),
+}
+
+/// A coordination worktree that the first write will create.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PendingWorktree {
+    /// The branch to check out (and read from until then).
+    pub branch: CommitTarget,
+    /// Where the worktree will be.
+    pub worktree: Utf8PathBuf,
+    /// The surface's path inside the branch's tree (`kitty-specs/<slug>`).
+    pub path_in_tree: Utf8PathBuf,
+    /// The lock serializing its creation.
+    pub lock_file: Utf8PathBuf,
+}
+
 /// Where `status.events.jsonl` and `status.json` live, and the lock that serializes writers.
 ///
 /// There is one directory for reading and writing: a surface whose reads and writes went to
@@ -10,21 +40,34 @@ use camino::{Utf8Path, Utf8PathBuf};
 pub struct StatusSurface {
     dir: Utf8PathBuf,
     lock_file: Utf8PathBuf,
+    state: SurfaceState,
 }
 
-/// File name of the append-only event log.
-pub const EVENTS_FILE: &str = "status.events.jsonl";
-/// File name of the materialized snapshot.
-pub const SNAPSHOT_FILE: &str = "status.json";
-
 impl StatusSurface {
-    /// A surface at `dir`, serialized by `lock_file` (spec-kitty's is
+    /// A checked-out surface at `dir`, serialized by `lock_file` (spec-kitty's is
     /// `<git common dir>/spec-kitty-locks/<slug>.status.lock`, shared with the Python tool).
     pub fn new(dir: Utf8PathBuf, lock_file: Utf8PathBuf) -> Self {
-        Self { dir, lock_file }
+        Self {
+            dir,
+            lock_file,
+            state: SurfaceState::Checkedout,
+        }
     }
 
-    /// The directory holding both status files.
+    /// A surface whose worktree does not exist yet.
+    pub fn awaiting_worktree(
+        dir: Utf8PathBuf,
+        lock_file: Utf8PathBuf,
+        pending: PendingWorktree,
+    ) -> Self {
+        Self {
+            dir,
+            lock_file,
+            state: SurfaceState::AwaitingWorktree(pending),
+        }
+    }
+
+    /// The directory holding both status files (read dir == write dir).
     pub fn dir(&self) -> &Utf8Path {
         &self.dir
     }
@@ -39,5 +82,18 @@ impl StatusSurface {
 
     pub fn lock_file(&self) -> &Utf8Path {
         &self.lock_file
+    }
+
+    pub fn state(&self) -> &SurfaceState {
+        &self.state
+    }
+
+    /// The same surface once its worktree exists.
+    pub fn checked_out(&self) -> StatusSurface {
+        StatusSurface {
+            dir: self.dir.clone(),
+            lock_file: self.lock_file.clone(),
+            state: SurfaceState::Checkedout,
+        }
     }
 }

@@ -54,17 +54,22 @@ pub struct EventLog {
 impl EventLog {
     /// Parses a whole log text.
     pub fn parse(text: &str) -> Result<EventLog, LogError> {
+        EventLog::parse_bytes(text.as_bytes())
+    }
+
+    /// Parses a whole log from bytes (a line that is not UTF-8 is an error naming it).
+    pub fn parse_bytes(bytes: &[u8]) -> Result<EventLog, LogError> {
         let mut parser = LogParser::default();
         let mut offset = 0u64;
-        let mut rest = text;
-        while !rest.is_empty() {
-            let (line, terminated, consumed) = match rest.find('\n') {
-                Some(i) => (&rest[..i], true, i + 1),
-                None => (rest, false, rest.len()),
+        for chunk in bytes.split_inclusive(|b| *b == b'\n') {
+            let terminated = chunk.last() == Some(&b'\n');
+            let line = if terminated {
+                &chunk[..chunk.len() - 1]
+            } else {
+                chunk
             };
-            parser.push_line(line.as_bytes(), offset, terminated)?;
-            offset += consumed as u64;
-            rest = &rest[consumed..];
+            parser.push_line(line, offset, terminated)?;
+            offset += chunk.len() as u64;
         }
         Ok(parser.finish())
     }

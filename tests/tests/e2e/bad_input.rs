@@ -161,8 +161,14 @@ fn a_refused_move_exits_1_with_the_fsm_message_and_writes_nothing() {
 
 #[test]
 fn usage_errors_exit_2_and_say_what_to_pass() {
-    let out = skitty(&fixture("single_branch"), &["status"]);
+    let outside = tempfile::tempdir().unwrap();
+    let out = skitty(outside.path(), &["status"]);
     assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("not inside a git repository"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("--mission-dir"), "{}", out.stderr);
     let bad = skitty(
         &fixture("single_branch"),

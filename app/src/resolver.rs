@@ -1,0 +1,62 @@
+//! The one resolver: gathers facts through the ports, then asks the pure
+//! `skitty_mission::resolve` for the mission's `MissionExecutionContext`.
+//!
+//! Architecture Invariant: this is the only caller of `skitty_mission::resolve`; every command
+//! receives its context from here (`architecture/tests/singletons.rs`).
+
+use camino::Utf8PathBuf;
+use skitty_mission::{Facts, MissionExecutionContext, Op, Selector};
+
+use crate::error::AppError;
+use crate::ports::Ports;
+
+/// What a command asks the resolver for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolveRequest {
+    /// Where the command runs (absolute).
+    pub cwd: Utf8PathBuf,
+    pub selector: Selector,
+    pub op: Op,
+}
+
+/// Gathers the facts of `request` (git topology, the mission catalog of the primary checkout,
+/// `meta.json`) and resolves them.
+pub async fn resolve_context(
+    ports: &Ports<'_>,
+    request: &ResolveRequest,
+) -> Result<MissionExecutionContext, AppError> {
+    let facts = gather(ports, request).await?;
+    let context = skitty_mission::resolve(&facts, request.op)?;
+    for warning in context.warnings() {
+        tracing::info!(%warning, "resolver");
+    }
+    Ok(context)
+}
+
+async fn gather(ports: &Ports<'_>, request: &ResolveRequest) -> Result<Facts, AppError> {
+    let start = request
+        .selector
+        .mission_dir
+        .as_deref()
+        .unwrap_or(&request.cwd);
+    let repo = ports.git.repo_facts(start).await?;
+    let missions = match &repo {
+        Some(repo) => ports.catalog.missions(&repo.primary_root).await?,
+        None => Vec::new(),
+    };
+    let mission_dir_meta = match &request.selector.mission_dir {
+        Some(dir) => ports
+            .artifacts
+            .read_meta(dir)
+            .await
+            .map_err(|e| e.to_string()),
+        None => Ok(None),
+    };
+    Ok(Facts {
+        cwd: request.cwd.clone(),
+        repo,
+        missions,
+        mission_dir_meta,
+        selector: request.selector.clone(),
+    })
+}

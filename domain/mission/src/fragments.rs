@@ -1,0 +1,162 @@
+//! The fragments of a `MissionExecutionContext`. Each is built only by the resolver; the rest
+//! of the workspace reads them through these getters.
+
+use camino::{Utf8Path, Utf8PathBuf};
+
+use crate::artifacts::{ArtifactKind, Home};
+use crate::commit_target::{BranchName, CommitTarget};
+use crate::ids::{Mid8, MissionId, MissionSlug};
+use crate::surface::StatusSurface;
+
+/// Who the mission is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityFragment {
+    pub(crate) mission_id: Option<MissionId>,
+    pub(crate) mid8: Option<Mid8>,
+    pub(crate) mission_slug: MissionSlug,
+    pub(crate) mission_type: Option<String>,
+    pub(crate) mission_number: Option<i64>,
+}
+
+impl IdentityFragment {
+    /// `None` for a legacy mission created before mission ids.
+    pub fn mission_id(&self) -> Option<&MissionId> {
+        self.mission_id.as_ref()
+    }
+    pub fn mid8(&self) -> Option<&Mid8> {
+        self.mid8.as_ref()
+    }
+    pub fn mission_slug(&self) -> &MissionSlug {
+        &self.mission_slug
+    }
+    pub fn mission_type(&self) -> Option<&str> {
+        self.mission_type.as_deref()
+    }
+    pub fn mission_number(&self) -> Option<i64> {
+        self.mission_number
+    }
+}
+
+/// Which branches the mission uses and where its commits land.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BranchRefFragment {
+    pub(crate) target_branch: BranchName,
+    pub(crate) coordination_branch: Option<BranchName>,
+    pub(crate) destination_ref: CommitTarget,
+}
+
+impl BranchRefFragment {
+    pub fn target_branch(&self) -> &BranchName {
+        &self.target_branch
+    }
+    /// `None` when the mission is flattened.
+    pub fn coordination_branch(&self) -> Option<&BranchName> {
+        self.coordination_branch.as_ref()
+    }
+    pub fn destination_ref(&self) -> &CommitTarget {
+        &self.destination_ref
+    }
+}
+
+/// Where things are on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkspaceFragment {
+    pub(crate) primary_root: Utf8PathBuf,
+    pub(crate) current_cwd: Utf8PathBuf,
+    pub(crate) coord_worktree: Option<Utf8PathBuf>,
+    pub(crate) execution_workspace: Option<Utf8PathBuf>,
+    pub(crate) allowed_command_cwd: Utf8PathBuf,
+}
+
+impl WorkspaceFragment {
+    pub fn primary_root(&self) -> &Utf8Path {
+        &self.primary_root
+    }
+    pub fn current_cwd(&self) -> &Utf8Path {
+        &self.current_cwd
+    }
+    pub fn coord_worktree(&self) -> Option<&Utf8Path> {
+        self.coord_worktree.as_deref()
+    }
+    /// The lane worktree of the named WP (the primary checkout for planning-lane WPs).
+    pub fn execution_workspace(&self) -> Option<&Utf8Path> {
+        self.execution_workspace.as_deref()
+    }
+    pub fn allowed_command_cwd(&self) -> &Utf8Path {
+        &self.allowed_command_cwd
+    }
+}
+
+/// Where status is read and written: one surface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusFragment {
+    pub(crate) surface: StatusSurface,
+}
+
+impl StatusFragment {
+    pub fn surface(&self) -> &StatusSurface {
+        &self.surface
+    }
+    /// Always equal to [`StatusFragment::status_write_dir`].
+    pub fn status_read_dir(&self) -> &Utf8Path {
+        self.surface.dir()
+    }
+    pub fn status_write_dir(&self) -> &Utf8Path {
+        self.surface.dir()
+    }
+}
+
+/// Where an artifact kind lands: the ref and the worktree that has that ref checked out, as
+/// one value (so a commit can only run where its ref is HEAD).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Placement {
+    pub target: CommitTarget,
+    pub worktree: Utf8PathBuf,
+    /// The mission directory inside that worktree (plus the kind's subpath).
+    pub dir: Utf8PathBuf,
+}
+
+/// Where each kind of artifact is read and written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtifactPlacementFragment {
+    pub(crate) placement_ref: CommitTarget,
+    pub(crate) primary: (CommitTarget, Utf8PathBuf, Utf8PathBuf),
+    pub(crate) destination: (CommitTarget, Utf8PathBuf, Utf8PathBuf),
+}
+
+impl ArtifactPlacementFragment {
+    /// The ref coordination artifacts (status first) land on.
+    pub fn placement_ref(&self) -> &CommitTarget {
+        &self.placement_ref
+    }
+
+    /// The placement of one artifact kind.
+    pub fn placement(&self, kind: ArtifactKind) -> Placement {
+        let (target, worktree, dir) = match kind.home() {
+            Home::Primary => &self.primary,
+            Home::Destination => &self.destination,
+        };
+        let dir = if kind.subpath().is_empty() {
+            dir.clone()
+        } else {
+            dir.join(kind.subpath())
+        };
+        Placement {
+            target: target.clone(),
+            worktree: worktree.clone(),
+            dir,
+        }
+    }
+}
+
+/// Where WP prompts are read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptSourceFragment {
+    pub(crate) prompt_source_dir: Utf8PathBuf,
+}
+
+impl PromptSourceFragment {
+    pub fn prompt_source_dir(&self) -> &Utf8Path {
+        &self.prompt_source_dir
+    }
+}

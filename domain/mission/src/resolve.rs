@@ -1,0 +1,450 @@
+//! The resolver: facts in, one `MissionExecutionContext` out. Pure.
+//!
+//! Architecture Invariant: this module holds the only constructor of
+//! `MissionExecutionContext`, and the only derivation of a mission's branches, worktree paths
+//! and status directory (all names come from `naming`).
+
+use camino::{Utf8Path, Utf8PathBuf};
+
+use crate::commit_target::{BranchName, CommitTarget};
+use crate::context::{Fragment, Location, MissionExecutionContext, Op};
+use crate::error::ResolveError;
+use crate::facts::{Facts, MissionRecord, RepoFacts};
+use crate::fragments::{
+    ArtifactPlacementFragment, BranchRefFragment, IdentityFragment, PromptSourceFragment,
+    StatusFragment, WorkspaceFragment,
+};
+use crate::ids::{MissionSlug, slug_has_mid8_tail};
+use crate::meta::MissionMeta;
+use crate::naming::{self, KITTY_SPECS, LaneId, WorktreeRole};
+use crate::surface::{PendingWorktree, StatusSurface};
+use crate::topology::{Topology, TopologySource};
+
+/// Resolves the mission the facts select, for `op`.
+///
+/// Mission selection, in order: `--mission-dir` (a fact, not a bypass: a directory inside a
+/// repository's `kitty-specs/` selects that mission; one outside is read as a loose mission);
+/// `--mission` (slug, bare human slug, mid8, mission_id or numeric prefix); the worktree or
+/// mission directory the command runs in; the only mission of the repository.
+pub fn resolve(facts: &Facts, op: Op) -> Result<MissionExecutionContext, ResolveError> {
+    if let Some(dir) = &facts.selector.mission_dir {
+        let in_repo = facts
+            .repo
+            .as_ref()
+            .and_then(|repo| mission_in_repo(repo, dir).map(|slug| (repo, slug)));
+        return match in_repo {
+            Some((repo, slug)) => {
+                let record = facts
+                    .missions
+                    .iter()
+                    .find(|m| m.dir_name == slug)
+                    .ok_or_else(|| ResolveError::NoMatch {
+                        handle: slug.clone(),
+                        candidates: names(&facts.missions),
+                    })?;
+                build(facts, repo, record, op)
+            }
+            None => loose(facts, dir, op),
+        };
+    }
+    let repo = facts
+        .repo
+        .as_ref()
+        .ok_or_else(|| ResolveError::NotARepository {
+            cwd: facts.cwd.clone(),
+        })?;
+    let record = select(facts, repo)?;
+    build(facts, repo, record, op)
+}
+
+fn names(missions: &[MissionRecord]) -> Vec<String> {
+    missions.iter().map(|m| m.dir_name.clone()).collect()
+}
+
+/// The slug of a mission directory `<root>/kitty-specs/<slug>` where `<root>` is the primary
+/// checkout or a worktree git lists.
+fn mission_in_repo(repo: &RepoFacts, dir: &Utf8Path) -> Option<String> {
+    let specs = dir.parent()?;
+    let root = specs.parent()?;
+    let known_root = root == repo.primary_root || repo.worktree_at(root).is_some();
+    (specs.file_name() == Some(KITTY_SPECS) && known_root)
+        .then(|| dir.file_name().map(str::to_owned))?
+}
+
+fn select<'a>(facts: &'a Facts, repo: &RepoFacts) -> Result<&'a MissionRecord, ResolveError> {
+    let missions = &facts.missions;
+    if let Some(handle) = &facts.selector.mission {
+        return match_handle(handle, missions);
+    }
+    if let Some(implied) = implied_by_cwd(facts, repo) {
+        return Ok(implied);
+    }
+    match missions.as_slice() {
+        [] => Err(ResolveError::NoMissions {
+            kitty_specs: repo.primary_root.join(KITTY_SPECS),
+        }),
+        [only] => Ok(only),
+        many => Err(ResolveError::Ambiguous {
+            handle: None,
+            candidates: names(many),
+        }),
+    }
+}
+
+/// The mission implied by where the command runs: inside `kitty-specs/<slug>/` of the primary
+/// checkout or a worktree, or inside a coordination or lane worktree of the mission.
+fn implied_by_cwd<'a>(facts: &'a Facts, repo: &RepoFacts) -> Option<&'a MissionRecord> {
+    let by_slug = |slug: &str| facts.missions.iter().find(|m| m.dir_name == slug);
+    let specs = repo.current_root.join(KITTY_SPECS);
+    if let Ok(rest) = facts.cwd.strip_prefix(&specs)
+        && let Some(first) = rest.components().next()
+        && let Some(found) = by_slug(first.as_str())
+    {
+        return Some(found);
+    }
+    if repo.current_root == repo.primary_root {
+        return None;
+    }
+    match naming::worktree_role(&repo.current_root) {
+        Some(WorktreeRole::Lane { slug, .. }) => by_slug(&slug),
+        Some(WorktreeRole::Coord { stem }) => facts.missions.iter().find(|m| {
+            m.dir_name == stem
+                || m.meta
+                    .as_ref()
+                    .ok()
+                    .and_then(Option::as_ref)
+                    .and_then(|meta| meta.mission_id.as_ref())
+                    .is_some_and(|id| stem == format!("{}-{}", m.dir_name, id.mid8()))
+        }),
+        None => {
+            let branch = repo.worktree_at(&repo.current_root)?.branch.as_deref()?;
+            by_slug(naming::branch_mission(branch)?)
+        }
+    }
+}
+
+/// Matches a `--mission` handle. Tiers, first non-empty wins: the exact directory name; the
+/// full mission_id; the mid8; the bare human slug (`demo` for `demo-01M85BMA`); the numeric
+/// prefix (`034` or `34` for `034-name`) or the name without it.
+fn match_handle<'a>(
+    handle: &str,
+    missions: &'a [MissionRecord],
+) -> Result<&'a MissionRecord, ResolveError> {
+    let id_of = |m: &MissionRecord| {
+        m.meta
+            .as_ref()
+            .ok()
+            .and_then(Option::as_ref)
+            .and_then(|meta| meta.mission_id.clone())
+    };
+    let tiers: [&dyn Fn(&MissionRecord) -> bool; 5] = [
+        &|m| m.dir_name == handle,
+        &|m| id_of(m).is_some_and(|id| id.as_str() == handle),
+        &|m| handle.len() == 8 && id_of(m).is_some_and(|id| id.mid8().as_str() == handle),
+        &|m| {
+            MissionSlug::parse(&m.dir_name).is_ok_and(|s| slug_has_mid8_tail(&s))
+                && m.dir_name
+                    .rsplit_once('-')
+                    .is_some_and(|(human, _)| human == handle)
+        },
+        &|m| {
+            let (prefix, rest) = m.dir_name.split_once('-').unwrap_or((&m.dir_name, ""));
+            let numeric = prefix.len() == 3 && prefix.bytes().all(|b| b.is_ascii_digit());
+            numeric
+                && (rest == handle
+                    || (handle.bytes().all(|b| b.is_ascii_digit())
+                        && prefix.trim_start_matches('0') == handle.trim_start_matches('0')))
+        },
+    ];
+    for tier in tiers {
+        let found: Vec<&MissionRecord> = missions.iter().filter(|m| tier(m)).collect();
+        match found.as_slice() {
+            [] => continue,
+            [one] => return Ok(one),
+            many => {
+                return Err(ResolveError::Ambiguous {
+                    handle: Some(handle.to_owned()),
+                    candidates: many.iter().map(|m| m.dir_name.clone()).collect(),
+                });
+            }
+        }
+    }
+    Err(ResolveError::NoMatch {
+        handle: handle.to_owned(),
+        candidates: names(missions),
+    })
+}
+
+fn identity(slug: MissionSlug, meta: Option<&MissionMeta>) -> IdentityFragment {
+    let mission_id = meta.and_then(|m| m.mission_id.clone());
+    IdentityFragment {
+        mid8: mission_id.as_ref().map(|id| id.mid8()),
+        mission_id,
+        mission_slug: slug,
+        mission_type: meta.and_then(|m| m.mission_type.clone()),
+        mission_number: meta.and_then(|m| m.mission_number),
+    }
+}
+
+fn build(
+    facts: &Facts,
+    repo: &RepoFacts,
+    record: &MissionRecord,
+    op: Op,
+) -> Result<MissionExecutionContext, ResolveError> {
+    let slug = MissionSlug::parse(&record.dir_name).map_err(|e| ResolveError::BadMissionDir {
+        dir: repo.primary_root.join(KITTY_SPECS).join(&record.dir_name),
+        detail: e.to_string(),
+    })?;
+    let meta = record
+        .meta
+        .as_ref()
+        .map_err(|detail| ResolveError::InvalidMeta {
+            slug: slug.to_string(),
+            detail: detail.clone(),
+        })?
+        .as_ref();
+    let identity = identity(slug.clone(), meta);
+    let mut warnings = Vec::new();
+
+    let (topology, source) = match meta.and_then(|m| m.topology) {
+        Some(t) => (t, TopologySource::Stored),
+        None => {
+            let declares = meta.is_some_and(|m| m.coordination_branch.is_some());
+            let lanes = record.lanes.is_some();
+            let reason = format!(
+                "meta.json {} a coordination_branch; lanes.json {}",
+                if declares { "declares" } else { "declares no" },
+                if lanes { "exists" } else { "is absent" }
+            );
+            let recorded = meta.and_then(|m| m.unrecognised_topology.clone());
+            (
+                Topology::derive(declares, lanes),
+                TopologySource::Derived { recorded, reason },
+            )
+        }
+    };
+
+    let target_branch = match meta
+        .and_then(|m| m.target_branch.as_deref())
+        .map(BranchName::parse)
+    {
+        Some(Ok(b)) => b,
+        Some(Err(e)) => {
+            return Err(ResolveError::InvalidMeta {
+                slug: slug.to_string(),
+                detail: e.to_string(),
+            });
+        }
+        None => {
+            let fallback = repo
+                .primary_branch
+                .as_deref()
+                .and_then(|b| BranchName::parse(b).ok());
+            let b = fallback.ok_or_else(|| ResolveError::MissingTargetBranch {
+                slug: slug.to_string(),
+            })?;
+            warnings.push(format!(
+                "meta.json has no target_branch; using the primary checkout's branch {b}"
+            ));
+            b
+        }
+    };
+
+    let primary_root = repo.primary_root.clone();
+    let primary_dir = naming::mission_dir(&primary_root, &slug);
+    let mid8 = identity.mid8.as_ref();
+    let declared = meta.and_then(|m| m.coordination_branch.as_deref());
+    let coordination_branch = match (topology.routes_through_coordination(), declared) {
+        (_, Some(name)) => {
+            Some(
+                BranchName::parse(name).map_err(|e| ResolveError::InvalidMeta {
+                    slug: slug.to_string(),
+                    detail: e.to_string(),
+                })?,
+            )
+        }
+        (true, None) => Some(naming::coordination_branch(&slug, mid8).ok_or_else(|| {
+            ResolveError::MissingMid8 {
+                slug: slug.to_string(),
+            }
+        })?),
+        (false, None) => None,
+    };
+
+    // Under a coordination topology the destination is the coordination branch, its status
+    // surface the mission directory in the coordination worktree.
+    let coord = match (&coordination_branch, topology.routes_through_coordination()) {
+        (Some(branch), true) => {
+            if !repo.branch_exists(branch.as_str()) {
+                return Err(ResolveError::CoordinationBranchDeleted {
+                    slug: slug.to_string(),
+                    branch: branch.to_string(),
+                });
+            }
+            let worktree = naming::coord_worktree(&primary_root, &slug, mid8).ok_or_else(|| {
+                ResolveError::MissingMid8 {
+                    slug: slug.to_string(),
+                }
+            })?;
+            let registered = repo.worktree_at(&worktree);
+            if let Some(w) = registered
+                && w.branch.as_deref() != Some(branch.as_str())
+            {
+                return Err(ResolveError::CoordinationWorktreeMissing {
+                    slug: slug.to_string(),
+                    path: worktree,
+                    branch: branch.to_string(),
+                    detail: Some(format!(
+                        "git lists it on {}",
+                        w.branch.as_deref().unwrap_or("a detached HEAD")
+                    )),
+                });
+            }
+            Some((
+                CommitTarget::new(branch.clone()),
+                worktree,
+                registered.is_some(),
+            ))
+        }
+        _ => None,
+    };
+
+    let target = CommitTarget::new(target_branch.clone());
+    let lock = naming::status_lock(&repo.common_dir, &slug);
+    let (destination_ref, destination_root, surface) = match &coord {
+        Some((dest, worktree, checked_out)) => {
+            let dir = naming::mission_dir(worktree, &slug);
+            let surface = if *checked_out {
+                StatusSurface::new(dir, lock)
+            } else {
+                let pending = PendingWorktree {
+                    branch: dest.clone(),
+                    worktree: worktree.clone(),
+                    path_in_tree: Utf8PathBuf::from(KITTY_SPECS).join(slug.as_str()),
+                    lock_file: naming::coord_worktree_lock(&repo.common_dir, &slug),
+                };
+                StatusSurface::awaiting_worktree(dir, lock, pending)
+            };
+            (dest.clone(), worktree.clone(), surface)
+        }
+        None => (
+            target.clone(),
+            primary_root.clone(),
+            StatusSurface::new(primary_dir.clone(), lock),
+        ),
+    };
+
+    let execution_workspace = facts.selector.wp.as_ref().and_then(|wp| {
+        let lane = record
+            .lanes
+            .as_ref()?
+            .iter()
+            .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))?;
+        let lane = LaneId::parse(&lane.lane_id)?;
+        if lane.is_planning() {
+            return Some(primary_root.clone());
+        }
+        let path = naming::lane_worktree(&primary_root, &slug, &lane);
+        repo.worktree_at(&path).map(|_| path)
+    });
+
+    let status_dir = surface.dir().to_owned();
+    Ok(assemble(Parts {
+        op,
+        location: Location::Repository { topology, source },
+        identity,
+        workspace: WorkspaceFragment {
+            primary_root: primary_root.clone(),
+            current_cwd: facts.cwd.clone(),
+            coord_worktree: coord.as_ref().map(|(_, w, _)| w.clone()),
+            execution_workspace,
+            allowed_command_cwd: primary_root.clone(),
+        },
+        branch_ref: Some(BranchRefFragment {
+            target_branch,
+            coordination_branch,
+            destination_ref: destination_ref.clone(),
+        }),
+        surface,
+        placement: Some(ArtifactPlacementFragment {
+            placement_ref: destination_ref.clone(),
+            primary: (target, primary_root.clone(), primary_dir.clone()),
+            destination: (destination_ref, destination_root, status_dir),
+        }),
+        prompt_source_dir: primary_dir.join("tasks"),
+        warnings,
+    }))
+}
+
+/// Everything a context could hold, before the operation's needs pick from it.
+struct Parts {
+    op: Op,
+    location: Location,
+    identity: IdentityFragment,
+    workspace: WorkspaceFragment,
+    branch_ref: Option<BranchRefFragment>,
+    surface: StatusSurface,
+    placement: Option<ArtifactPlacementFragment>,
+    prompt_source_dir: Utf8PathBuf,
+    warnings: Vec<String>,
+}
+
+/// The one constructor of `MissionExecutionContext`: keeps only the fragments `op` declares.
+fn assemble(parts: Parts) -> MissionExecutionContext {
+    let wants = |f: Fragment| parts.op.needs_fragment(f);
+    MissionExecutionContext {
+        op: parts.op,
+        location: parts.location,
+        identity: parts.identity,
+        workspace: parts.workspace,
+        branch_ref: parts.branch_ref.filter(|_| wants(Fragment::BranchRef)),
+        status: wants(Fragment::StatusSurface).then_some(StatusFragment {
+            surface: parts.surface,
+        }),
+        placement: parts
+            .placement
+            .filter(|_| wants(Fragment::ArtifactPlacement)),
+        prompt: wants(Fragment::PromptSource).then_some(PromptSourceFragment {
+            prompt_source_dir: parts.prompt_source_dir,
+        }),
+        warnings: parts.warnings,
+    }
+}
+
+/// A mission directory outside any repository's `kitty-specs/`: read where it is.
+fn loose(facts: &Facts, dir: &Utf8Path, op: Op) -> Result<MissionExecutionContext, ResolveError> {
+    let bad = |detail: String| ResolveError::BadMissionDir {
+        dir: dir.to_owned(),
+        detail,
+    };
+    let name = dir
+        .file_name()
+        .ok_or_else(|| bad("it has no directory name".into()))?;
+    let slug = MissionSlug::parse(name).map_err(|e| bad(e.to_string()))?;
+    let meta = facts
+        .mission_dir_meta
+        .as_ref()
+        .map_err(|detail| bad(detail.clone()))?
+        .as_ref();
+    Ok(assemble(Parts {
+        op,
+        location: Location::Loose,
+        identity: identity(slug, meta),
+        workspace: WorkspaceFragment {
+            primary_root: dir.to_owned(),
+            current_cwd: facts.cwd.clone(),
+            coord_worktree: None,
+            execution_workspace: None,
+            allowed_command_cwd: dir.to_owned(),
+        },
+        branch_ref: None,
+        surface: StatusSurface::new(dir.to_owned(), naming::loose_status_lock(dir)),
+        placement: None,
+        prompt_source_dir: dir.join("tasks"),
+        warnings: vec![
+            "read as a loose mission directory: it is not inside a repository's kitty-specs/"
+                .into(),
+        ],
+    }))
+}
