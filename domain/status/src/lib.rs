@@ -28,6 +28,7 @@ pub mod lane;
 pub mod log;
 pub mod progress;
 pub mod pyjson;
+mod raw;
 pub mod reducer;
 pub mod review;
 pub mod row;

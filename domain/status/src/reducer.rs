@@ -57,14 +57,15 @@ pub(crate) fn sorted_transitions(log: &EventLog) -> Vec<&TransitionEvent> {
         .transitions()
         .filter(|t| seen.insert(t.event_id.as_str()))
         .collect();
-    transitions.sort_by(|a, b| {
+    // Ids are unique after dedup, so the order is total and an unstable sort is exact.
+    transitions.sort_unstable_by(|a, b| {
         (a.at.as_str(), a.event_id.as_str()).cmp(&(b.at.as_str(), b.event_id.as_str()))
     });
     transitions
 }
 
-/// Folds sorted transitions into per-WP states. `visit` sees each event with the WP's state
-/// before it and whether the event was applied (rollback precedence may skip it).
+/// Folds sorted transitions into per-WP states, in place. `visit` sees each event with the
+/// WP's state before it and whether the event was applied (rollback precedence may skip it).
 pub(crate) fn fold_transitions<'a>(
     transitions: &[&'a TransitionEvent],
     mut visit: impl FnMut(&'a TransitionEvent, Option<&WpState>, bool),
@@ -75,12 +76,20 @@ pub(crate) fn fold_transitions<'a>(
         .collect();
     let mut wps: BTreeMap<String, WpState> = BTreeMap::new();
     for event in transitions {
-        let current = wps.get(&event.wp_id);
-        let apply = should_apply(current, event, &by_id);
-        visit(event, current, apply);
-        if apply {
-            let next = state_from_event(event, current);
-            wps.insert(event.wp_id.clone(), next);
+        match wps.get_mut(&event.wp_id) {
+            Some(state) => {
+                let apply = should_apply(state, event, &by_id);
+                visit(event, Some(state), apply);
+                if apply {
+                    apply_transition(state, event);
+                }
+            }
+            None => {
+                visit(event, None, true);
+                let mut state = WpState::new(event.to_lane, String::new());
+                apply_transition(&mut state, event);
+                wps.insert(event.wp_id.clone(), state);
+            }
         }
     }
     wps
@@ -101,13 +110,13 @@ fn safe_slug_or_empty(slug: &str) -> String {
     if ok { slug.to_owned() } else { String::new() }
 }
 
-/// Rollback-aware precedence for events that share the current setter's `at`.
+/// Rollback-aware precedence for an event that shares the current setter's `at`: a rollback
+/// beats a forward move, a forward move never beats a rollback.
 fn should_apply(
-    current: Option<&WpState>,
+    current: &WpState,
     event: &TransitionEvent,
     by_id: &HashMap<&str, &TransitionEvent>,
 ) -> bool {
-    let Some(current) = current else { return true };
     if current.last_transition_at.as_deref() != Some(event.at.as_str()) {
         return true;
     }
@@ -122,36 +131,28 @@ fn should_apply(
     }
 }
 
-fn state_from_event(event: &TransitionEvent, previous: Option<&WpState>) -> WpState {
-    let mut state = match previous {
-        // Carry every runtime slot forward; the transition replaces lane/actor/ids.
-        Some(prev) => WpState {
-            cancellation: None,
-            review_result: prev.review_result.clone(),
-            ..prev.clone()
-        },
-        None => WpState::new(event.to_lane, String::new()),
-    };
+/// Folds one applied transition into a WP's state. Every runtime slot is carried forward; the
+/// transition sets lane, actor, ids and the force count, the claim sidecar on
+/// `planned -> claimed`, the (sticky) review verdict and the (non-sticky) cancellation.
+fn apply_transition(state: &mut WpState, event: &TransitionEvent) {
     state.lane = event.to_lane;
     state.actor = event.actor.identity().to_owned();
     state.last_transition_at = Some(event.at.clone());
     state.last_event_id = Some(event.event_id.as_str().to_owned());
-    state.force_count = previous.map_or(0, |p| p.force_count) + u64::from(event.force);
+    state.force_count += u64::from(event.force);
 
     if event.from_lane == Lane::Planned
         && event.to_lane == Lane::Claimed
         && let Some(Value::Object(meta)) = &event.policy_metadata
     {
-        {
-            if let Some(pid) = meta.get("shell_pid").filter(|v| !v.is_null()) {
-                state.shell_pid = Some(pid.clone());
-            }
-            if let Some(created) = meta.get("shell_pid_created_at").filter(|v| !v.is_null()) {
-                state.shell_pid_created_at = Some(created.clone());
-            }
-            if let Some(agent) = meta.get("agent").filter(|v| truthy(v)) {
-                state.agent = Some(agent.clone());
-            }
+        if let Some(pid) = meta.get("shell_pid").filter(|v| !v.is_null()) {
+            state.shell_pid = Some(pid.clone());
+        }
+        if let Some(created) = meta.get("shell_pid_created_at").filter(|v| !v.is_null()) {
+            state.shell_pid_created_at = Some(created.clone());
+        }
+        if let Some(agent) = meta.get("agent").filter(|v| truthy(v)) {
+            state.agent = Some(agent.clone());
         }
     }
 
@@ -159,13 +160,10 @@ fn state_from_event(event: &TransitionEvent, previous: Option<&WpState>) -> WpSt
         state.review_result = Some(event.review_result.clone());
     }
 
-    if event.to_lane == Lane::Canceled {
-        state.cancellation = Some(Cancellation {
-            reason: event.reason.clone(),
-            reason_source: cancellation_reason_source(event),
-        });
-    }
-    state
+    state.cancellation = (event.to_lane == Lane::Canceled).then(|| Cancellation {
+        reason: event.reason.clone(),
+        reason_source: cancellation_reason_source(event),
+    });
 }
 
 /// `operator` or `synthetic`: the row's own `reason_source`, else inferred from the reason.

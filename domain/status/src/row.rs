@@ -9,6 +9,7 @@ use serde_json::{Map, Value};
 use crate::actor::Actor;
 use crate::lane::Lane;
 use crate::pyjson::{self, python_str};
+use crate::raw::RawRow;
 use crate::review::{DoneEvidence, ReviewOverride, ReviewResult, ShapeError, truthy};
 
 /// An `event_id` as written in the log (a ULID when skitty or spec-kitty mint it; the reader
@@ -185,22 +186,28 @@ fn missing(key: &str) -> RowError {
     RowError::InvalidStructure(format!("'{key}'"))
 }
 
-fn opt_string(map: &Map<String, Value>, key: &str) -> Result<Option<String>, RowError> {
-    match map.get(key) {
+/// A required field as Python's `str()` would give it (moved out of the row).
+fn take_text(map: &mut RawRow, key: &str) -> Result<String, RowError> {
+    match map.remove(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Ok(python_str(&other)),
+        None => Err(missing(key)),
+    }
+}
+
+/// An optional string field (moved out of the row); any other JSON type is refused.
+fn take_opt_string(map: &mut RawRow, key: &str) -> Result<Option<String>, RowError> {
+    match map.remove(key) {
         None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(RowError::InvalidStructure(format!(
             "{key} must be a string or null, got {}",
-            pyjson::to_line(other)
+            pyjson::to_line(&other)
         ))),
     }
 }
 
-fn req_string(map: &Map<String, Value>, key: &str) -> Result<String, RowError> {
-    opt_string(map, key)?.ok_or_else(|| missing(key))
-}
-
-fn disk_lane(map: &Map<String, Value>, key: &str) -> Result<Lane, RowError> {
+fn disk_lane(map: &RawRow, key: &str) -> Result<Lane, RowError> {
     let value = map.get(key).ok_or_else(|| missing(key))?;
     value
         .as_str()
@@ -209,25 +216,6 @@ fn disk_lane(map: &Map<String, Value>, key: &str) -> Result<Lane, RowError> {
             RowError::InvalidStructure(format!("{} is not a valid Lane", pyjson::to_line(value)))
         })
 }
-
-const TRANSITION_KEYS: [&str; 16] = [
-    "event_id",
-    "mission_slug",
-    "feature_slug",
-    "mission_id",
-    "wp_id",
-    "from_lane",
-    "to_lane",
-    "at",
-    "actor",
-    "force",
-    "execution_mode",
-    "reason",
-    "reason_source",
-    "review_ref",
-    "evidence",
-    "review_result",
-];
 
 const RETRO_LIFECYCLE_TYPES: [&str; 3] = [
     "RetrospectiveCaptured",
@@ -242,21 +230,32 @@ impl LogRow {
         if trimmed.is_empty() {
             return None;
         }
-        Some(match serde_json::from_str::<Value>(trimmed) {
-            Ok(Value::Object(map)) => LogRow::from_map(map),
-            Ok(_) => Err(RowError::NotAnObject),
+        Some(match serde_json::from_str::<RawRow>(trimmed) {
+            Ok(row) => LogRow::from_raw(row),
+            Err(e) if e.classify() == serde_json::error::Category::Data => {
+                Err(RowError::NotAnObject)
+            }
             Err(e) => Err(RowError::InvalidJson(e.to_string())),
         })
     }
 
+    /// Classifies and types a row given as a JSON object.
+    pub fn from_map(map: Map<String, Value>) -> Result<LogRow, RowError> {
+        let mut raw = RawRow::default();
+        for (k, v) in map {
+            raw.insert(k, v);
+        }
+        LogRow::from_raw(raw)
+    }
+
     /// Classifies and types a parsed row, in spec-kitty's order: `kind` first, then the
     /// non-lane markers, then the transition.
-    pub fn from_map(map: Map<String, Value>) -> Result<LogRow, RowError> {
+    fn from_raw(map: RawRow) -> Result<LogRow, RowError> {
         if let Some(kind) = map.get("kind") {
             if kind.is_null() {
                 // `obj.get("kind")` is None: falls through to the other checks.
             } else if kind.as_str() == Some("annotation") {
-                return Annotation::from_map(map).map(LogRow::Annotation);
+                return Annotation::from_raw(map).map(LogRow::Annotation);
             } else {
                 return Err(RowError::UnknownKind(python_repr_str(kind)));
             }
@@ -267,7 +266,10 @@ impl LogRow {
             let kind = NonLaneKind::Retrospective {
                 event_name: name.to_owned(),
             };
-            return Ok(LogRow::NonLane(NonLaneRow { kind, fields: map }));
+            return Ok(LogRow::NonLane(NonLaneRow {
+                kind,
+                fields: map.into_map(),
+            }));
         }
         if let Some(t) = map.get("type").and_then(Value::as_str)
             && RETRO_LIFECYCLE_TYPES.contains(&t)
@@ -275,15 +277,21 @@ impl LogRow {
             let kind = NonLaneKind::RetrospectiveLifecycle {
                 type_name: t.to_owned(),
             };
-            return Ok(LogRow::NonLane(NonLaneRow { kind, fields: map }));
+            return Ok(LogRow::NonLane(NonLaneRow {
+                kind,
+                fields: map.into_map(),
+            }));
         }
         if let Some(t) = map.get("event_type") {
             let kind = NonLaneKind::Envelope {
                 event_type: python_str(t),
             };
-            return Ok(LogRow::NonLane(NonLaneRow { kind, fields: map }));
+            return Ok(LogRow::NonLane(NonLaneRow {
+                kind,
+                fields: map.into_map(),
+            }));
         }
-        TransitionEvent::from_map(map).map(LogRow::Transition)
+        TransitionEvent::from_raw(map).map(LogRow::Transition)
     }
 
     /// The row's `event_id`, when it has one.
@@ -304,48 +312,40 @@ fn python_repr_str(v: &Value) -> String {
 }
 
 impl TransitionEvent {
-    fn from_map(mut map: Map<String, Value>) -> Result<TransitionEvent, RowError> {
-        let event_id = EventId(match map.get("event_id") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => python_str(other),
-            None => return Err(missing("event_id")),
-        });
-        let wp_id = match map.get("wp_id") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => python_str(other),
-            None => return Err(missing("wp_id")),
-        };
+    fn from_raw(mut map: RawRow) -> Result<TransitionEvent, RowError> {
+        let event_id = EventId(take_text(&mut map, "event_id")?);
+        let wp_id = take_text(&mut map, "wp_id")?;
         let from_lane = disk_lane(&map, "from_lane")?;
         let to_lane = disk_lane(&map, "to_lane")?;
-        let at = req_string(&map, "at")?;
-        let actor = Actor::from_json(map.get("actor").ok_or_else(|| missing("actor"))?)
+        map.remove("from_lane");
+        map.remove("to_lane");
+        let at = take_opt_string(&mut map, "at")?.ok_or_else(|| missing("at"))?;
+        let actor = Actor::from_json(&map.remove("actor").ok_or_else(|| missing("actor"))?)
             .map_err(|e| RowError::InvalidStructure(e.to_string()))?;
-        let force = truthy(map.get("force").ok_or_else(|| missing("force"))?);
-        let execution_mode = match map.get("execution_mode") {
-            Some(Value::String(s)) => s.clone(),
-            Some(other) => python_str(other),
-            None => return Err(missing("execution_mode")),
+        let force = truthy(&map.remove("force").ok_or_else(|| missing("force"))?);
+        let execution_mode = take_text(&mut map, "execution_mode")?;
+        let mut slug = |k: &str| {
+            map.remove(k).filter(truthy).map(|v| match v {
+                Value::String(s) => s,
+                other => python_str(&other),
+            })
         };
-        let slug = |k: &str| map.get(k).filter(|v| truthy(v)).map(python_str);
-        let mission_slug = slug("mission_slug")
-            .or_else(|| slug("feature_slug"))
-            .unwrap_or_default();
-        let mission_id = opt_string(&map, "mission_id")?;
-        let reason = opt_string(&map, "reason")?;
-        let reason_source = opt_string(&map, "reason_source")?;
-        let review_ref = opt_string(&map, "review_ref")?;
-        let evidence = match map.get("evidence") {
-            Some(v) if truthy(v) => Some(DoneEvidence::from_json(v)?),
+        let mission_slug = slug("mission_slug");
+        let feature_slug = slug("feature_slug");
+        let mission_slug = mission_slug.or(feature_slug).unwrap_or_default();
+        let mission_id = take_opt_string(&mut map, "mission_id")?;
+        let reason = take_opt_string(&mut map, "reason")?;
+        let reason_source = take_opt_string(&mut map, "reason_source")?;
+        let review_ref = take_opt_string(&mut map, "review_ref")?;
+        let evidence = match map.remove("evidence") {
+            Some(v) if truthy(&v) => Some(DoneEvidence::from_json(&v)?),
             _ => None,
         };
-        let review_result = match map.get("review_result") {
-            Some(v) if truthy(v) => Some(ReviewResult::from_json(v)?),
+        let review_result = match map.remove("review_result") {
+            Some(v) if truthy(&v) => Some(ReviewResult::from_json(&v)?),
             _ => None,
         };
         let policy_metadata = map.remove("policy_metadata").filter(|v| !v.is_null());
-        for key in TRANSITION_KEYS {
-            map.remove(key);
-        }
         Ok(TransitionEvent {
             event_id,
             mission_slug,
@@ -363,7 +363,7 @@ impl TransitionEvent {
             evidence,
             review_result,
             policy_metadata,
-            extra: map,
+            extra: map.into_map(),
         })
     }
 
@@ -456,7 +456,7 @@ fn sanitize(map: Map<String, Value>) -> Map<String, Value> {
 }
 
 impl Annotation {
-    fn from_map(mut map: Map<String, Value>) -> Result<Annotation, RowError> {
+    fn from_raw(mut map: RawRow) -> Result<Annotation, RowError> {
         let event_id = match map.get("event_id") {
             Some(Value::String(s)) if is_ulid(s) => EventId(s.clone()),
             Some(other) => {
@@ -484,7 +484,7 @@ impl Annotation {
             at,
             actor,
             delta,
-            extra: map,
+            extra: map.into_map(),
         })
     }
 

@@ -1,6 +1,6 @@
 //! `skitty validate`: what is wrong with a log, line by line.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::fsm;
 use crate::lane::Lane;
@@ -31,12 +31,14 @@ pub struct Finding {
 /// reduced the WP to at that point, and take an edge of the FSM table from there.
 pub fn validate_log(log: &EventLog) -> Vec<Finding> {
     let mut findings = Vec::new();
-    let line_of = |t: &TransitionEvent| {
-        log.rows()
-            .iter()
-            .find(|r| matches!(&r.row, LogRow::Transition(x) if std::ptr::eq(x, t)))
-            .map(|r| r.line)
-    };
+    // First line of each transition id (the reducer keeps the first occurrence).
+    let mut lines: HashMap<&str, usize> = HashMap::new();
+    for located in log.rows() {
+        if let LogRow::Transition(t) = &located.row {
+            lines.entry(t.event_id.as_str()).or_insert(located.line);
+        }
+    }
+    let line_of = |t: &TransitionEvent| lines.get(t.event_id.as_str()).copied();
     let mut seen = HashSet::new();
     for located in log.rows() {
         let LogRow::Transition(t) = &located.row else {
