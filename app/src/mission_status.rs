@@ -6,7 +6,7 @@
 use camino::Utf8PathBuf;
 use skitty_mission::surface::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
-use skitty_ports::{SnapshotWrite, StatusLock};
+use skitty_ports::{LockHandle, SnapshotWrite, StatusLock};
 use skitty_status::transition::{self, current_lane};
 use skitty_status::{
     Decision, EventLog, Lane, LogRow, Snapshot, TransitionEvent, TransitionFacts,
@@ -85,6 +85,7 @@ impl<'a> MissionStatus<'a> {
     /// Reads the log without writing anything: under a shared lock, or from the branch tip
     /// when the coordination worktree does not exist yet (reads never create it).
     async fn read_log(&self, scope: &StatusScope, audit: bool) -> Result<EventLog, AppError> {
+        let _barrier = self.creation_barrier(scope).await?;
         match scope.surface.state() {
             SurfaceState::Checkedout if audit => {
                 Ok(self.ports.store.read_log_audit(&scope.surface).await?)
@@ -133,14 +134,29 @@ impl<'a> MissionStatus<'a> {
         }
     }
 
+    /// Waits for a coordination worktree being created to be complete (git lists a worktree
+    /// before its checkout is done). Held only while the caller reads or decides.
+    async fn creation_barrier(&self, scope: &StatusScope) -> Result<Option<LockHandle>, AppError> {
+        match scope.surface.creation_lock() {
+            Some(lock) if matches!(scope.surface.state(), SurfaceState::Checkedout) => {
+                Ok(Some(self.ports.locks.exclusive(lock).await?))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Before the first write: creates the coordination worktree if the surface awaits one.
     /// Serialized by a lock in the common git dir and idempotent: of several processes asking
-    /// at once, one runs `git worktree add`, the others find it registered.
+    /// at once, one runs `git worktree add`, the others find it registered and wait for its
+    /// checkout to finish.
     async fn writable(&self, scope: &StatusScope) -> Result<StatusScope, AppError> {
+        let Some(creation_lock) = scope.surface.creation_lock() else {
+            return Ok(scope.clone());
+        };
+        let _creating = self.ports.locks.exclusive(creation_lock).await?;
         let SurfaceState::AwaitingWorktree(pending) = scope.surface.state() else {
             return Ok(scope.clone());
         };
-        let _creating = self.ports.locks.exclusive(&pending.lock_file).await?;
         let registered = self
             .ports
             .git

@@ -41,7 +41,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-system",
             ],
         ),
-        ("skitty-tests", vec![]),
+        ("skitty-tests", vec!["skitty-mission"]),
         ("skitty-architecture", vec![]),
     ])
 }

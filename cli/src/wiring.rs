@@ -21,8 +21,10 @@ pub struct Adapters {
     pub ids: UlidIds,
 }
 
+/// The canonical absolute path (symlinks resolved, like the paths git reports).
 fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
-    let p = std::path::absolute(path).map_err(|e| CliError::usage(format!("{path}: {e}"), None))?;
+    let p =
+        std::fs::canonicalize(path).map_err(|e| CliError::usage(format!("{path}: {e}"), None))?;
     Utf8PathBuf::from_path_buf(p)
         .map_err(|p| CliError::usage(format!("{}: path is not UTF-8", p.display()), None))
 }

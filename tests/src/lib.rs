@@ -7,6 +7,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod repo;
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -9,8 +9,11 @@ use skitty_ports::{GitError, GitOperation};
 
 use crate::{git_err, utf8};
 
+/// The canonical form of a path git reports (`.git/worktrees/x/../..` becomes `.git`, symlinks
+/// resolved), so every vantage point sees the same strings.
 fn absolute(path: &Path) -> std::path::PathBuf {
-    std::path::absolute(path).unwrap_or_else(|_| path.to_owned())
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_owned()))
 }
 
 /// Opens the repository containing `path`; `None` when there is none.

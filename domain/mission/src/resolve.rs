@@ -288,18 +288,21 @@ fn build(
                 }
             })?;
             let registered = repo.worktree_at(&worktree);
-            if let Some(w) = registered
-                && w.branch.as_deref() != Some(branch.as_str())
-            {
-                return Err(ResolveError::CoordinationWorktreeMissing {
-                    slug: slug.to_string(),
-                    path: worktree,
-                    branch: branch.to_string(),
-                    detail: Some(format!(
-                        "git lists it on {}",
-                        w.branch.as_deref().unwrap_or("a detached HEAD")
-                    )),
-                });
+            match registered.map(|w| w.branch.as_deref()) {
+                Some(Some(other)) if other != branch.as_str() => {
+                    return Err(ResolveError::CoordinationWorktreeMissing {
+                        slug: slug.to_string(),
+                        path: worktree,
+                        branch: branch.to_string(),
+                        detail: Some(format!("git lists it on {other}")),
+                    });
+                }
+                // No branch yet: a worktree being created (git registers it before its
+                // checkout finishes; the creation barrier waits for it), or a detached HEAD.
+                Some(None) => warnings.push(format!(
+                    "the coordination worktree {worktree} has no branch checked out"
+                )),
+                _ => {}
             }
             Some((
                 CommitTarget::new(branch.clone()),
@@ -315,17 +318,14 @@ fn build(
     let (destination_ref, destination_root, surface) = match &coord {
         Some((dest, worktree, checked_out)) => {
             let dir = naming::mission_dir(worktree, &slug);
-            let surface = if *checked_out {
-                StatusSurface::new(dir, lock)
-            } else {
-                let pending = PendingWorktree {
-                    branch: dest.clone(),
-                    worktree: worktree.clone(),
-                    path_in_tree: Utf8PathBuf::from(KITTY_SPECS).join(slug.as_str()),
-                    lock_file: naming::coord_worktree_lock(&repo.common_dir, &slug),
-                };
-                StatusSurface::awaiting_worktree(dir, lock, pending)
-            };
+            let pending = (!*checked_out).then(|| PendingWorktree {
+                branch: dest.clone(),
+                worktree: worktree.clone(),
+                path_in_tree: Utf8PathBuf::from(KITTY_SPECS).join(slug.as_str()),
+            });
+            let creation_lock = naming::coord_worktree_lock(&repo.common_dir, &slug);
+            let surface =
+                StatusSurface::in_coordination_worktree(dir, lock, creation_lock, pending);
             (dest.clone(), worktree.clone(), surface)
         }
         None => (

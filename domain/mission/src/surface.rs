@@ -28,8 +28,6 @@ pub struct PendingWorktree {
     pub worktree: Utf8PathBuf,
     /// The surface's path inside the branch's tree (`kitty-specs/<slug>`).
     pub path_in_tree: Utf8PathBuf,
-    /// The lock serializing its creation.
-    pub lock_file: Utf8PathBuf,
 }
 
 /// Where `status.events.jsonl` and `status.json` live, and the lock that serializes writers.
@@ -41,6 +39,7 @@ pub struct StatusSurface {
     dir: Utf8PathBuf,
     lock_file: Utf8PathBuf,
     state: SurfaceState,
+    creation_lock: Option<Utf8PathBuf>,
 }
 
 impl StatusSurface {
@@ -51,19 +50,26 @@ impl StatusSurface {
             dir,
             lock_file,
             state: SurfaceState::Checkedout,
+            creation_lock: None,
         }
     }
 
-    /// A surface whose worktree does not exist yet.
-    pub fn awaiting_worktree(
+    /// A surface inside a coordination worktree, which may not exist yet (`pending`). Its
+    /// creation is serialized by `creation_lock`, and every user of the surface passes that
+    /// lock first: git registers a worktree before its checkout finishes, so "registered" alone
+    /// does not mean "readable".
+    pub fn in_coordination_worktree(
         dir: Utf8PathBuf,
         lock_file: Utf8PathBuf,
-        pending: PendingWorktree,
+        creation_lock: Utf8PathBuf,
+        pending: Option<PendingWorktree>,
     ) -> Self {
+        let state = pending.map_or(SurfaceState::Checkedout, SurfaceState::AwaitingWorktree);
         Self {
             dir,
             lock_file,
-            state: SurfaceState::AwaitingWorktree(pending),
+            state,
+            creation_lock: Some(creation_lock),
         }
     }
 
@@ -84,6 +90,11 @@ impl StatusSurface {
         &self.lock_file
     }
 
+    /// The lock serializing creation of the surface's worktree (coordination surfaces only).
+    pub fn creation_lock(&self) -> Option<&Utf8Path> {
+        self.creation_lock.as_deref()
+    }
+
     pub fn state(&self) -> &SurfaceState {
         &self.state
     }
@@ -91,9 +102,8 @@ impl StatusSurface {
     /// The same surface once its worktree exists.
     pub fn checked_out(&self) -> StatusSurface {
         StatusSurface {
-            dir: self.dir.clone(),
-            lock_file: self.lock_file.clone(),
             state: SurfaceState::Checkedout,
+            ..self.clone()
         }
     }
 }
