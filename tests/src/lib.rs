@@ -209,12 +209,11 @@ impl OracleMission {
 
     /// The status surface spec-kitty uses for this topology.
     pub fn status_dir(&self) -> PathBuf {
+        let slug = skitty_mission::MissionSlug::parse(&self.slug).unwrap();
+        let root = camino::Utf8Path::from_path(&self.repo).unwrap();
         if self.topology.has_coord() {
-            self.repo
-                .join(".worktrees")
-                .join(format!("{}-coord", self.slug))
-                .join("kitty-specs")
-                .join(&self.slug)
+            let coord = skitty_mission::naming::coord_worktree(root, &slug, None).unwrap();
+            skitty_mission::naming::mission_dir(&coord, &slug).into_std_path_buf()
         } else {
             self.primary_dir()
         }
@@ -338,14 +337,21 @@ impl Oracle {
             .into_iter()
             .flatten()
             .filter_map(Result::ok)
-            .map(|e| e.path().join("gitdir"))
+            .flat_map(|e| {
+                fs::read_dir(e.path())
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Result::ok)
+                    .map(|f| f.path())
+            })
             .chain(
-                fs::read_dir(repo.join(".worktrees"))
+                fs::read_dir(repo.join(skitty_mission::naming::WORKTREES))
                     .into_iter()
                     .flatten()
                     .filter_map(Result::ok)
                     .map(|e| e.path().join(".git")),
-            );
+            )
+            .filter(|p| p.is_file());
         for file in admin_files {
             if let Ok(text) = fs::read_to_string(&file) {
                 fs::write(&file, text.replace(&from, &to)).unwrap();

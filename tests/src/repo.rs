@@ -199,6 +199,13 @@ impl MissionRepo {
     }
 }
 
+/// The coordination branch of the built mission.
+pub fn coordination_branch() -> String {
+    naming::coordination_branch(&slug(), None)
+        .unwrap()
+        .to_string()
+}
+
 /// The mission id of the built repositories, parsed.
 pub fn mission_id() -> MissionId {
     MissionId::parse(MISSION_ID).unwrap()

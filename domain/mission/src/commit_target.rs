@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// A local branch name (`feat/demo`, `kitty/mission-demo-01M85BMA`), validated against git's
+/// A local branch name (`feat/demo`, a coordination branch), validated against git's
 /// ref-name rules that matter here.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct BranchName(String);
@@ -47,8 +47,8 @@ impl fmt::Display for BranchName {
 ///
 /// ```
 /// use skitty_mission::{BranchName, CommitTarget};
-/// let target = CommitTarget::new(BranchName::parse("kitty/mission-demo-01M85BMA").unwrap());
-/// assert_eq!(target.branch().as_str(), "kitty/mission-demo-01M85BMA");
+/// let target = CommitTarget::new(BranchName::parse("feat/demo").unwrap());
+/// assert_eq!(target.branch().as_str(), "feat/demo");
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct CommitTarget(BranchName);
@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn branch_names_follow_git_rules() {
-        for ok in ["main", "feat/demo", "kitty/mission-demo-01M85BMA-lane-a"] {
+        for ok in ["main", "feat/demo", "team/x-1.2_y"] {
             assert!(BranchName::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", "a b", "a..b", "-x", "x.lock", "a:b", "x/"] {

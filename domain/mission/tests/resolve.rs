@@ -4,13 +4,43 @@
 
 use std::collections::BTreeSet;
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
+use skitty_mission::naming::{self, LaneId};
 use skitty_mission::{
-    ArtifactKind, Facts, LaneFact, Location, MissionMeta, MissionRecord, Op, RepoFacts,
-    ResolveError, Selector, SurfaceState, Topology, TopologySource, WorktreeFact, WpId, resolve,
+    ArtifactKind, Facts, LaneFact, Location, MissionMeta, MissionRecord, MissionSlug, Op,
+    RepoFacts, ResolveError, Selector, SurfaceState, Topology, TopologySource, WorktreeFact, WpId,
+    resolve,
 };
 
 const ID: &str = "01M85BMA0FGWVDG4KZ13BKSSG0";
+
+// Names come from the naming module (its own tests pin their spelling against spec-kitty).
+fn slug() -> MissionSlug {
+    MissionSlug::parse("demo-01M85BMA").unwrap()
+}
+fn coord_branch() -> String {
+    naming::coordination_branch(&slug(), None)
+        .unwrap()
+        .to_string()
+}
+fn coord_wt() -> String {
+    naming::coord_worktree(Utf8Path::new("/repo"), &slug(), None)
+        .unwrap()
+        .to_string()
+}
+fn lane_wt() -> String {
+    naming::lane_worktree(
+        Utf8Path::new("/repo"),
+        &slug(),
+        &LaneId::parse("lane-a").unwrap(),
+    )
+    .to_string()
+}
+fn lane_branch() -> String {
+    naming::lane_branch(&slug(), &LaneId::parse("lane-a").unwrap())
+        .unwrap()
+        .to_string()
+}
 
 fn meta(json: &str) -> Result<Option<MissionMeta>, String> {
     Ok(Some(MissionMeta::parse(json).unwrap()))
@@ -56,12 +86,11 @@ fn facts(cwd: &str, repo: RepoFacts, missions: Vec<MissionRecord>) -> Facts {
 }
 
 fn with_coordination(mut r: RepoFacts, worktree: bool) -> RepoFacts {
-    r.local_branches
-        .insert("kitty/mission-demo-01M85BMA".into());
+    r.local_branches.insert(coord_branch().into());
     if worktree {
         r.worktrees.push(WorktreeFact {
-            path: "/repo/.worktrees/demo-01M85BMA-coord".into(),
-            branch: Some("kitty/mission-demo-01M85BMA".into()),
+            path: coord_wt().into(),
+            branch: Some(coord_branch().into()),
         });
     }
     r
@@ -106,19 +135,13 @@ fn coord_places_status_on_the_coordination_branch_and_spec_on_the_target() {
         (spec.target.branch().as_str(), spec.worktree.as_str()),
         ("feat/demo", "/repo")
     );
-    assert_eq!(
-        status.target.branch().as_str(),
-        "kitty/mission-demo-01M85BMA"
-    );
-    assert_eq!(status.worktree, "/repo/.worktrees/demo-01M85BMA-coord");
+    assert_eq!(status.target.branch().as_str(), coord_branch());
+    assert_eq!(status.worktree, coord_wt());
     assert_eq!(
         ctx.status().unwrap().status_write_dir(),
-        "/repo/.worktrees/demo-01M85BMA-coord/kitty-specs/demo-01M85BMA"
+        format!("{}/kitty-specs/demo-01M85BMA", coord_wt())
     );
-    assert_eq!(
-        ctx.workspace().coord_worktree().unwrap(),
-        "/repo/.worktrees/demo-01M85BMA-coord"
-    );
+    assert_eq!(ctx.workspace().coord_worktree().unwrap(), coord_wt());
     assert_eq!(
         ctx.prompt_source().unwrap().prompt_source_dir(),
         "/repo/kitty-specs/demo-01M85BMA/tasks"
@@ -139,10 +162,7 @@ fn an_absent_coordination_worktree_is_read_from_the_branch_tip_not_created() {
     let SurfaceState::AwaitingWorktree(pending) = ctx.status().unwrap().surface().state() else {
         panic!("expected a pending worktree")
     };
-    assert_eq!(
-        pending.branch.branch().as_str(),
-        "kitty/mission-demo-01M85BMA"
-    );
+    assert_eq!(pending.branch.branch().as_str(), coord_branch());
     assert_eq!(pending.path_in_tree, "kitty-specs/demo-01M85BMA");
     assert_eq!(
         ctx.status().unwrap().surface().creation_lock().unwrap(),
@@ -164,7 +184,7 @@ fn a_deleted_coordination_branch_is_an_error_never_a_fallback() {
 fn a_coordination_worktree_on_the_wrong_branch_is_reported() {
     let mut r = with_coordination(repo(), false);
     r.worktrees.push(WorktreeFact {
-        path: "/repo/.worktrees/demo-01M85BMA-coord".into(),
+        path: coord_wt().into(),
         branch: Some("main".into()),
     });
     let err = resolve(&facts("/repo", r, vec![demo("coord")]), Op::Status).unwrap_err();
@@ -196,7 +216,8 @@ fn a_legacy_topology_is_derived_and_said_to_be() {
     let mut legacy = mission(
         "legacy-01M85BMA",
         &format!(
-            r#"{{"mission_id": "{ID}", "coordination_branch": "kitty/mission-demo-01M85BMA", "target_branch": "main"}}"#
+            r#"{{"mission_id": "{ID}", "coordination_branch": "{}", "target_branch": "main"}}"#,
+            coord_branch()
         ),
     );
     legacy.lanes = Some(vec![LaneFact {
@@ -283,15 +304,12 @@ fn the_worktree_you_stand_in_implies_its_mission() {
     let other = mission("other-01M85BMC", r#"{"target_branch": "main"}"#);
     let mut r = with_coordination(repo(), true);
     r.worktrees.push(WorktreeFact {
-        path: "/repo/.worktrees/demo-01M85BMA-lane-a".into(),
-        branch: Some("kitty/mission-demo-01M85BMA-lane-a".into()),
+        path: lane_wt().into(),
+        branch: Some(lane_branch().into()),
     });
-    for root in [
-        "/repo/.worktrees/demo-01M85BMA-coord",
-        "/repo/.worktrees/demo-01M85BMA-lane-a",
-    ] {
+    for root in [coord_wt(), lane_wt()] {
         let mut here = r.clone();
-        here.current_root = root.into();
+        here.current_root = root.clone().into();
         let ctx = resolve(
             &facts(
                 &format!("{root}/src/deep"),
@@ -323,8 +341,8 @@ fn the_worktree_you_stand_in_implies_its_mission() {
 fn contexts_from_every_directory_differ_only_in_the_current_directory() {
     let mut r = with_coordination(repo(), true);
     r.worktrees.push(WorktreeFact {
-        path: "/repo/.worktrees/demo-01M85BMA-lane-a".into(),
-        branch: Some("kitty/mission-demo-01M85BMA-lane-a".into()),
+        path: lane_wt().into(),
+        branch: Some(lane_branch().into()),
     });
     let at = |cwd: &str, root: &str| {
         let mut here = r.clone();
@@ -340,13 +358,10 @@ fn contexts_from_every_directory_differ_only_in_the_current_directory() {
     };
     let primary = at("/repo", "/repo");
     let deep = at("/repo/src/a/b", "/repo");
-    let lane = at(
-        "/repo/.worktrees/demo-01M85BMA-lane-a",
-        "/repo/.worktrees/demo-01M85BMA-lane-a",
-    );
+    let lane = at(&lane_wt(), &lane_wt());
     assert_eq!(
         primary.workspace().execution_workspace().unwrap(),
-        "/repo/.worktrees/demo-01M85BMA-lane-a"
+        lane_wt()
     );
     for other in [&deep, &lane] {
         assert_eq!(primary.identity(), other.identity());

@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use skitty_tests::repo::{Layout, MissionRepo, SLUG};
+use skitty_tests::repo::{Layout, MissionRepo, SLUG, coordination_branch};
 use skitty_tests::{git, skitty, skitty_bin};
 
 #[test]
@@ -14,7 +14,7 @@ fn reads_take_the_branch_tip_and_create_no_worktree() {
     assert_eq!(ctx["status_surface"]["state"], "awaiting_worktree");
     assert_eq!(
         ctx["status_surface"]["read_from"],
-        format!("kitty/mission-{SLUG}:kitty-specs/{SLUG}")
+        format!("{}:kitty-specs/{SLUG}", coordination_branch())
     );
     let status = skitty(&repo.root, &["status", "--json"]).json();
     assert_eq!(status["work_packages"]["WP01"]["lane"], "in_progress");
@@ -64,7 +64,7 @@ fn eight_racing_writers_create_one_coordination_worktree_and_lose_no_event() {
     assert_eq!(listed.len(), 1, "{:?}", repo.worktree_paths());
     assert_eq!(
         git(&coord, &["rev-parse", "--abbrev-ref", "HEAD"]).trim(),
-        format!("kitty/mission-{SLUG}")
+        coordination_branch()
     );
     let status = skitty(&repo.root, &["status", "--json"]).json();
     assert_eq!(status["event_count"], 6 + 8);
@@ -77,10 +77,7 @@ fn eight_racing_writers_create_one_coordination_worktree_and_lose_no_event() {
 #[test]
 fn a_deleted_coordination_branch_is_reported_with_a_fix() {
     let repo = MissionRepo::build(Layout::CoordWithoutWorktree);
-    git(
-        &repo.root,
-        &["branch", "-D", &format!("kitty/mission-{SLUG}")],
-    );
+    git(&repo.root, &["branch", "-D", &coordination_branch()]);
     let out = skitty(&repo.root, &["status", "--json"]);
     assert_eq!(out.code, 2);
     let err = out.json();

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
-use skitty_tests::repo::{Layout, MissionRepo, SLUG};
+use skitty_tests::repo::{Layout, MissionRepo, SLUG, coordination_branch};
 use skitty_tests::{Oracle, Topology, skitty};
 
 const RUNS: usize = 20;
@@ -119,10 +119,7 @@ fn lanes_resolves_identically_from_every_directory() {
 #[test]
 fn coord_resolves_identically_from_every_directory_including_the_coordination_worktree() {
     let (repo, ctx, _) = ratchet(Layout::Coord);
-    assert_eq!(
-        ctx["branch_ref"]["destination_ref"],
-        format!("kitty/mission-{SLUG}")
-    );
+    assert_eq!(ctx["branch_ref"]["destination_ref"], coordination_branch());
     let surface = Path::new(ctx["status_surface"]["status_read_dir"].as_str().unwrap());
     assert!(surface.starts_with(repo.coord_worktree()), "{surface:?}");
     assert_eq!(
