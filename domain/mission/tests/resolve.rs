@@ -86,11 +86,11 @@ fn facts(cwd: &str, repo: RepoFacts, missions: Vec<MissionRecord>) -> Facts {
 }
 
 fn with_coordination(mut r: RepoFacts, worktree: bool) -> RepoFacts {
-    r.local_branches.insert(coord_branch().into());
+    r.local_branches.insert(coord_branch());
     if worktree {
         r.worktrees.push(WorktreeFact {
             path: coord_wt().into(),
-            branch: Some(coord_branch().into()),
+            branch: Some(coord_branch()),
         });
     }
     r
@@ -305,7 +305,7 @@ fn the_worktree_you_stand_in_implies_its_mission() {
     let mut r = with_coordination(repo(), true);
     r.worktrees.push(WorktreeFact {
         path: lane_wt().into(),
-        branch: Some(lane_branch().into()),
+        branch: Some(lane_branch()),
     });
     for root in [coord_wt(), lane_wt()] {
         let mut here = r.clone();
@@ -342,7 +342,7 @@ fn contexts_from_every_directory_differ_only_in_the_current_directory() {
     let mut r = with_coordination(repo(), true);
     r.worktrees.push(WorktreeFact {
         path: lane_wt().into(),
-        branch: Some(lane_branch().into()),
+        branch: Some(lane_branch()),
     });
     let at = |cwd: &str, root: &str| {
         let mut here = r.clone();
