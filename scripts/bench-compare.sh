@@ -28,8 +28,12 @@ hyperfine -N --warmup 1 --runs 10 \
   -n "skitty materialize" "$SKITTY materialize --mission-dir $DIR" \
   -n "skitty status --json" "$SKITTY status --json --mission-dir $DIR" \
   -n "skitty validate --json" "$SKITTY validate --json --mission-dir $DIR" \
+  -n "skitty context --json" "$SKITTY context --json --mission $M" \
   -n "spec-kitty agent status materialize --json" "$SK_VENV/bin/spec-kitty agent status materialize --mission $M --json" \
   -n "spec-kitty library replay (import+read+reduce)" "$SK_VENV/bin/python $ORACLE_DIR/replay_reduce.py $DIR"
 cd "$ROOT"
-SKITTY_BENCH_LOG=$DIR/status.events.jsonl cargo bench -p skitty-status --bench reduce 2>&1 | grep -E "status_20k|time:" | tee -a "$OUT/results.md"
+echo >> "$OUT/results.md"
+echo "cargo bench -p skitty-status --bench reduce (same log):" >> "$OUT/results.md"
+SKITTY_BENCH_LOG=$DIR/status.events.jsonl cargo bench -q -p skitty-status --bench reduce > "$OUT/criterion.log" 2>&1
+grep -E "^status_20k|^ +time:" "$OUT/criterion.log" | tee -a "$OUT/results.md"
 echo "results: $OUT/results.md"
