@@ -21,6 +21,7 @@ for n in $(seq -w 1 99); do
 done
 "$SK_VENV/bin/python" "$ORACLE_DIR/gen_synthetic_events.py" "$DIR" --total 20000
 "$SKITTY" materialize --mission-dir "$DIR" > /dev/null
+ORIG_HOME=$HOME
 export HOME=$OUT/work/home SPEC_KITTY_NO_UPGRADE_CHECK=1 SPEC_KITTY_NON_INTERACTIVE=1
 cd "$REPO"
 hyperfine -N --warmup 1 --runs 10 \
@@ -32,6 +33,7 @@ hyperfine -N --warmup 1 --runs 10 \
   -n "spec-kitty agent status materialize --json" "$SK_VENV/bin/spec-kitty agent status materialize --mission $M --json" \
   -n "spec-kitty library replay (import+read+reduce)" "$SK_VENV/bin/python $ORACLE_DIR/replay_reduce.py $DIR"
 cd "$ROOT"
+export HOME=$ORIG_HOME   # cargo and rustup live there
 echo >> "$OUT/results.md"
 echo "cargo bench -p skitty-status --bench reduce (same log):" >> "$OUT/results.md"
 SKITTY_BENCH_LOG=$DIR/status.events.jsonl cargo bench -q -p skitty-status --bench reduce > "$OUT/criterion.log" 2>&1

@@ -342,10 +342,10 @@ mod tests {
     use std::sync::{Arc, Mutex};
 
     use camino::Utf8PathBuf;
-    use skitty_mission::{MissionSlug, StatusSurface};
+    use skitty_mission::{BranchName, CommitTarget, MissionSlug, PendingWorktree, StatusSurface};
     use skitty_ports::{
-        LockGuard, MockArtifactStore, MockClock, MockGitPort, MockIdGenerator, MockLocks,
-        MockMissionCatalog, MockStatusStore, SnapshotWrite, StatusLock, StoreError,
+        LockGuard, LockHandle, MockArtifactStore, MockClock, MockGitPort, MockIdGenerator,
+        MockLocks, MockMissionCatalog, MockStatusStore, SnapshotWrite, StatusLock, StoreError,
     };
     use skitty_status::{
         Actor, EventId, EventLog, Lane, LogRow, SnapshotIdentity, TransitionRequest,
@@ -398,70 +398,87 @@ mod tests {
         }
     }
 
-    /// A store holding `log`, recording appended rows and written snapshots.
-    fn store(
-        log: &str,
+    /// Every port mocked: a store holding `log` that records appended rows; the snapshot write
+    /// succeeds or fails with "disk full".
+    struct Mocks {
+        store: MockStatusStore,
+        artifacts: MockArtifactStore,
+        catalog: MockMissionCatalog,
+        git: MockGitPort,
+        locks: MockLocks,
+        clock: MockClock,
+        ids: MockIdGenerator,
         appended: Arc<Mutex<Vec<LogRow>>>,
-        snapshot_result: Result<(), ()>,
-    ) -> MockStatusStore {
-        let log = EventLog::parse(log).unwrap();
-        let mut store = MockStatusStore::new();
-        store
-            .expect_lock()
-            .returning(|s| Ok(StatusLock::new(s, Box::new(Held))));
-        store.expect_read_log().returning(move |_, held| {
-            assert!(held.is_some(), "a writer must read the log under its lock");
-            Ok(log.clone())
-        });
-        store.expect_append().returning(move |_, _, rows| {
-            appended.lock().unwrap().extend_from_slice(rows);
-            Ok(())
-        });
-        store
-            .expect_write_snapshot()
-            .returning(move |s, _, _| match snapshot_result {
-                Ok(()) => Ok(SnapshotWrite::Written),
-                Err(()) => Err(StoreError::io(
-                    &s.snapshot_path(),
-                    std::io::Error::other("disk full"),
-                )),
-            });
-        store
     }
 
-    fn clock_and_ids() -> (MockClock, MockIdGenerator) {
-        let mut clock = MockClock::new();
-        clock
-            .expect_now()
-            .returning(|| "2026-11-24T10:00:00.5Z".parse().unwrap());
-        let mut ids = MockIdGenerator::new();
-        ids.expect_next_id()
-            .returning(|| EventId::new("01M86M8J8ES2KP79QPB3KXN7KX"));
-        (clock, ids)
+    impl Mocks {
+        fn new(log: &str, snapshot_ok: bool) -> Mocks {
+            let parsed = EventLog::parse(log).unwrap();
+            let appended = Arc::new(Mutex::new(Vec::new()));
+            let mut store = MockStatusStore::new();
+            store
+                .expect_lock()
+                .returning(|s| Ok(StatusLock::new(s, Box::new(Held))));
+            store.expect_read_log().returning(move |_, held| {
+                assert!(held.is_some(), "a writer must read the log under its lock");
+                Ok(parsed.clone())
+            });
+            let sink = appended.clone();
+            store.expect_append().returning(move |_, _, rows| {
+                sink.lock().unwrap().extend_from_slice(rows);
+                Ok(())
+            });
+            store.expect_write_snapshot().returning(move |s, _, _| {
+                if snapshot_ok {
+                    Ok(SnapshotWrite::Written)
+                } else {
+                    Err(StoreError::io(
+                        &s.snapshot_path(),
+                        std::io::Error::other("disk full"),
+                    ))
+                }
+            });
+            let mut clock = MockClock::new();
+            clock
+                .expect_now()
+                .returning(|| "2026-11-24T10:00:00.5Z".parse().unwrap());
+            let mut ids = MockIdGenerator::new();
+            ids.expect_next_id()
+                .returning(|| EventId::new("01M86M8J8ES2KP79QPB3KXN7KX"));
+            Mocks {
+                store,
+                artifacts: MockArtifactStore::new(),
+                catalog: MockMissionCatalog::new(),
+                git: MockGitPort::new(),
+                locks: MockLocks::new(),
+                clock,
+                ids,
+                appended,
+            }
+        }
+
+        fn status(&self) -> MissionStatus<'_> {
+            MissionStatus::new(crate::Ports {
+                store: &self.store,
+                artifacts: &self.artifacts,
+                catalog: &self.catalog,
+                git: &self.git,
+                locks: &self.locks,
+                clock: &self.clock,
+                ids: &self.ids,
+            })
+        }
+
+        fn appended(&self) -> usize {
+            self.appended.lock().unwrap().len()
+        }
     }
 
     #[tokio::test]
     async fn from_lane_comes_from_the_reduced_log_and_the_snapshot_is_rewritten() {
-        let appended = Arc::new(Mutex::new(Vec::new()));
-        let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Ok(()));
-        let artifacts = MockArtifactStore::new();
-        let (clock, ids) = clock_and_ids();
-        let (catalog, git, locks) = (
-            MockMissionCatalog::new(),
-            MockGitPort::new(),
-            MockLocks::new(),
-        );
-        let status = MissionStatus::new(crate::Ports {
-            store: &store,
-            artifacts: &artifacts,
-            catalog: &catalog,
-            git: &git,
-            locks: &locks,
-            clock: &clock,
-            ids: &ids,
-        });
-
-        let emitted = status
+        let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+        let emitted = m
+            .status()
             .transition(&scope(), &request(" Claimed "), false)
             .await
             .unwrap();
@@ -481,63 +498,29 @@ mod tests {
         assert_eq!(event.at, "2026-11-24T10:00:00.500000+00:00");
         assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
         assert!(matches!(snapshot_write, Some(Ok(SnapshotWrite::Written))));
-        assert_eq!(appended.lock().unwrap().len(), 1);
+        assert_eq!(m.appended(), 1);
     }
 
     #[tokio::test]
     async fn a_refused_move_appends_nothing() {
-        let appended = Arc::new(Mutex::new(Vec::new()));
-        let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Ok(()));
-        let artifacts = MockArtifactStore::new();
-        let (clock, ids) = clock_and_ids();
-        let (catalog, git, locks) = (
-            MockMissionCatalog::new(),
-            MockGitPort::new(),
-            MockLocks::new(),
-        );
-        let status = MissionStatus::new(crate::Ports {
-            store: &store,
-            artifacts: &artifacts,
-            catalog: &catalog,
-            git: &git,
-            locks: &locks,
-            clock: &clock,
-            ids: &ids,
-        });
-
-        let err = status
+        let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+        let err = m
+            .status()
             .transition(&scope(), &request("done"), false)
             .await
             .unwrap_err();
         assert!(matches!(err, AppError::Refused(_)));
         assert_eq!(err.to_string(), "Illegal transition: planned -> done");
-        assert!(appended.lock().unwrap().is_empty());
+        assert_eq!(m.appended(), 0);
     }
 
     #[tokio::test]
     async fn the_doing_alias_of_the_current_lane_writes_nothing() {
-        let appended = Arc::new(Mutex::new(Vec::new()));
         let in_progress =
             PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
-        let store = store(&format!("{in_progress}\n"), appended.clone(), Ok(()));
-        let artifacts = MockArtifactStore::new();
-        let (clock, ids) = clock_and_ids();
-        let (catalog, git, locks) = (
-            MockMissionCatalog::new(),
-            MockGitPort::new(),
-            MockLocks::new(),
-        );
-        let status = MissionStatus::new(crate::Ports {
-            store: &store,
-            artifacts: &artifacts,
-            catalog: &catalog,
-            git: &git,
-            locks: &locks,
-            clock: &clock,
-            ids: &ids,
-        });
-
-        let emitted = status
+        let m = Mocks::new(&format!("{in_progress}\n"), true);
+        let emitted = m
+            .status()
             .transition(&scope(), &request("doing"), false)
             .await
             .unwrap();
@@ -547,31 +530,14 @@ mod tests {
                 lane: Lane::InProgress
             }
         ));
-        assert!(appended.lock().unwrap().is_empty());
+        assert_eq!(m.appended(), 0);
     }
 
     #[tokio::test]
     async fn a_failed_snapshot_write_keeps_the_appended_event() {
-        let appended = Arc::new(Mutex::new(Vec::new()));
-        let store = store(&format!("{PLANNED_WP01}\n"), appended.clone(), Err(()));
-        let artifacts = MockArtifactStore::new();
-        let (clock, ids) = clock_and_ids();
-        let (catalog, git, locks) = (
-            MockMissionCatalog::new(),
-            MockGitPort::new(),
-            MockLocks::new(),
-        );
-        let status = MissionStatus::new(crate::Ports {
-            store: &store,
-            artifacts: &artifacts,
-            catalog: &catalog,
-            git: &git,
-            locks: &locks,
-            clock: &clock,
-            ids: &ids,
-        });
-
-        let emitted = status
+        let m = Mocks::new(&format!("{PLANNED_WP01}\n"), false);
+        let emitted = m
+            .status()
             .transition(&scope(), &request("claimed"), false)
             .await
             .unwrap();
@@ -579,7 +545,7 @@ mod tests {
             panic!("nothing appended")
         };
         assert!(matches!(snapshot_write, Some(Err(e)) if e.contains("disk full")));
-        assert_eq!(appended.lock().unwrap().len(), 1);
+        assert_eq!(m.appended(), 1);
     }
 
     #[tokio::test]
@@ -588,37 +554,60 @@ mod tests {
             PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
         let subtask_done = r#"{"actor": "user", "at": "2026-11-23T23:30:00+00:00", "delta": {"subtasks": {"T001": "done"}}, "event_id": "01M85BFC6DEKWPT1PPSN88RF88", "kind": "annotation", "wp_id": "WP01"}"#;
         for (roster, expect_ok) in [(vec!["T001"], true), (vec!["T001", "T002"], false)] {
-            let appended = Arc::new(Mutex::new(Vec::new()));
-            let store = store(
-                &format!("{in_progress}\n{subtask_done}\n"),
-                appended.clone(),
-                Ok(()),
-            );
-            let mut artifacts = MockArtifactStore::new();
+            let mut m = Mocks::new(&format!("{in_progress}\n{subtask_done}\n"), true);
             let roster: Vec<String> = roster.into_iter().map(String::from).collect();
-            artifacts
+            m.artifacts
                 .expect_subtask_roster()
                 .times(1)
                 .returning(move |_, _| Ok(roster.clone()));
-            let (clock, ids) = clock_and_ids();
-            let (catalog, git, locks) = (
-                MockMissionCatalog::new(),
-                MockGitPort::new(),
-                MockLocks::new(),
-            );
-            let status = MissionStatus::new(crate::Ports {
-                store: &store,
-                artifacts: &artifacts,
-                catalog: &catalog,
-                git: &git,
-                locks: &locks,
-                clock: &clock,
-                ids: &ids,
-            });
-            let result = status
+            let result = m
+                .status()
                 .transition(&scope(), &request("for_review"), false)
                 .await;
             assert_eq!(result.is_ok(), expect_ok, "{result:?}");
         }
+    }
+
+    #[tokio::test]
+    async fn the_first_write_creates_the_awaited_coordination_worktree_once_under_its_lock() {
+        let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+        let mut s = scope();
+        let branch = CommitTarget::new(BranchName::parse("coordination").unwrap());
+        s.surface = StatusSurface::in_coordination_worktree(
+            "/repo/wt/kitty-specs/demo-01M85BET".into(),
+            "/repo/.git/locks/status.lock".into(),
+            "/repo/.git/locks/create.lock".into(),
+            Some(PendingWorktree {
+                branch,
+                worktree: "/repo/wt".into(),
+                path_in_tree: "kitty-specs/demo-01M85BET".into(),
+            }),
+        );
+        m.locks
+            .expect_exclusive()
+            .withf(|p| p == "/repo/.git/locks/create.lock")
+            .times(1)
+            .returning(|p| Ok(LockHandle::new(p, Box::new(Held))));
+        m.git.expect_repo_facts().times(1).returning(|_| Ok(None));
+        m.git
+            .expect_add_worktree()
+            .withf(|root, path, branch| {
+                root == "/repo" && path == "/repo/wt" && branch.as_str() == "coordination"
+            })
+            .times(1)
+            .returning(|_, _, _| Ok(()));
+        let emitted = m
+            .status()
+            .transition(&s, &request("claimed"), false)
+            .await
+            .unwrap();
+        let Emitted::Appended { events_path, .. } = emitted else {
+            panic!("nothing appended")
+        };
+        assert_eq!(
+            events_path,
+            "/repo/wt/kitty-specs/demo-01M85BET/status.events.jsonl"
+        );
+        assert_eq!(m.appended(), 1);
     }
 }

@@ -9,6 +9,21 @@
 
 pub mod repo;
 
+/// Every lane spec-kitty 3.2.7 writes, in its enum order.
+pub const LANES: [&str; 11] = [
+    "genesis",
+    "uninitialized",
+    "planned",
+    "claimed",
+    "in_progress",
+    "for_review",
+    "in_review",
+    "approved",
+    "done",
+    "blocked",
+    "canceled",
+];
+
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};

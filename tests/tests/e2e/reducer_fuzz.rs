@@ -5,7 +5,7 @@
 use std::fs;
 
 use serde_json::{Value, json};
-use skitty_tests::{Oracle, skitty};
+use skitty_tests::{LANES, Oracle, skitty};
 
 /// xorshift64*: deterministic, seedable, no dependency.
 struct Rng(u64);
@@ -28,19 +28,6 @@ impl Rng {
     }
 }
 
-const LANES: [&str; 11] = [
-    "genesis",
-    "uninitialized",
-    "planned",
-    "claimed",
-    "in_progress",
-    "for_review",
-    "in_review",
-    "approved",
-    "done",
-    "blocked",
-    "canceled",
-];
 const TIMES: [&str; 5] = [
     "2026-11-23T10:00:00+00:00",
     "2026-11-23T10:00:00.5+00:00",
