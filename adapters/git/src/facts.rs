@@ -132,21 +132,35 @@ pub(crate) fn operation_in_progress(path: &Utf8Path) -> Result<Option<GitOperati
     Ok(None)
 }
 
+/// `path` at the tip of `branch`: the local branch, else a remote-tracking branch of that name
+/// (the resolver accepts a coordination branch that exists only on a remote). `None` when the
+/// tip has no such file; an error when no such branch exists at all.
 pub(crate) fn read_at_branch(
     root: &Utf8Path,
     branch: &BranchName,
     path: &Utf8Path,
 ) -> Result<Option<Vec<u8>>, GitError> {
     let repo = gix::open(root.as_std_path()).map_err(git_err)?;
-    for spec in [
-        format!("refs/heads/{branch}:{path}"),
-        format!("{branch}:{path}"),
-    ] {
-        let Ok(id) = repo.rev_parse_single(spec.as_str()) else {
+    let mut tips = vec![format!("refs/heads/{branch}")];
+    let refs = repo.references().map_err(git_err)?;
+    tips.extend(
+        refs.remote_branches()
+            .map_err(git_err)?
+            .filter_map(Result::ok)
+            .map(|r| r.name().as_bstr().to_string())
+            .filter(|name| name.ends_with(&format!("/{branch}"))),
+    );
+    for tip in tips {
+        let Ok(commit) = repo.rev_parse_single(tip.as_str()) else {
             continue;
         };
-        let object = id.object().map_err(git_err)?;
-        return Ok(Some(object.detach().data));
+        let spec = format!("{commit}:{path}");
+        return match repo.rev_parse_single(spec.as_str()) {
+            Ok(id) => Ok(Some(id.object().map_err(git_err)?.detach().data)),
+            Err(_) => Ok(None),
+        };
     }
-    Ok(None)
+    Err(GitError::Git(format!(
+        "no branch {branch} (local or remote-tracking)"
+    )))
 }

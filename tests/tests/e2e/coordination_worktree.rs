@@ -122,3 +122,20 @@ fn an_unregistered_husk_folder_is_never_read() {
     );
     assert!(write.stderr.contains("already exists"), "{}", write.stderr);
 }
+
+#[test]
+fn a_coordination_branch_known_only_from_a_remote_is_read_from_its_tip() {
+    let repo = MissionRepo::build(Layout::CoordWithoutWorktree);
+    let branch = coordination_branch();
+    git(
+        &repo.root,
+        &[
+            "update-ref",
+            &format!("refs/remotes/origin/{branch}"),
+            &branch,
+        ],
+    );
+    git(&repo.root, &["branch", "-D", &branch]);
+    let status = skitty(&repo.root, &["status", "--json"]).json();
+    assert_eq!(status["event_count"], 6, "{status}");
+}
