@@ -334,6 +334,43 @@ impl Oracle {
         Run::from(out)
     }
 
+    /// `spec-kitty agent status emit WP --to LANE --actor A --json` in the mission's repository.
+    pub fn emit(&self, mission: &OracleMission, wp: &str, lane: &str, actor: &str) -> Run {
+        let args = [
+            "agent",
+            "status",
+            "emit",
+            wp,
+            "--to",
+            lane,
+            "--actor",
+            actor,
+            "--mission",
+            &mission.slug,
+            "--json",
+        ];
+        self.spec_kitty_in(mission, &mission.repo, &args)
+    }
+
+    /// `spec-kitty agent status validate --json`: its verdict object (the last stdout line).
+    pub fn validate(&self, mission: &OracleMission) -> serde_json::Value {
+        let args = [
+            "agent",
+            "status",
+            "validate",
+            "--mission",
+            &mission.slug,
+            "--json",
+        ];
+        let out = self.spec_kitty_in(mission, &mission.repo, &args);
+        serde_json::from_str(out.stdout.lines().last().unwrap_or("")).unwrap_or_else(|e| {
+            panic!(
+                "validate output is not JSON ({e}): {}\n{}",
+                out.stdout, out.stderr
+            )
+        })
+    }
+
     /// A private copy of a mission built by the real tool in `topology`. The build (2-3
     /// minutes) happens once and is cached under `target/oracle-missions/`.
     pub fn mission(&self, topology: Topology) -> OracleMission {

@@ -43,40 +43,8 @@ fn eight_skitty_processes_and_spec_kitty_append_concurrently_without_losing_an_e
             Command::new("bash").args(["-c", &script]).stdout(Stdio::null()).spawn().unwrap()
         })
         .collect();
-    let python = oracle.spec_kitty_in(
-        &m,
-        &m.repo,
-        &[
-            "agent",
-            "status",
-            "emit",
-            "WP06",
-            "--to",
-            "claimed",
-            "--actor",
-            "py",
-            "--mission",
-            &m.slug,
-            "--json",
-        ],
-    );
-    let python2 = oracle.spec_kitty_in(
-        &m,
-        &m.repo,
-        &[
-            "agent",
-            "status",
-            "emit",
-            "WP06",
-            "--to",
-            "blocked",
-            "--actor",
-            "py",
-            "--mission",
-            &m.slug,
-            "--json",
-        ],
-    );
+    let python = oracle.emit(&m, "WP06", "claimed", "py");
+    let python2 = oracle.emit(&m, "WP06", "blocked", "py");
     for mut w in workers {
         assert!(w.wait().unwrap().success(), "a skitty writer failed");
     }
@@ -96,21 +64,6 @@ fn eight_skitty_processes_and_spec_kitty_append_concurrently_without_losing_an_e
         );
     }
     assert_eq!(json["work_packages"]["WP06"]["lane"], "blocked");
-    let validate = oracle.spec_kitty_in(
-        &m,
-        &m.repo,
-        &[
-            "agent",
-            "status",
-            "validate",
-            "--mission",
-            &m.slug,
-            "--json",
-        ],
-    );
-    assert!(
-        validate.stdout.contains("\"passed\": true"),
-        "{}",
-        validate.stdout
-    );
+    let verdict = oracle.validate(&m);
+    assert_eq!(verdict["passed"], true, "{verdict}");
 }

@@ -134,25 +134,7 @@ fn skitty_events_round_trip_through_spec_kitty(topology: Topology) {
         "folded into WP06",
     ]);
 
-    let validate = oracle.spec_kitty_in(
-        &m,
-        &m.repo,
-        &[
-            "agent",
-            "status",
-            "validate",
-            "--mission",
-            &m.slug,
-            "--json",
-        ],
-    );
-    let verdict: serde_json::Value =
-        serde_json::from_str(validate.stdout.lines().last().unwrap_or("")).unwrap_or_else(|e| {
-            panic!(
-                "validate output is not JSON ({e}): {}\n{}",
-                validate.stdout, validate.stderr
-            )
-        });
+    let verdict = oracle.validate(&m);
     assert_eq!(
         verdict["passed"], true,
         "spec-kitty rejects skitty's events: {verdict}"
@@ -162,23 +144,7 @@ fn skitty_events_round_trip_through_spec_kitty(topology: Topology) {
         as_skitty_writes_it(oracle.replay_reduce(&dir), topology)
     );
 
-    let moved = oracle.spec_kitty_in(
-        &m,
-        &m.repo,
-        &[
-            "agent",
-            "status",
-            "emit",
-            "WP06",
-            "--to",
-            "blocked",
-            "--actor",
-            "py",
-            "--mission",
-            &m.slug,
-            "--json",
-        ],
-    );
+    let moved = oracle.emit(&m, "WP06", "blocked", "py");
     let moved: serde_json::Value =
         serde_json::from_str(moved.stdout.lines().last().unwrap_or("")).unwrap();
     assert_eq!(
