@@ -26,6 +26,16 @@ pub enum AppError {
     Git(#[from] GitError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// spec-kitty's lane-commit gate for `for_review`; nothing was written.
+    #[error(
+        "{wp_id} cannot move to for_review: no implementation commit on lane {lane_id} ({lane_branch}) beyond {base}. Commit the work in the lane worktree first, or pass --force if there is genuinely nothing to commit."
+    )]
+    NoLaneCommit {
+        wp_id: String,
+        lane_id: String,
+        lane_branch: String,
+        base: String,
+    },
     #[error("{path}: {detail}")]
     BranchLog { path: Utf8PathBuf, detail: String },
 }
@@ -62,6 +72,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Refused(_) => "REFUSED",
+            AppError::NoLaneCommit { .. } => "NO_LANE_COMMIT",
             AppError::BadInput(_) => "BAD_INPUT",
             AppError::Resolve(e) => e.code(),
             AppError::Store(StoreError::Log { .. }) | AppError::BranchLog { .. } => {

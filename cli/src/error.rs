@@ -13,6 +13,8 @@ pub struct CliError {
     pub error_code: Option<&'static str>,
     /// Missions the user may have meant.
     pub candidates: Vec<String>,
+    /// More keys of the `--json` error object (e.g. `wp_id`, `lane_id`).
+    pub details: Vec<(&'static str, String)>,
     /// With `--json`, the error is also printed on stdout as an object.
     pub as_json: bool,
 }
@@ -26,6 +28,7 @@ impl CliError {
             hint: hint.into(),
             error_code: None,
             candidates: Vec::new(),
+            details: Vec::new(),
             as_json: false,
         }
     }
@@ -38,6 +41,7 @@ impl CliError {
             hint: None,
             error_code: None,
             candidates: Vec::new(),
+            details: Vec::new(),
             as_json: false,
         }
     }
@@ -61,6 +65,9 @@ impl CliError {
             if let Some(hint) = &self.hint {
                 map.insert("hint".into(), hint.clone().into());
             }
+            for (key, value) in &self.details {
+                map.insert((*key).into(), value.clone().into());
+            }
         }
         value
     }
@@ -68,7 +75,7 @@ impl CliError {
 
 impl From<AppError> for CliError {
     fn from(e: AppError) -> Self {
-        let code = if matches!(e, AppError::Refused(_)) {
+        let code = if matches!(e, AppError::Refused(_) | AppError::NoLaneCommit { .. }) {
             1
         } else {
             2
@@ -77,12 +84,19 @@ impl From<AppError> for CliError {
             AppError::Resolve(r) => r.candidates().to_vec(),
             _ => Vec::new(),
         };
+        let details = match &e {
+            AppError::NoLaneCommit { wp_id, lane_id, .. } => {
+                vec![("wp_id", wp_id.clone()), ("lane_id", lane_id.clone())]
+            }
+            _ => Vec::new(),
+        };
         CliError {
             code,
             message: e.to_string(),
             hint: e.hint(),
             error_code: Some(e.code()),
             candidates,
+            details,
             as_json: false,
         }
     }

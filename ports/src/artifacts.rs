@@ -31,6 +31,10 @@ pub trait ArtifactStore: Send + Sync {
     async fn read_meta(&self, mission_dir: &Utf8Path)
     -> Result<Option<MissionMeta>, ArtifactError>;
 
+    /// The `base_branch` recorded in a lane workspace record (`.kittify/workspaces/*.json`,
+    /// written by `spec-kitty implement`); `None` when there is no record or no base in it.
+    async fn recorded_lane_base(&self, record: &Utf8Path) -> Result<Option<String>, ArtifactError>;
+
     /// The authored `subtasks:` list of the WP's prompt file (`tasks/<WP>-*.md` frontmatter),
     /// de-duplicated in order. Missing or unreadable metadata is an error (callers fail closed).
     async fn subtask_roster(

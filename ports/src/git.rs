@@ -66,6 +66,14 @@ pub trait GitPort: Send + Sync {
         path: &Utf8Path,
     ) -> Result<Option<Vec<u8>>, GitError>;
 
+    /// How many commits the worktree's `HEAD` has beyond `base` (`git rev-list --count
+    /// base..HEAD`); `None` when `base` does not resolve.
+    async fn commits_beyond(
+        &self,
+        worktree: &Utf8Path,
+        base: &str,
+    ) -> Result<Option<u64>, GitError>;
+
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(
         &self,

@@ -63,16 +63,35 @@ impl ArtifactStore for FsArtifacts {
             .map_err(|error| ArtifactError::Meta { path, error })
     }
 
+    async fn recorded_lane_base(&self, record: &Utf8Path) -> Result<Option<String>, ArtifactError> {
+        let text = match fs::read_to_string(record) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => {
+                return Err(ArtifactError::Io {
+                    path: record.to_owned(),
+                    source,
+                });
+            }
+        };
+        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        Ok(value
+            .get("base_branch")
+            .and_then(Value::as_str)
+            .filter(|b| !b.is_empty())
+            .map(str::to_owned))
+    }
+
     async fn subtask_roster(
         &self,
-        mission_dir: &Utf8Path,
+        prompt_dir: &Utf8Path,
         wp_id: &str,
     ) -> Result<Vec<String>, ArtifactError> {
         let roster_err = |detail: String| ArtifactError::Roster {
             wp_id: wp_id.to_owned(),
             detail,
         };
-        let tasks = mission_dir.join("tasks");
+        let tasks = prompt_dir.to_owned();
         let entries = fs::read_dir(&tasks).map_err(|e| roster_err(format!("{tasks}: {e}")))?;
         let mut matches: Vec<String> = entries
             .filter_map(Result::ok)

@@ -164,3 +164,22 @@ pub(crate) fn read_at_branch(
         "no branch {branch} (local or remote-tracking)"
     )))
 }
+
+pub(crate) fn commits_beyond(worktree: &Utf8Path, base: &str) -> Result<Option<u64>, GitError> {
+    let repo = gix::open(worktree.as_std_path()).map_err(git_err)?;
+    let Ok(base) = repo.rev_parse_single(base) else {
+        return Ok(None);
+    };
+    let head = repo.head_id().map_err(git_err)?;
+    let walk = repo
+        .rev_walk([head.detach()])
+        .with_hidden([base.detach()])
+        .all()
+        .map_err(git_err)?;
+    let mut count = 0u64;
+    for commit in walk {
+        commit.map_err(git_err)?;
+        count += 1;
+    }
+    Ok(Some(count))
+}

@@ -52,6 +52,14 @@ impl GitPort for GixRepo {
         facts::read_at_branch(repo, branch, path)
     }
 
+    async fn commits_beyond(
+        &self,
+        worktree: &Utf8Path,
+        base: &str,
+    ) -> Result<Option<u64>, GitError> {
+        facts::commits_beyond(worktree, base)
+    }
+
     async fn add_worktree(
         &self,
         primary_root: &Utf8Path,

@@ -1,3 +1,4 @@
 //! One module per command.
 
+pub mod emit;
 pub mod validate;

@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use serde_json::json;
 use skitty_app::Emitted;
+use skitty_app::usecases::emit::emit;
 use skitty_status::{Actor, TransitionRequest, pyjson};
 
 use super::guard::{flag, parse_structured};
@@ -19,8 +20,8 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
         );
     };
     let (evidence, review_result) = parse_structured(&args.guard).map_err(|e| e.with_json(json))?;
-    let scope = adapters
-        .scope(&args.mission, skitty_mission::Op::Emit)
+    let context = adapters
+        .context(&args.mission, Some(&args.wp_id), skitty_mission::Op::Emit)
         .await
         .map_err(|e| e.with_json(json))?;
     let request = TransitionRequest {
@@ -39,9 +40,7 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
         execution_mode: args.execution_mode.clone(),
         policy_metadata: None,
     };
-    let emitted = adapters
-        .mission_status()
-        .transition(&scope, &request, args.dry_run)
+    let emitted = emit(&adapters.ports(), &context, &request, args.dry_run)
         .await
         .map_err(|e| CliError::from(e).with_json(json))?;
     match emitted {

@@ -58,7 +58,11 @@ impl Op {
     pub const fn needs(self) -> &'static [Fragment] {
         match self {
             Op::Status | Op::Materialize | Op::Validate => &[Fragment::StatusSurface],
-            Op::Emit => &[Fragment::StatusSurface, Fragment::PromptSource],
+            Op::Emit => &[
+                Fragment::BranchRef,
+                Fragment::StatusSurface,
+                Fragment::PromptSource,
+            ],
             Op::Context => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,

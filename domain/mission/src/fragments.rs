@@ -6,6 +6,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use crate::artifacts::{ArtifactKind, Home};
 use crate::commit_target::{BranchName, CommitTarget};
 use crate::ids::{Mid8, MissionId, MissionSlug};
+use crate::naming::LaneId;
 use crate::surface::StatusSurface;
 
 /// Who the mission is.
@@ -65,7 +66,22 @@ pub struct WorkspaceFragment {
     pub(crate) current_cwd: Utf8PathBuf,
     pub(crate) coord_worktree: Option<Utf8PathBuf>,
     pub(crate) execution_workspace: Option<Utf8PathBuf>,
+    pub(crate) execution_lane: Option<ExecutionLane>,
     pub(crate) allowed_command_cwd: Utf8PathBuf,
+}
+
+/// The execution lane `lanes.json` assigns the named WP to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExecutionLane {
+    pub lane_id: LaneId,
+    /// Its worktree (the primary checkout for `lane-planning`).
+    pub worktree: Utf8PathBuf,
+    /// Its branch (`None` for `lane-planning`, which works on the planning branch).
+    pub branch: Option<BranchName>,
+    /// Whether git lists the worktree.
+    pub registered: bool,
+    /// Where `implement` recorded the lane's base branch (`.kittify/workspaces/<slug>-<lane>.json`).
+    pub workspace_record: Utf8PathBuf,
 }
 
 impl WorkspaceFragment {
@@ -81,6 +97,10 @@ impl WorkspaceFragment {
     /// The lane worktree of the named WP (the primary checkout for planning-lane WPs).
     pub fn execution_workspace(&self) -> Option<&Utf8Path> {
         self.execution_workspace.as_deref()
+    }
+    /// The execution lane of the named WP, when `lanes.json` assigns one.
+    pub fn execution_lane(&self) -> Option<&ExecutionLane> {
+        self.execution_lane.as_ref()
     }
     pub fn allowed_command_cwd(&self) -> &Utf8Path {
         &self.allowed_command_cwd

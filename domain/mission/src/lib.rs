@@ -19,6 +19,7 @@ pub use commit_target::{BranchName, CommitTarget};
 pub use context::{Fragment, Location, MissionExecutionContext, Op};
 pub use error::ResolveError;
 pub use facts::{Facts, LaneFact, MissionRecord, RepoFacts, Selector, WorktreeFact};
+pub use fragments::ExecutionLane;
 pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId};
 pub use meta::{MetaError, MissionMeta};
 pub use resolve::resolve;

@@ -104,6 +104,19 @@ pub fn coord_worktree_lock(common_dir: &Utf8Path, slug: &MissionSlug) -> Utf8Pat
         .join(format!("{slug}.coord-worktree.lock"))
 }
 
+/// Where `spec-kitty implement` records a lane workspace (base branch, base commit, ...):
+/// `<primary>/.kittify/workspaces/<slug>-<lane>.json`.
+pub fn lane_workspace_record(
+    primary_root: &Utf8Path,
+    slug: &MissionSlug,
+    lane: &LaneId,
+) -> Utf8PathBuf {
+    primary_root
+        .join(".kittify")
+        .join("workspaces")
+        .join(format!("{slug}{LANE_INFIX}{}.json", lane.suffix()))
+}
+
 /// The lock of a mission directory outside any repository.
 pub fn loose_status_lock(mission_dir: &Utf8Path) -> Utf8PathBuf {
     mission_dir.join(".status.lock")

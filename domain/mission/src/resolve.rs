@@ -11,8 +11,8 @@ use crate::context::{Fragment, Location, MissionExecutionContext, Op};
 use crate::error::ResolveError;
 use crate::facts::{Facts, MissionRecord, RepoFacts};
 use crate::fragments::{
-    ArtifactPlacementFragment, BranchRefFragment, IdentityFragment, PromptSourceFragment,
-    StatusFragment, WorkspaceFragment,
+    ArtifactPlacementFragment, BranchRefFragment, ExecutionLane, IdentityFragment,
+    PromptSourceFragment, StatusFragment, WorkspaceFragment,
 };
 use crate::ids::{MissionSlug, slug_has_mid8_tail};
 use crate::meta::MissionMeta;
@@ -335,19 +335,36 @@ fn build(
         ),
     };
 
-    let execution_workspace = facts.selector.wp.as_ref().and_then(|wp| {
+    let execution_lane = facts.selector.wp.as_ref().and_then(|wp| {
         let lane = record
             .lanes
             .as_ref()?
             .iter()
             .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))?;
-        let lane = LaneId::parse(&lane.lane_id)?;
-        if lane.is_planning() {
-            return Some(primary_root.clone());
+        let lane_id = LaneId::parse(&lane.lane_id)?;
+        let workspace_record = naming::lane_workspace_record(&primary_root, &slug, &lane_id);
+        if lane_id.is_planning() {
+            return Some(ExecutionLane {
+                lane_id,
+                worktree: primary_root.clone(),
+                branch: None,
+                registered: true,
+                workspace_record,
+            });
         }
-        let path = naming::lane_worktree(&primary_root, &slug, &lane);
-        repo.worktree_at(&path).map(|_| path)
+        let worktree = naming::lane_worktree(&primary_root, &slug, &lane_id);
+        Some(ExecutionLane {
+            registered: repo.worktree_at(&worktree).is_some(),
+            branch: naming::lane_branch(&slug, &lane_id),
+            lane_id,
+            worktree,
+            workspace_record,
+        })
     });
+    let execution_workspace = execution_lane
+        .as_ref()
+        .filter(|l| l.registered)
+        .map(|l| l.worktree.clone());
 
     let status_dir = surface.dir().to_owned();
     Ok(assemble(Parts {
@@ -359,6 +376,7 @@ fn build(
             current_cwd: facts.cwd.clone(),
             coord_worktree: coord.as_ref().map(|(_, w, _)| w.clone()),
             execution_workspace,
+            execution_lane,
             allowed_command_cwd: primary_root.clone(),
         },
         branch_ref: Some(BranchRefFragment {
@@ -436,6 +454,7 @@ fn loose(facts: &Facts, dir: &Utf8Path, op: Op) -> Result<MissionExecutionContex
             current_cwd: facts.cwd.clone(),
             coord_worktree: None,
             execution_workspace: None,
+            execution_lane: None,
             allowed_command_cwd: dir.to_owned(),
         },
         branch_ref: None,

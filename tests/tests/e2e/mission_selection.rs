@@ -77,3 +77,56 @@ fn a_derived_topology_says_so() {
     let text = skitty(&repo.root, &["context"]).ok();
     assert!(text.contains("topology: lanes (derived:"), "{text}");
 }
+
+#[test]
+fn for_review_needs_a_commit_on_the_wps_lane_unless_forced() {
+    let repo = MissionRepo::build(Layout::SingleBranch);
+    let prompt = repo.mission_dir().join("tasks/WP01-part-1.md");
+    fs::write(
+        &prompt,
+        "---\nwork_package_id: WP01\ntitle: Part 1\nsubtasks: []\n---\n",
+    )
+    .unwrap();
+    git(&repo.root, &["commit", "-qam", "no subtasks"]);
+
+    let refused = skitty(
+        &repo.root,
+        &[
+            "emit",
+            "WP01",
+            "--to",
+            "for_review",
+            "--actor",
+            "a",
+            "--json",
+        ],
+    );
+    assert_eq!(refused.code, 1);
+    let err = refused.json();
+    assert_eq!(err["error_code"], "NO_LANE_COMMIT");
+    assert_eq!(
+        (err["wp_id"].as_str(), err["lane_id"].as_str()),
+        (Some("WP01"), Some("lane-a"))
+    );
+    assert!(
+        err["error"].as_str().unwrap().contains("beyond feat/demo"),
+        "{err}"
+    );
+
+    fs::write(repo.lane_worktree().join("work.txt"), "done\n").unwrap();
+    git(&repo.lane_worktree(), &["add", "work.txt"]);
+    git(&repo.lane_worktree(), &["commit", "-qm", "the work"]);
+    let moved = skitty(
+        &repo.root,
+        &[
+            "emit",
+            "WP01",
+            "--to",
+            "for_review",
+            "--actor",
+            "a",
+            "--json",
+        ],
+    );
+    assert_eq!(moved.json()["to_lane"], "for_review", "{}", moved.stderr);
+}

@@ -176,3 +176,43 @@ fn coord_events_round_trip_through_spec_kitty() {
 fn lanes_with_coord_events_round_trip_through_spec_kitty() {
     skitty_events_round_trip_through_spec_kitty(Topology::LanesWithCoord);
 }
+
+/// spec-kitty's lane-commit gate: `for_review` needs a commit on the WP's lane beyond its base.
+/// Both tools refuse the same move with the same message.
+#[test]
+fn the_for_review_lane_commit_gate_refuses_like_spec_kitty() {
+    let Some((oracle, m)) = mission(
+        "the_for_review_lane_commit_gate_refuses_like_spec_kitty",
+        Topology::SingleBranch,
+    ) else {
+        return;
+    };
+    let ours = skitty(
+        &m.repo,
+        &[
+            "emit",
+            "WP04",
+            "--to",
+            "for_review",
+            "--actor",
+            "a",
+            "--mission",
+            &m.slug,
+            "--json",
+        ],
+    );
+    let theirs = oracle.emit(&m, "WP04", "for_review", "a");
+    assert_eq!(
+        (ours.code, theirs.code),
+        (1, 1),
+        "{}\n{}",
+        ours.stdout,
+        theirs.stdout
+    );
+    let theirs: serde_json::Value =
+        serde_json::from_str(theirs.stdout.lines().last().unwrap_or("")).unwrap();
+    let ours = ours.json();
+    for key in ["error", "wp_id", "lane_id"] {
+        assert_eq!(ours[key], theirs[key], "{key}");
+    }
+}
