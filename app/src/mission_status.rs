@@ -267,7 +267,7 @@ impl<'a> MissionStatus<'a> {
             Decision::AlreadyThere { lane } => return Ok(Emitted::AlreadyThere { lane }),
             Decision::Append(event) => event,
         };
-        let row = LogRow::Transition((*event).clone());
+        let row = LogRow::Transition(event.clone());
         let events_path = scope.surface.events_path();
         let Some(lock) = lock else {
             log.extend([row]);

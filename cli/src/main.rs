@@ -13,6 +13,11 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::Cli;
+
+/// mimalloc: the log parser allocates many small values on several threads at once, where
+/// glibc's per-thread arenas spend more time growing (`mprotect`) than parsing.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use crate::error::CliError;
 
 fn main() -> ExitCode {

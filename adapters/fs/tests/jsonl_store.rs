@@ -155,3 +155,46 @@ async fn a_lock_of_another_surface_cannot_write() {
         Err(StoreError::WrongLock { .. })
     ));
 }
+
+fn line(n: usize) -> String {
+    match row(n) {
+        LogRow::Transition(t) => pyjson::to_line(&t.to_json()),
+        _ => unreachable!(),
+    }
+}
+
+#[tokio::test]
+async fn a_large_log_parsed_in_parallel_equals_the_sequential_parse_and_keeps_line_numbers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let surface = surface(&tmp);
+    let mut lines: Vec<String> = (0..6000).map(line).collect();
+    lines.insert(3000, String::new());
+    let text = lines.join("\n") + "\n";
+    assert!(text.len() > 1 << 20, "the log must take the parallel path");
+    fs::write(surface.events_path(), &text).unwrap();
+    let store = JsonlStatusStore::new();
+    let parallel = store.read_log(&surface, None).await.unwrap();
+    assert_eq!(parallel, EventLog::parse(&text).unwrap());
+    assert_eq!(parallel.rows().last().unwrap().line, 6001);
+
+    let mut bad = lines.clone();
+    bad[5000] = "{not json".into();
+    fs::write(surface.events_path(), bad.join("\n") + "\n").unwrap();
+    let err = store.read_log(&surface, None).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Log { error, .. } if error.line() == 5001),
+        "{err}"
+    );
+    let audit = store.read_log_audit(&surface).await.unwrap();
+    assert_eq!(audit.bad_lines.len(), 1);
+    assert_eq!(audit.rows().len(), 5999);
+
+    let torn = format!("{}\n{{\"actor\": ", lines.join("\n"));
+    fs::write(surface.events_path(), &torn).unwrap();
+    let err = store.read_log(&surface, None).await.unwrap_err();
+    let offset = (lines.join("\n").len() + 1) as u64;
+    assert!(
+        matches!(&err, StoreError::Log { error: skitty_status::LogError::TornTail { offset: o, .. }, .. } if *o == offset),
+        "{err}"
+    );
+}

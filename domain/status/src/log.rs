@@ -94,16 +94,24 @@ impl EventLog {
 
     pub fn transitions(&self) -> impl Iterator<Item = &TransitionEvent> {
         self.rows.iter().filter_map(|r| match &r.row {
-            LogRow::Transition(t) => Some(t),
+            LogRow::Transition(t) => Some(&**t),
             _ => None,
         })
     }
 
     pub fn annotations(&self) -> impl Iterator<Item = &Annotation> {
         self.rows.iter().filter_map(|r| match &r.row {
-            LogRow::Annotation(a) => Some(a),
+            LogRow::Annotation(a) => Some(&**a),
             _ => None,
         })
+    }
+
+    /// Appends a log parsed from the bytes that follow this one's (see
+    /// [`LogParser::starting_at`]): rows, bad lines and the final-newline flag of the tail.
+    pub fn append(&mut self, tail: EventLog) {
+        self.rows.extend(tail.rows);
+        self.bad_lines.extend(tail.bad_lines);
+        self.missing_final_newline = tail.missing_final_newline;
     }
 
     /// Appends rows as if they had been written to the file (used to preview a write).
@@ -130,6 +138,16 @@ impl LogParser {
     pub fn lenient() -> Self {
         Self {
             lenient: true,
+            ..Self::default()
+        }
+    }
+
+    /// A parser for a chunk of a file whose first line is line `first_line` (1-based), so
+    /// chunks can be parsed apart and joined with [`EventLog::append`].
+    pub fn starting_at(first_line: usize, lenient: bool) -> Self {
+        Self {
+            line: first_line.saturating_sub(1),
+            lenient,
             ..Self::default()
         }
     }

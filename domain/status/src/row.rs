@@ -155,10 +155,12 @@ pub struct NonLaneRow {
 
 /// One row of the log.
 #[derive(Debug, Clone, PartialEq)]
+///
+/// The payloads are boxed: a 20,000-row log is moved and grown as a vector of pointers.
 pub enum LogRow {
-    Transition(TransitionEvent),
-    Annotation(Annotation),
-    NonLane(NonLaneRow),
+    Transition(Box<TransitionEvent>),
+    Annotation(Box<Annotation>),
+    NonLane(Box<NonLaneRow>),
 }
 
 /// Why one line is not a row spec-kitty would accept. Messages are spec-kitty's.
@@ -255,7 +257,7 @@ impl LogRow {
             if kind.is_null() {
                 // `obj.get("kind")` is None: falls through to the other checks.
             } else if kind.as_str() == Some("annotation") {
-                return Annotation::from_raw(map).map(LogRow::Annotation);
+                return Annotation::from_raw(map).map(|a| LogRow::Annotation(Box::new(a)));
             } else {
                 return Err(RowError::UnknownKind(python_repr_str(kind)));
             }
@@ -266,10 +268,10 @@ impl LogRow {
             let kind = NonLaneKind::Retrospective {
                 event_name: name.to_owned(),
             };
-            return Ok(LogRow::NonLane(NonLaneRow {
+            return Ok(LogRow::NonLane(Box::new(NonLaneRow {
                 kind,
                 fields: map.into_map(),
-            }));
+            })));
         }
         if let Some(t) = map.get("type").and_then(Value::as_str)
             && RETRO_LIFECYCLE_TYPES.contains(&t)
@@ -277,21 +279,21 @@ impl LogRow {
             let kind = NonLaneKind::RetrospectiveLifecycle {
                 type_name: t.to_owned(),
             };
-            return Ok(LogRow::NonLane(NonLaneRow {
+            return Ok(LogRow::NonLane(Box::new(NonLaneRow {
                 kind,
                 fields: map.into_map(),
-            }));
+            })));
         }
         if let Some(t) = map.get("event_type") {
             let kind = NonLaneKind::Envelope {
                 event_type: python_str(t),
             };
-            return Ok(LogRow::NonLane(NonLaneRow {
+            return Ok(LogRow::NonLane(Box::new(NonLaneRow {
                 kind,
                 fields: map.into_map(),
-            }));
+            })));
         }
-        TransitionEvent::from_raw(map).map(LogRow::Transition)
+        TransitionEvent::from_raw(map).map(|t| LogRow::Transition(Box::new(t)))
     }
 
     /// The row's `event_id`, when it has one.
