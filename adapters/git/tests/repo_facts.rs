@@ -163,7 +163,7 @@ fn git_commit(dir: &Utf8Path) {
 async fn a_worktree_is_added_for_an_existing_branch() {
     let (_tmp, root) = repo();
     git(&root, &["branch", "coordination"]);
-    let path = root.join("wt-coord");
+    let path = root.join("wt-extra");
     GixRepo::new()
         .add_worktree(&root, &path, &BranchName::parse("coordination").unwrap())
         .await
