@@ -22,7 +22,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
     let domain = DOMAIN.to_vec();
     let ports: Vec<&str> = [domain.clone(), vec!["skitty-ports"]].concat();
     BTreeMap::from([
-        ("skitty-status", vec![]),
+        ("skitty-status", vec!["skitty-mission"]),
         ("skitty-mission", vec![]),
         ("skitty-ports", domain.clone()),
         ("skitty-fs", ports.clone()),
@@ -127,7 +127,8 @@ fn domain_crates_depend_only_on_pure_crates() {
         let closure = normal_closure(&meta, &package(&meta, name).id);
         println!("{name} reaches: {closure:?}");
         for dep in closure {
-            if !DOMAIN_ALLOWED.contains(&dep.as_str()) {
+            // Another domain crate is pure by the same test; the layering test bounds which.
+            if !DOMAIN_ALLOWED.contains(&dep.as_str()) && !DOMAIN.contains(&dep.as_str()) {
                 violations.push(format!(
                     "{name} depends (transitively) on '{dep}', which is not on the pure allow-list"
                 ));

@@ -16,15 +16,20 @@ pub enum IdError {
     WpId(String),
 }
 
+/// Whether `raw` is a canonical ULID: 26 Crockford base-32 characters
+/// (`^[0-9A-HJKMNP-TV-Z]{26}$`). The one spelling of that grammar (mission ids, event ids).
+pub fn is_ulid(raw: &str) -> bool {
+    raw.len() == 26
+        && raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'H' | b'J' | b'K' | b'M' | b'N' | b'P'..=b'T' | b'V'..=b'Z'))
+}
+
 /// A mission's canonical identity: a ULID minted at create time.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct MissionId(String);
 
 impl MissionId {
     pub fn parse(raw: &str) -> Result<MissionId, IdError> {
-        let ok = raw.len() == 26
-            && raw.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'H' | b'J' | b'K' | b'M' | b'N' | b'P'..=b'T' | b'V'..=b'Z'));
-        if ok {
+        if is_ulid(raw) {
             Ok(MissionId(raw.to_owned()))
         } else {
             Err(IdError::MissionId(raw.to_owned()))

@@ -20,7 +20,7 @@ pub use context::{Fragment, Location, MissionExecutionContext, Op};
 pub use error::ResolveError;
 pub use facts::{Facts, LaneFact, MissionRecord, RepoFacts, Selector, WorktreeFact};
 pub use fragments::ExecutionLane;
-pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId};
+pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId, is_ulid};
 pub use meta::{MetaError, MissionMeta};
 pub use resolve::resolve;
 pub use surface::{PendingWorktree, StatusSurface, SurfaceState};

@@ -9,6 +9,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde_json::{Map, Value};
+use skitty_mission::MissionSlug;
 
 use crate::lane::Lane;
 use crate::log::EventLog;
@@ -95,19 +96,12 @@ pub(crate) fn fold_transitions<'a>(
     wps
 }
 
-/// spec-kitty's `safe_mission_slug(slug, "")`: the slug if it is a safe single path segment.
+/// spec-kitty's `safe_mission_slug(slug, "")`: the slug if it is a safe single path segment
+/// (the `MissionSlug` rule), else `""`.
 fn safe_slug_or_empty(slug: &str) -> String {
-    let ok = !slug.is_empty()
-        && slug.trim() == slug
-        && !slug.contains("..")
-        && slug
-            .bytes()
-            .next()
-            .is_some_and(|b| b.is_ascii_alphanumeric())
-        && slug
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
-    if ok { slug.to_owned() } else { String::new() }
+    MissionSlug::parse(slug)
+        .map(|s| s.as_str().to_owned())
+        .unwrap_or_default()
 }
 
 /// Rollback-aware precedence for an event that shares the current setter's `at`: a rollback

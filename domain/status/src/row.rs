@@ -29,7 +29,7 @@ impl EventId {
 
     /// Whether the id is a canonical ULID (26 Crockford base-32 characters).
     pub fn is_ulid(&self) -> bool {
-        is_ulid(&self.0)
+        skitty_mission::is_ulid(&self.0)
     }
 }
 
@@ -37,11 +37,6 @@ impl fmt::Display for EventId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
-}
-
-/// `^[0-9A-HJKMNP-TV-Z]{26}$`.
-pub fn is_ulid(s: &str) -> bool {
-    s.len() == 26 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'A'..=b'H' | b'J' | b'K' | b'M' | b'N' | b'P'..=b'T' | b'V'..=b'Z'))
 }
 
 /// A lane-transition row (`StatusEvent`).
@@ -460,7 +455,7 @@ fn sanitize(map: Map<String, Value>) -> Map<String, Value> {
 impl Annotation {
     fn from_raw(mut map: RawRow) -> Result<Annotation, RowError> {
         let event_id = match map.get("event_id") {
-            Some(Value::String(s)) if is_ulid(s) => EventId(s.clone()),
+            Some(Value::String(s)) if skitty_mission::is_ulid(s) => EventId(s.clone()),
             Some(other) => {
                 return Err(RowError::InvalidStructure(format!(
                     "InnerStateChanged.event_id is not a valid ULID: {}",
