@@ -2,7 +2,9 @@
 
 use camino::Utf8PathBuf;
 use skitty_mission::ResolveError;
-use skitty_ports::{ArtifactError, CatalogError, GitError, LockError, StoreError};
+use skitty_ports::{
+    ArtifactError, CatalogError, GitError, GitOperation, LockError, OperationInProgress, StoreError,
+};
 use skitty_status::RequestError;
 
 /// Why a use case failed.
@@ -38,6 +40,12 @@ pub enum AppError {
     },
     #[error("{path}: {detail}")]
     BranchLog { path: Utf8PathBuf, detail: String },
+    /// The git-operation guard: a rebase, merge, ... is in progress; nothing was written.
+    #[error(
+        "a git {} is in progress in {}: skitty writes no status during a git operation (nothing was written)",
+        .0.operation.as_str(), .0.worktree
+    )]
+    GitOperationInProgress(OperationInProgress),
 }
 
 impl AppError {
@@ -54,6 +62,12 @@ impl AppError {
                         "fix or remove line {line} of {path}, then run `skitty validate` to check the rest"
                     )
                 }
+                skitty_status::LogError::ConflictingDuplicate { line, first_line, .. } => format!(
+                    "compare lines {first_line} and {line} of {path}: keep the genuine row and remove the other, then run `skitty validate`"
+                ),
+                skitty_status::LogError::ForeignMission { line, .. } => format!(
+                    "line {line} of {path} was copied from another mission's log: remove it, then run `skitty validate`"
+                ),
             }),
             AppError::Store(StoreError::Symlink { path }) => Some(format!(
                 "replace the symbolic link {path} with the file it points to"
@@ -61,6 +75,21 @@ impl AppError {
             AppError::Artifact(ArtifactError::Meta { path, .. }) => Some(format!(
                 "repair {path}: it must be a JSON object as spec-kitty writes it"
             )),
+            AppError::GitOperationInProgress(found) => Some(match found.operation {
+                GitOperation::IndexLocked => format!(
+                    "another git process is writing the index of {}; wait for it to finish (if none is running, remove its index.lock), then run the command again",
+                    found.worktree
+                ),
+                GitOperation::Bisect => format!(
+                    "finish the bisect in {} with `git bisect reset`, then run the command again",
+                    found.worktree
+                ),
+                op => format!(
+                    "in {}, finish with `git {op} --continue` or undo with `git {op} --abort`, then run the command again",
+                    found.worktree,
+                    op = op.as_str()
+                ),
+            }),
             AppError::Git(GitError::Command { .. }) => Some(
                 "fix what git reports, then run the command again (nothing was written)".into(),
             ),
@@ -83,6 +112,7 @@ impl AppError {
             AppError::Catalog(_) => "CATALOG_ERROR",
             AppError::Git(_) => "GIT_ERROR",
             AppError::Lock(_) => "LOCK_ERROR",
+            AppError::GitOperationInProgress(_) => "GIT_OPERATION_IN_PROGRESS",
         }
     }
 }

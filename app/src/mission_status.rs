@@ -3,10 +3,10 @@
 //! Architecture Invariant: this module is the only writer of `status.events.jsonl` and
 //! `status.json` (enforced by `architecture/tests/singletons.rs`).
 
-use camino::Utf8PathBuf;
+use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::surface::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
-use skitty_ports::{LockHandle, SnapshotWrite, StatusLock};
+use skitty_ports::{SnapshotWrite, StatusWrite, StoreError};
 use skitty_status::transition::{self, current_lane};
 use skitty_status::{
     Decision, EventLog, Lane, LogRow, Snapshot, TransitionEvent, TransitionFacts,
@@ -48,7 +48,7 @@ pub struct Materialized {
 }
 
 /// What a transition did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum Emitted {
     /// The row was appended (or, for a dry run, would be).
     Appended {
@@ -56,10 +56,27 @@ pub enum Emitted {
         snapshot: Box<Snapshot>,
         events_path: Utf8PathBuf,
         /// `None` for a dry run; the status.json write failing leaves the event durable.
-        snapshot_write: Option<Result<SnapshotWrite, String>>,
+        snapshot_write: Option<Result<SnapshotWrite, StoreError>>,
     },
     /// `doing` named the lane the WP is already in: nothing written.
     AlreadyThere { lane: Lane },
+}
+
+/// The whole-log checks ([`EventLog::consistency`]) against the scope's mission: an audit
+/// collects what they find among the bad lines; any other read refuses the log.
+fn consistent(scope: &StatusScope, mut log: EventLog, audit: bool) -> Result<EventLog, AppError> {
+    let errors = log.consistency(scope.mission_id.as_ref().map(|id| id.as_str()));
+    if audit {
+        log.bad_lines.extend(errors);
+        return Ok(log);
+    }
+    match errors.into_iter().next() {
+        Some(error) => Err(AppError::Store(StoreError::Log {
+            path: scope.surface.events_path(),
+            error,
+        })),
+        None => Ok(log),
+    }
 }
 
 impl<'a> MissionStatus<'a> {
@@ -85,12 +102,21 @@ impl<'a> MissionStatus<'a> {
     /// Reads the log without writing anything: under a shared lock, or from the branch tip
     /// when the coordination worktree does not exist yet (reads never create it).
     async fn read_log(&self, scope: &StatusScope, audit: bool) -> Result<EventLog, AppError> {
-        let _barrier = self.creation_barrier(scope).await?;
+        let log = self.read_log_unchecked(scope, audit).await?;
+        consistent(scope, log, audit)
+    }
+
+    async fn read_log_unchecked(
+        &self,
+        scope: &StatusScope,
+        audit: bool,
+    ) -> Result<EventLog, AppError> {
+        self.creation_barrier(scope).await?;
         match scope.surface.state() {
             SurfaceState::Checkedout if audit => {
                 Ok(self.ports.store.read_log_audit(&scope.surface).await?)
             }
-            SurfaceState::Checkedout => Ok(self.ports.store.read_log(&scope.surface, None).await?),
+            SurfaceState::Checkedout => Ok(self.ports.store.read_log(&scope.surface).await?),
             SurfaceState::AwaitingWorktree(pending) => {
                 let bytes = self
                     .read_from_branch(scope, pending, EVENTS_FILE)
@@ -135,13 +161,13 @@ impl<'a> MissionStatus<'a> {
     }
 
     /// Waits for a coordination worktree being created to be complete (git lists a worktree
-    /// before its checkout is done). Held only while the caller reads or decides.
-    async fn creation_barrier(&self, scope: &StatusScope) -> Result<Option<LockHandle>, AppError> {
+    /// before its checkout is done). Creates nothing: without a lock file, nobody is creating.
+    async fn creation_barrier(&self, scope: &StatusScope) -> Result<(), AppError> {
         match scope.surface.creation_lock() {
             Some(lock) if matches!(scope.surface.state(), SurfaceState::Checkedout) => {
-                Ok(Some(self.ports.locks.exclusive(lock).await?))
+                Ok(self.ports.locks.wait_if_held(lock).await?)
             }
-            _ => Ok(None),
+            _ => Ok(()),
         }
     }
 
@@ -180,14 +206,27 @@ impl<'a> MissionStatus<'a> {
         })
     }
 
-    /// Creates the surface if needed and takes its exclusive lock.
-    async fn lock_for_write(
+    /// Refuses while a git operation is in progress in the worktree that holds `path` (or
+    /// in the common dir): nothing may write a tracked status file then (FR-005).
+    async fn refuse_during_git_operation(&self, path: &Utf8Path) -> Result<(), AppError> {
+        match self.ports.git.operation_in_progress(path).await? {
+            Some(found) => Err(AppError::GitOperationInProgress(found)),
+            None => Ok(()),
+        }
+    }
+
+    /// The write transaction's opening: creates the surface if needed, takes its exclusive
+    /// lock, then checks the git-operation guard while holding it, so no git operation can
+    /// have started between the check and the write.
+    async fn begin_write(
         &self,
         scope: &StatusScope,
-    ) -> Result<(StatusScope, StatusLock), AppError> {
+    ) -> Result<(StatusScope, Box<dyn StatusWrite>), AppError> {
+        self.refuse_during_git_operation(&scope.primary_root).await?;
         let scope = self.writable(scope).await?;
-        let lock = self.ports.store.lock(&scope.surface).await?;
-        Ok((scope, lock))
+        let tx = self.ports.store.begin_write(&scope.surface).await?;
+        self.refuse_during_git_operation(scope.surface.dir()).await?;
+        Ok((scope, tx))
     }
 
     /// Rewrites `status.json` from the log (skipped when the bytes are already identical).
@@ -207,19 +246,11 @@ impl<'a> MissionStatus<'a> {
                 write: None,
             });
         }
-        let (scope, lock) = self.lock_for_write(scope).await?;
-        let log = self
-            .ports
-            .store
-            .read_log(&scope.surface, Some(&lock))
-            .await?;
+        let (scope, mut tx) = self.begin_write(scope).await?;
+        let log = consistent(&scope, tx.read_log().await?, false)?;
         let snapshot = reduce(&log, scope.identity.clone());
         let json = snapshot.to_status_json();
-        let write = self
-            .ports
-            .store
-            .write_snapshot(&scope.surface, &lock, &json)
-            .await?;
+        let write = tx.write_snapshot(&json).await?;
         Ok(Materialized {
             snapshot,
             json,
@@ -236,20 +267,15 @@ impl<'a> MissionStatus<'a> {
         request: &TransitionRequest,
         dry_run: bool,
     ) -> Result<Emitted, AppError> {
-        let (scope, lock) = if dry_run {
+        let (scope, tx) = if dry_run {
             (scope.clone(), None)
         } else {
-            let (scope, lock) = self.lock_for_write(scope).await?;
-            (scope, Some(lock))
+            let (scope, tx) = self.begin_write(scope).await?;
+            (scope, Some(tx))
         };
         let scope = &scope;
-        let mut log = match &lock {
-            Some(lock) => {
-                self.ports
-                    .store
-                    .read_log(&scope.surface, Some(lock))
-                    .await?
-            }
+        let mut log = match &tx {
+            Some(tx) => consistent(scope, tx.read_log().await?, false)?,
             None => self.read_log(scope, false).await?,
         };
         let snapshot = reduce(&log, scope.identity.clone());
@@ -269,7 +295,7 @@ impl<'a> MissionStatus<'a> {
         };
         let row = LogRow::Transition(event.clone());
         let events_path = scope.surface.events_path();
-        let Some(lock) = lock else {
+        let Some(mut tx) = tx else {
             log.extend([row]);
             let snapshot = reduce(&log, scope.identity.clone());
             return Ok(Emitted::Appended {
@@ -279,20 +305,12 @@ impl<'a> MissionStatus<'a> {
                 snapshot_write: None,
             });
         };
-        self.ports
-            .store
-            .append(&scope.surface, &lock, std::slice::from_ref(&row))
-            .await?;
+        tx.append(std::slice::from_ref(&row)).await?;
         // The new row may not sort last, and annotations fold after every transition, so the
         // exact snapshot is a full reduce of the in-memory log (no second read).
         log.extend([row]);
         let after = reduce(&log, scope.identity.clone());
-        let write = self
-            .ports
-            .store
-            .write_snapshot(&scope.surface, &lock, &after.to_status_json())
-            .await
-            .map_err(|e| e.to_string());
+        let write = tx.write_snapshot(&after.to_status_json()).await;
         if let Err(e) = &write {
             tracing::warn!(error = %e, "event appended, but status.json could not be rewritten");
         }
@@ -344,8 +362,9 @@ mod tests {
     use camino::Utf8PathBuf;
     use skitty_mission::{BranchName, CommitTarget, MissionSlug, PendingWorktree, StatusSurface};
     use skitty_ports::{
-        LockGuard, LockHandle, MockArtifactStore, MockClock, MockGitPort, MockIdGenerator,
-        MockLocks, MockMissionCatalog, MockStatusStore, SnapshotWrite, StatusLock, StoreError,
+        GitOperation, LockGuard, LockHandle, MockArtifactStore, MockClock, MockGitPort,
+        MockIdGenerator, MockLocks, MockMissionCatalog, MockStatusStore, MockStatusWrite,
+        OperationInProgress, SnapshotWrite, StoreError,
     };
     use skitty_status::{
         Actor, EventId, EventLog, Lane, LogRow, SnapshotIdentity, TransitionRequest,
@@ -364,7 +383,7 @@ mod tests {
     fn scope() -> StatusScope {
         let dir = Utf8PathBuf::from("/repo/kitty-specs/demo-01M85BET");
         StatusScope {
-            surface: StatusSurface::new(
+            surface: StatusSurface::for_tests(
                 dir.clone(),
                 "/repo/.git/spec-kitty-locks/demo-01M85BET.status.lock".into(),
             ),
@@ -416,27 +435,28 @@ mod tests {
             let parsed = EventLog::parse(log).unwrap();
             let appended = Arc::new(Mutex::new(Vec::new()));
             let mut store = MockStatusStore::new();
-            store
-                .expect_lock()
-                .returning(|s| Ok(StatusLock::new(s, Box::new(Held))));
-            store.expect_read_log().returning(move |_, held| {
-                assert!(held.is_some(), "a writer must read the log under its lock");
-                Ok(parsed.clone())
-            });
             let sink = appended.clone();
-            store.expect_append().returning(move |_, _, rows| {
-                sink.lock().unwrap().extend_from_slice(rows);
-                Ok(())
-            });
-            store.expect_write_snapshot().returning(move |s, _, _| {
-                if snapshot_ok {
-                    Ok(SnapshotWrite::Written)
-                } else {
-                    Err(StoreError::io(
-                        &s.snapshot_path(),
-                        std::io::Error::other("disk full"),
-                    ))
-                }
+            store.expect_begin_write().returning(move |s| {
+                let mut tx = MockStatusWrite::new();
+                let log = parsed.clone();
+                tx.expect_read_log().returning(move || Ok(log.clone()));
+                let sink = sink.clone();
+                tx.expect_append().returning(move |rows| {
+                    sink.lock().unwrap().extend_from_slice(rows);
+                    Ok(())
+                });
+                let snapshot_path = s.snapshot_path();
+                tx.expect_write_snapshot().returning(move |_| {
+                    if snapshot_ok {
+                        Ok(SnapshotWrite::Written)
+                    } else {
+                        Err(StoreError::io(
+                            &snapshot_path,
+                            std::io::Error::other("disk full"),
+                        ))
+                    }
+                });
+                Ok(Box::new(tx))
             });
             let mut clock = MockClock::new();
             clock
@@ -445,11 +465,13 @@ mod tests {
             let mut ids = MockIdGenerator::new();
             ids.expect_next_id()
                 .returning(|| EventId::new("01M86M8J8ES2KP79QPB3KXN7KX"));
+            let mut git = MockGitPort::new();
+            git.expect_operation_in_progress().returning(|_| Ok(None));
             Mocks {
                 store,
                 artifacts: MockArtifactStore::new(),
                 catalog: MockMissionCatalog::new(),
-                git: MockGitPort::new(),
+                git,
                 locks: MockLocks::new(),
                 clock,
                 ids,
@@ -515,6 +537,28 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_git_operation_in_progress_refuses_the_write_and_appends_nothing() {
+        let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+        m.git.checkpoint();
+        m.git.expect_operation_in_progress().returning(|_| {
+            Ok(Some(OperationInProgress {
+                operation: GitOperation::Rebase,
+                worktree: "/repo".into(),
+            }))
+        });
+        let err = m
+            .status()
+            .transition(&scope(), &request("claimed"), false)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::GitOperationInProgress(_)), "{err}");
+        assert!(err.hint().unwrap().contains("git rebase --continue"));
+        assert_eq!(m.appended(), 0);
+        let err = m.status().materialize(&scope(), false).await.unwrap_err();
+        assert!(matches!(err, AppError::GitOperationInProgress(_)), "{err}");
+    }
+
+    #[tokio::test]
     async fn the_doing_alias_of_the_current_lane_writes_nothing() {
         let in_progress =
             PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
@@ -544,7 +588,7 @@ mod tests {
         let Emitted::Appended { snapshot_write, .. } = emitted else {
             panic!("nothing appended")
         };
-        assert!(matches!(snapshot_write, Some(Err(e)) if e.contains("disk full")));
+        assert!(matches!(snapshot_write, Some(Err(e)) if e.to_string().contains("disk full")));
         assert_eq!(m.appended(), 1);
     }
 
@@ -573,7 +617,7 @@ mod tests {
         let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
         let mut s = scope();
         let branch = CommitTarget::new(BranchName::parse("coordination").unwrap());
-        s.surface = StatusSurface::in_coordination_worktree(
+        s.surface = StatusSurface::coordination_for_tests(
             "/repo/wt/kitty-specs/demo-01M85BET".into(),
             "/repo/.git/locks/status.lock".into(),
             "/repo/.git/locks/create.lock".into(),

@@ -5,15 +5,47 @@ use skitty_ports::{
 };
 
 /// Every port the application uses (adapters in production, mocks in tests).
+///
+/// The fields are private to the app: code outside it hands the adapters in and can no
+/// longer reach them through `Ports`, and inside it only the `MissionStatus` facade opens a
+/// status write transaction (architecture test `singletons.rs`).
 #[derive(Clone, Copy)]
 pub struct Ports<'a> {
-    pub store: &'a dyn StatusStore,
-    pub artifacts: &'a dyn ArtifactStore,
-    pub catalog: &'a dyn MissionCatalog,
-    pub git: &'a dyn GitPort,
-    pub locks: &'a dyn Locks,
-    pub clock: &'a dyn Clock,
-    pub ids: &'a dyn IdGenerator,
+    pub(crate) store: &'a dyn StatusStore,
+    pub(crate) artifacts: &'a dyn ArtifactStore,
+    pub(crate) catalog: &'a dyn MissionCatalog,
+    pub(crate) git: &'a dyn GitPort,
+    pub(crate) locks: &'a dyn Locks,
+    pub(crate) clock: &'a dyn Clock,
+    pub(crate) ids: &'a dyn IdGenerator,
+}
+
+impl<'a> Ports<'a> {
+    /// Bundles the adapters of one process.
+    ///
+    /// ```ignore
+    /// let ports = Ports::new(&store, &artifacts, &artifacts, &git, &locks, &clock, &ids);
+    /// let status = MissionStatus::new(ports);
+    /// ```
+    pub fn new(
+        store: &'a dyn StatusStore,
+        artifacts: &'a dyn ArtifactStore,
+        catalog: &'a dyn MissionCatalog,
+        git: &'a dyn GitPort,
+        locks: &'a dyn Locks,
+        clock: &'a dyn Clock,
+        ids: &'a dyn IdGenerator,
+    ) -> Self {
+        Self {
+            store,
+            artifacts,
+            catalog,
+            git,
+            locks,
+            clock,
+            ids,
+        }
+    }
 }
 
 impl std::fmt::Debug for Ports<'_> {

@@ -10,16 +10,16 @@ use crate::error::AppError;
 /// a `MissionExecutionContext`: nothing here is derived again.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StatusScope {
-    pub surface: StatusSurface,
+    pub(crate) surface: StatusSurface,
     /// Where WP prompts are read (`None` when the operation did not ask for it).
-    pub prompt_dir: Option<Utf8PathBuf>,
-    pub slug: MissionSlug,
-    pub mission_id: Option<MissionId>,
+    pub(crate) prompt_dir: Option<Utf8PathBuf>,
+    pub(crate) slug: MissionSlug,
+    pub(crate) mission_id: Option<MissionId>,
     /// From the identity fragment (the primary `meta.json`), so the snapshot is the same from
     /// every directory and on every surface.
-    pub identity: SnapshotIdentity,
+    pub(crate) identity: SnapshotIdentity,
     /// The primary checkout (or the loose mission directory).
-    pub primary_root: Utf8PathBuf,
+    pub(crate) primary_root: Utf8PathBuf,
 }
 
 impl StatusScope {

@@ -75,7 +75,12 @@ impl CliError {
 
 impl From<AppError> for CliError {
     fn from(e: AppError) -> Self {
-        let code = if matches!(e, AppError::Refused(_) | AppError::NoLaneCommit { .. }) {
+        let code = if matches!(
+            e,
+            AppError::Refused(_)
+                | AppError::NoLaneCommit { .. }
+                | AppError::GitOperationInProgress(_)
+        ) {
             1
         } else {
             2
@@ -88,6 +93,10 @@ impl From<AppError> for CliError {
             AppError::NoLaneCommit { wp_id, lane_id, .. } => {
                 vec![("wp_id", wp_id.clone()), ("lane_id", lane_id.clone())]
             }
+            AppError::GitOperationInProgress(found) => vec![
+                ("git_operation", found.operation.as_str().to_owned()),
+                ("worktree", found.worktree.to_string()),
+            ],
             _ => Vec::new(),
         };
         CliError {

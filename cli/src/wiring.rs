@@ -31,15 +31,15 @@ fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
 
 impl Adapters {
     pub fn ports(&self) -> Ports<'_> {
-        Ports {
-            store: &self.store,
-            artifacts: &self.artifacts,
-            catalog: &self.artifacts,
-            git: &self.git,
-            locks: &self.locks,
-            clock: &self.clock,
-            ids: &self.ids,
-        }
+        Ports::new(
+            &self.store,
+            &self.artifacts,
+            &self.artifacts,
+            &self.git,
+            &self.locks,
+            &self.clock,
+            &self.ids,
+        )
     }
 
     pub fn mission_status(&self) -> MissionStatus<'_> {

@@ -19,6 +19,11 @@ pub enum ArtifactError {
         #[source]
         error: MetaError,
     },
+    #[error("{path} is a symbolic link; skitty reads mission files only from the repository itself")]
+    Symlink { path: Utf8PathBuf },
+    /// A directory, FIFO or device where a mission file belongs.
+    #[error("{path} is not a regular file (it is a {kind})")]
+    NotAFile { path: Utf8PathBuf, kind: &'static str },
     #[error("cannot resolve the subtask roster of {wp_id}: {detail}")]
     Roster { wp_id: String, detail: String },
 }

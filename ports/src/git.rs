@@ -1,7 +1,7 @@
 //! Git facts, reads at a branch tip, and the one porcelain write skitty needs (worktree add).
 
 use async_trait::async_trait;
-use camino::Utf8Path;
+use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::{BranchName, RepoFacts};
 
 /// A git operation in progress: while one runs, nothing may write a tracked status file.
@@ -18,6 +18,7 @@ pub enum GitOperation {
 }
 
 impl GitOperation {
+    /// The git command that started it (`rebase`, `cherry-pick`, ...), or `index.lock`.
     pub const fn as_str(self) -> &'static str {
         match self {
             GitOperation::Rebase => "rebase",
@@ -31,11 +32,31 @@ impl GitOperation {
     }
 }
 
+/// A git operation found in progress, and the worktree it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OperationInProgress {
+    pub operation: GitOperation,
+    /// The worktree whose git dir holds the operation's state (the primary checkout when it
+    /// was found in the common dir).
+    pub worktree: Utf8PathBuf,
+}
+
 /// Why git could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
-    #[error("git: {0}")]
-    Git(String),
+    /// gix failed; `action` says what skitty asked of it.
+    #[error("git: cannot {action}: {source}")]
+    Gix {
+        action: &'static str,
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    /// Neither a local nor a remote-tracking branch of that name exists.
+    #[error("no branch {branch} (local or remote-tracking)")]
+    NoSuchBranch { branch: String },
+    /// A file at a branch tip is not a blob (a directory or a submodule at that path).
+    #[error("{branch}:{path} is not a file")]
+    NotAFile { branch: String, path: Utf8PathBuf },
     #[error("path is not valid UTF-8: {0}")]
     NonUtf8Path(String),
     #[error("`git {command}` failed: {stderr}")]
@@ -50,12 +71,13 @@ pub trait GitPort: Send + Sync {
     /// or of a linked worktree), or `None` outside any repository.
     async fn repo_facts(&self, path: &Utf8Path) -> Result<Option<RepoFacts>, GitError>;
 
-    /// A git operation in progress for the worktree containing `path`, looking in that
-    /// worktree's own git dir and in the common dir.
+    /// A git operation in progress for the worktree containing `path` (or, for a path that
+    /// does not exist yet, its nearest existing ancestor), looking in that worktree's own git
+    /// dir and in the common dir. `None` outside any repository.
     async fn operation_in_progress(
         &self,
         path: &Utf8Path,
-    ) -> Result<Option<GitOperation>, GitError>;
+    ) -> Result<Option<OperationInProgress>, GitError>;
 
     /// The bytes of `path` (relative to the repository root) at the tip of `branch`; `None`
     /// when the branch has no such file.

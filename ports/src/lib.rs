@@ -13,9 +13,9 @@ pub mod status_store;
 pub use artifacts::{ArtifactError, ArtifactStore};
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
-pub use git::{GitError, GitOperation, GitPort};
+pub use git::{GitError, GitOperation, GitPort, OperationInProgress};
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
-pub use status_store::{SnapshotWrite, StatusLock, StatusStore, StoreError};
+pub use status_store::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
 
 #[cfg(feature = "mocks")]
 pub use artifacts::MockArtifactStore;
@@ -28,4 +28,4 @@ pub use git::MockGitPort;
 #[cfg(feature = "mocks")]
 pub use locks::MockLocks;
 #[cfg(feature = "mocks")]
-pub use status_store::MockStatusStore;
+pub use status_store::{MockStatusStore, MockStatusWrite};

@@ -44,4 +44,8 @@ pub trait Locks: Send + Sync {
     /// Takes the exclusive lock on `path` (created with its folder if missing), waiting for the
     /// holder.
     async fn exclusive(&self, path: &Utf8Path) -> Result<LockHandle, LockError>;
+
+    /// Waits until nobody holds `path` exclusively, creating nothing: when the lock file does
+    /// not exist, returns at once. Readers use it as a barrier.
+    async fn wait_if_held(&self, path: &Utf8Path) -> Result<(), LockError>;
 }

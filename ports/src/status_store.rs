@@ -5,30 +5,6 @@ use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::StatusSurface;
 use skitty_status::{EventLog, LogError, LogRow};
 
-use crate::locks::LockGuard;
-
-/// Proof that the caller holds the exclusive lock of one surface. Writes require it, so an
-/// unlocked write does not compile. Dropping it releases the lock.
-#[derive(Debug)]
-pub struct StatusLock {
-    dir: Utf8PathBuf,
-    _guard: Box<dyn LockGuard>,
-}
-
-impl StatusLock {
-    /// Made by a `StatusStore` adapter once it holds the lock of `surface`.
-    pub fn new(surface: &StatusSurface, guard: Box<dyn LockGuard>) -> Self {
-        Self {
-            dir: surface.dir().to_owned(),
-            _guard: guard,
-        }
-    }
-
-    /// Whether this lock is the one of `surface`.
-    pub fn covers(&self, surface: &StatusSurface) -> bool {
-        self.dir == surface.dir()
-    }
-}
 
 /// What a snapshot write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +31,12 @@ pub enum StoreError {
     },
     #[error("{path} is a symbolic link; refusing to use it as an event log")]
     Symlink { path: Utf8PathBuf },
-    #[error("the status lock held is for another surface than {dir}")]
-    WrongLock { dir: Utf8PathBuf },
+    /// A directory, FIFO or device where a status file belongs.
+    #[error("{path} is not a regular file (it is a {kind})")]
+    NotAFile { path: Utf8PathBuf, kind: &'static str },
+    /// A thread parsing part of a large log panicked: the log was not read.
+    #[error("{path}: a parser thread failed while reading the log")]
+    ParserPanicked { path: Utf8PathBuf },
     #[error("{path}: the appended rows could not be read back ({detail})")]
     Unverified { path: Utf8PathBuf, detail: String },
 }
@@ -71,43 +51,46 @@ impl StoreError {
 }
 
 /// The event log and snapshot of a status surface.
+///
+/// Reads change nothing anywhere (no lock file is created by a read); every write happens
+/// inside a [`StatusWrite`] transaction, which holds the surface's exclusive lock for its
+/// whole life. The `MissionStatus` facade in `skitty-app` is the only caller of
+/// [`StatusStore::begin_write`] (architecture test `singletons.rs`).
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait StatusStore: Send + Sync {
     /// Reads and parses the whole log, line by line (a missing file is an empty log). A torn
     /// last line or a malformed row is an error naming the line; nothing is skipped silently.
-    /// With `held` the caller already holds the surface's lock; without it the read takes a
-    /// shared lock, so it never sees a half-written append.
-    async fn read_log<'a>(
-        &self,
-        surface: &StatusSurface,
-        held: Option<&'a StatusLock>,
-    ) -> Result<EventLog, StoreError>;
+    /// The read never sees half of a concurrent append (see `ARCHITECTURE.md`).
+    async fn read_log(&self, surface: &StatusSurface) -> Result<EventLog, StoreError>;
 
     /// Reads the log for an audit: malformed lines are collected in
     /// [`EventLog::bad_lines`] instead of stopping the read.
     async fn read_log_audit(&self, surface: &StatusSurface) -> Result<EventLog, StoreError>;
 
-    /// Takes the surface's exclusive lock, waiting for other writers (skitty or spec-kitty).
-    async fn lock(&self, surface: &StatusSurface) -> Result<StatusLock, StoreError>;
-
-    /// Appends whole rows, fsynced, under the lock.
-    async fn append(
-        &self,
-        surface: &StatusSurface,
-        lock: &StatusLock,
-        rows: &[LogRow],
-    ) -> Result<(), StoreError>;
-
     /// The current `status.json` text, if any.
     async fn read_snapshot(&self, surface: &StatusSurface) -> Result<Option<String>, StoreError>;
 
-    /// Replaces `status.json` atomically (temp file, fsync, rename), unless it already holds
-    /// exactly these bytes.
-    async fn write_snapshot(
+    /// Opens a write transaction on `surface`: takes its exclusive lock (spec-kitty's lock
+    /// file, so the Python tool is excluded too), waiting for the current holder.
+    async fn begin_write(
         &self,
         surface: &StatusSurface,
-        lock: &StatusLock,
-        json: &str,
-    ) -> Result<SnapshotWrite, StoreError>;
+    ) -> Result<Box<dyn StatusWrite>, StoreError>;
+}
+
+/// An open write transaction on one status surface. It holds the surface's exclusive lock
+/// until dropped; nothing else can append or rewrite the snapshot meanwhile.
+#[cfg_attr(feature = "mocks", mockall::automock)]
+#[async_trait]
+pub trait StatusWrite: Send + Sync {
+    /// The log as it is under the lock.
+    async fn read_log(&self) -> Result<EventLog, StoreError>;
+
+    /// Appends whole rows in one write, fsynced.
+    async fn append(&mut self, rows: &[LogRow]) -> Result<(), StoreError>;
+
+    /// Replaces `status.json` atomically (temp file, fsync, rename), unless it already holds
+    /// exactly these bytes.
+    async fn write_snapshot(&mut self, json: &str) -> Result<SnapshotWrite, StoreError>;
 }

@@ -1,9 +1,10 @@
 //! Support for the end-to-end scenarios: the skitty binary, temporary git repositories, and
 //! the real spec-kitty 3.2.7 as oracle.
 //!
-//! The oracle lives in a virtualenv made by `../shared/oracle/install-oracle.sh` (`SK_VENV`,
-//! default `~/.cache/skitty-oracle/venv`). Without it, oracle scenarios print a loud SKIPPED
-//! line locally; with `CI=true` a missing oracle fails them.
+//! The oracle lives in a virtualenv made by `oracle/install.sh` (`SK_VENV`, default
+//! `${XDG_CACHE_HOME:-~/.cache}/skitty-oracle/venv`). Scenarios that need it are
+//! `#[ignore = "oracle: ..."]`: `bash scripts/test.sh` installs the oracle and runs them too;
+//! `cargo test --workspace` alone runs everything else.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -38,11 +39,9 @@ pub fn workspace_root() -> PathBuf {
         .to_owned()
 }
 
-/// The `shared/oracle/` folder beside the clone (override: `SKITTY_ORACLE_DIR`).
+/// The project's oracle harness (`oracle/`: install, mission builder, reducer replay).
 pub fn oracle_dir() -> PathBuf {
-    std::env::var_os("SKITTY_ORACLE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("../shared/oracle"))
+    workspace_root().join("oracle")
 }
 
 /// Test data of this crate (`tests/fixtures/...`).
@@ -59,22 +58,15 @@ fn cache_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target/oracle-missions"))
 }
 
-/// The `skitty` binary, built once per test process.
+/// The `skitty` binary cargo built for this test run (`CARGO_BIN_EXE_skitty`: the scenarios
+/// are an integration test of the `skitty` package, see `cli/Cargo.toml`).
 pub fn skitty_bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
     BIN.get_or_init(|| {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let status = Command::new(cargo)
-            .args(["build", "--quiet", "-p", "skitty", "--bin", "skitty"])
-            .current_dir(workspace_root())
-            .status()
-            .expect("run cargo build");
-        assert!(status.success(), "cargo build -p skitty failed");
-        // target/<profile>/deps/e2e-* -> target/<profile>/skitty
-        let exe = std::env::current_exe().unwrap();
-        let profile_dir = exe.parent().unwrap().parent().unwrap();
-        let bin = profile_dir.join("skitty");
-        assert!(bin.exists(), "{} missing after build", bin.display());
+        let bin = std::env::var_os("CARGO_BIN_EXE_skitty")
+            .map(PathBuf::from)
+            .expect("CARGO_BIN_EXE_skitty is unset: run the scenarios with `cargo test`");
+        assert!(bin.exists(), "{} does not exist", bin.display());
         bin
     })
 }
@@ -173,6 +165,14 @@ pub fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Where `oracle/install.sh` puts the venv: `${XDG_CACHE_HOME:-$HOME/.cache}/skitty-oracle/venv`.
+fn default_venv() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache"))
+        .join("skitty-oracle/venv")
+}
+
 /// The real spec-kitty 3.2.7.
 #[derive(Debug)]
 pub struct Oracle {
@@ -236,43 +236,34 @@ impl OracleMission {
 }
 
 impl Oracle {
-    /// The oracle if it is installed.
-    pub fn find() -> Option<&'static Oracle> {
-        static ORACLE: OnceLock<Option<Oracle>> = OnceLock::new();
-        ORACLE
-            .get_or_init(|| {
-                let venv = std::env::var_os("SK_VENV")
-                    .map(PathBuf::from)
-                    .unwrap_or_else(|| {
-                        PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
-                            .join(".cache/skitty-oracle/venv")
-                    });
-                let out = Command::new(venv.join("bin/spec-kitty"))
-                    .arg("--version")
-                    .output()
-                    .ok()?;
-                String::from_utf8_lossy(&out.stdout)
-                    .contains("3.2.7")
-                    .then_some(Oracle { venv })
-            })
-            .as_ref()
-    }
-
-    /// The oracle, or `None` after a loud skip notice; in CI (`CI=true`) a missing oracle
-    /// fails the test instead.
-    pub fn require(test: &str) -> Option<&'static Oracle> {
-        let found = Oracle::find();
-        if found.is_none() {
-            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-            assert!(
-                !ci,
-                "{test}: the spec-kitty oracle is not installed, and CI requires it (run ../shared/oracle/install-oracle.sh)"
-            );
-            eprintln!(
-                "\n*** SKIPPED {test}: spec-kitty 3.2.7 oracle not installed (run ../shared/oracle/install-oracle.sh) ***\n"
-            );
+    /// The installed oracle. Only `#[ignore = "oracle: ..."]` tests call this, and they run
+    /// only when asked for (`bash scripts/test.sh` installs the oracle first): a missing oracle
+    /// fails the test with the command that installs it.
+    pub fn get() -> &'static Oracle {
+        static ORACLE: OnceLock<Result<Oracle, String>> = OnceLock::new();
+        let found = ORACLE.get_or_init(|| {
+            let venv = std::env::var_os("SK_VENV")
+                .map(PathBuf::from)
+                .unwrap_or_else(default_venv);
+            let version = Command::new(venv.join("bin/spec-kitty"))
+                .arg("--version")
+                .output()
+                .map(|out| String::from_utf8_lossy(&out.stdout).into_owned())
+                .unwrap_or_default();
+            if version.contains("3.2.7") {
+                Ok(Oracle { venv })
+            } else {
+                Err(format!(
+                    "the spec-kitty 3.2.7 oracle is not installed at {} (found {:?}); run `bash oracle/install.sh` or `bash scripts/test.sh`",
+                    venv.display(),
+                    version.trim()
+                ))
+            }
+        });
+        match found {
+            Ok(oracle) => oracle,
+            Err(why) => panic!("{why}"),
         }
-        found
     }
 
     pub fn python(&self) -> PathBuf {

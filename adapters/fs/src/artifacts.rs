@@ -7,9 +7,12 @@ use async_trait::async_trait;
 use camino::Utf8Path;
 use serde_json::Value;
 use skitty_mission::naming::KITTY_SPECS;
-use skitty_mission::{LaneFact, MissionMeta, MissionRecord};
+use skitty_mission::naming::LaneId;
+use skitty_mission::{LaneFact, MissionMeta, MissionRecord, WpId};
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
+
+use crate::regular;
 
 /// Reads `meta.json` and WP prompt files from a mission directory.
 #[derive(Debug, Default, Clone, Copy)]
@@ -53,10 +56,8 @@ impl ArtifactStore for FsArtifacts {
         mission_dir: &Utf8Path,
     ) -> Result<Option<MissionMeta>, ArtifactError> {
         let path = mission_dir.join("meta.json");
-        let text = match fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => return Err(ArtifactError::Io { path, source }),
+        let Some(text) = regular::read_to_string(&path)? else {
+            return Ok(None);
         };
         MissionMeta::parse(&text)
             .map(Some)
@@ -64,17 +65,16 @@ impl ArtifactStore for FsArtifacts {
     }
 
     async fn recorded_lane_base(&self, record: &Utf8Path) -> Result<Option<String>, ArtifactError> {
-        let text = match fs::read_to_string(record) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
-            Err(source) => {
-                return Err(ArtifactError::Io {
-                    path: record.to_owned(),
-                    source,
-                });
-            }
+        let Some(text) = regular::read_to_string(record)? else {
+            return Ok(None);
         };
-        let value: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+        let value: Value = serde_json::from_str(&text).map_err(|e| ArtifactError::Io {
+            path: record.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the workspace record is not valid JSON: {e}"),
+            ),
+        })?;
         Ok(value
             .get("base_branch")
             .and_then(Value::as_str)
@@ -134,35 +134,60 @@ impl ArtifactStore for FsArtifacts {
     }
 }
 
-/// `lanes.json` lanes: `{"lanes": [{"lane_id", "wp_ids"}]}`; `None` when absent or unreadable.
-fn read_lanes(dir: &Utf8Path) -> Option<Vec<LaneFact>> {
-    let text = fs::read_to_string(dir.join("lanes.json")).ok()?;
-    let value: Value = serde_json::from_str(&text).ok()?;
-    let lanes = value.get("lanes")?.as_array()?;
-    Some(
-        lanes
+/// `lanes.json` lanes: `{"lanes": [{"lane_id", "wp_ids"}]}`; `Ok(None)` when absent. Anything
+/// else (not JSON, a lane without an id, a lane id or WP id of the wrong shape) is an error
+/// naming the value: a lane silently dropped would let the for_review gate pass unchecked.
+fn read_lanes(dir: &Utf8Path) -> Result<Option<Vec<LaneFact>>, String> {
+    let path = dir.join("lanes.json");
+    let Some(text) = regular::read_to_string(&path).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let bad = |what: String| format!("{path}: {what}");
+    let value: Value =
+        serde_json::from_str(&text).map_err(|e| bad(format!("not valid JSON: {e}")))?;
+    let lanes = value
+        .get("lanes")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("\"lanes\" must be a list".into()))?;
+    let mut facts = Vec::with_capacity(lanes.len());
+    for lane in lanes {
+        let lane_id = lane
+            .get("lane_id")
+            .and_then(Value::as_str)
+            .filter(|id| LaneId::parse(id).is_some())
+            .ok_or_else(|| {
+                bad(format!(
+                    "lane_id must look like lane-a or lane-planning, got {}",
+                    lane.get("lane_id").unwrap_or(&Value::Null)
+                ))
+            })?;
+        let wp_ids = lane
+            .get("wp_ids")
+            .and_then(Value::as_array)
+            .ok_or_else(|| bad(format!("{lane_id}: wp_ids must be a list")))?
             .iter()
-            .filter_map(|lane| {
-                let lane_id = lane.get("lane_id")?.as_str()?.to_owned();
-                let wp_ids = lane
-                    .get("wp_ids")?
-                    .as_array()?
-                    .iter()
-                    .filter_map(|w| w.as_str().map(str::to_owned))
-                    .collect();
-                Some(LaneFact { lane_id, wp_ids })
+            .map(|w| {
+                w.as_str()
+                    .filter(|w| WpId::parse(w).is_ok())
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad(format!("{lane_id}: {w} is not a WP id like WP01")))
             })
-            .collect(),
-    )
+            .collect::<Result<Vec<_>, _>>()?;
+        facts.push(LaneFact {
+            lane_id: lane_id.to_owned(),
+            wp_ids,
+        });
+    }
+    Ok(Some(facts))
 }
 
 fn read_meta_text(dir: &Utf8Path) -> Result<Option<MissionMeta>, String> {
-    match fs::read_to_string(dir.join("meta.json")) {
-        Ok(text) => MissionMeta::parse(&text)
+    let path = dir.join("meta.json");
+    match regular::read_to_string(&path).map_err(|e| e.to_string())? {
+        Some(text) => MissionMeta::parse(&text)
             .map(Some)
-            .map_err(|e| e.to_string()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.to_string()),
+            .map_err(|e| format!("{path}: {e}")),
+        None => Ok(None),
     }
 }
 

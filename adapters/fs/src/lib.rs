@@ -7,6 +7,7 @@
 
 mod artifacts;
 mod lock;
+mod regular;
 mod store;
 
 pub use artifacts::FsArtifacts;

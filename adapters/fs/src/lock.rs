@@ -8,11 +8,10 @@ use async_trait::async_trait;
 use camino::Utf8Path;
 use skitty_ports::{LockError, LockGuard, LockHandle, Locks, StoreError};
 
-/// A held lock: the open, locked file (`None`: a reader on a read-only tree, where no writer
-/// can be running either).
+/// A held lock: the open, locked file. Only this module builds one.
 #[derive(Debug)]
 pub(crate) struct FileLockGuard {
-    _file: Option<File>,
+    _file: File,
 }
 
 impl LockGuard for FileLockGuard {}
@@ -24,9 +23,30 @@ pub(crate) enum Mode {
     Shared,
 }
 
-/// Takes the lock on `path` (created if missing), waiting for its holder.
+/// Locks an open file, waiting for its holder.
+fn lock(file: File, path: &Utf8Path, mode: Mode) -> Result<FileLockGuard, StoreError> {
+    let attempt = match mode {
+        Mode::Exclusive => file.try_lock(),
+        Mode::Shared => file.try_lock_shared(),
+    };
+    match attempt {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            tracing::info!(lock = %path, "waiting for another writer to release the lock");
+            let wait = match mode {
+                Mode::Exclusive => file.lock(),
+                Mode::Shared => file.lock_shared(),
+            };
+            wait.map_err(|e| StoreError::io(path, e))?;
+        }
+        Err(TryLockError::Error(e)) => return Err(StoreError::io(path, e)),
+    }
+    Ok(FileLockGuard { _file: file })
+}
+
+/// A writer's lock on `path`: the file (and its folder) is created if missing.
 pub(crate) fn acquire(path: &Utf8Path, mode: Mode) -> Result<FileLockGuard, StoreError> {
-    let opened = path
+    let file = path
         .parent()
         .map_or(Ok(()), fs::create_dir_all)
         .and_then(|()| {
@@ -36,38 +56,22 @@ pub(crate) fn acquire(path: &Utf8Path, mode: Mode) -> Result<FileLockGuard, Stor
                 .read(true)
                 .write(true)
                 .open(path)
-        });
-    let file = match opened {
-        Ok(file) => file,
-        Err(e)
-            if mode == Mode::Shared
-                && matches!(
-                    e.kind(),
-                    ErrorKind::PermissionDenied | ErrorKind::ReadOnlyFilesystem
-                ) =>
-        {
-            tracing::debug!(lock = %path, error = %e, "read-only tree: reading without the shared lock");
-            return Ok(FileLockGuard { _file: None });
-        }
-        Err(e) => return Err(StoreError::io(path, e)),
-    };
-    let attempt = match mode {
-        Mode::Exclusive => file.try_lock(),
-        Mode::Shared => file.try_lock_shared(),
-    };
-    match attempt {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => {
-            tracing::info!(lock = %path, "waiting for another writer to release the status lock");
-            let wait = match mode {
-                Mode::Exclusive => file.lock(),
-                Mode::Shared => file.lock_shared(),
-            };
-            wait.map_err(|e| StoreError::io(path, e))?;
-        }
-        Err(TryLockError::Error(e)) => return Err(StoreError::io(path, e)),
+        })
+        .map_err(|e| StoreError::io(path, e))?;
+    lock(file, path, mode)
+}
+
+/// A reader's lock on `path`, only if the lock file exists: a read creates nothing. `None`
+/// when no writer ever made the file (the caller copes with a concurrent first writer).
+pub(crate) fn acquire_existing(
+    path: &Utf8Path,
+    mode: Mode,
+) -> Result<Option<FileLockGuard>, StoreError> {
+    match File::open(path) {
+        Ok(file) => lock(file, path, mode).map(Some),
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound) => Ok(None),
+        Err(e) => Err(StoreError::io(path, e)),
     }
-    Ok(FileLockGuard { _file: Some(file) })
 }
 
 /// Exclusive locks on lock files (the same `flock` the status store takes).
@@ -85,5 +89,17 @@ impl Locks for FsLocks {
             },
         })?;
         Ok(LockHandle::new(path, Box::new(guard)))
+    }
+
+    async fn wait_if_held(&self, path: &Utf8Path) -> Result<(), LockError> {
+        acquire_existing(path, Mode::Shared)
+            .map(drop)
+            .map_err(|e| match e {
+                StoreError::Io { path, source } => LockError { path, source },
+                other => LockError {
+                    path: path.to_owned(),
+                    source: std::io::Error::other(other.to_string()),
+                },
+            })
     }
 }

@@ -8,10 +8,11 @@ use async_trait::async_trait;
 use atomic_write_file::AtomicWriteFile;
 use camino::Utf8Path;
 use skitty_mission::StatusSurface;
-use skitty_ports::{SnapshotWrite, StatusLock, StatusStore, StoreError};
+use skitty_ports::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
 use skitty_status::{EventLog, LogError, LogParser, LogRow, pyjson};
 
-use crate::lock;
+use crate::lock::{self, FileLockGuard};
+use crate::regular;
 
 /// `status.events.jsonl` + `status.json` on the local filesystem.
 ///
@@ -25,17 +26,6 @@ impl JsonlStatusStore {
     }
 }
 
-fn refuse_symlink(path: &Utf8Path) -> Result<bool, StoreError> {
-    match fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => Err(StoreError::Symlink {
-            path: path.to_owned(),
-        }),
-        Ok(_) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(StoreError::io(path, e)),
-    }
-}
-
 /// Below this size a log is streamed line by line; above it, it is read whole and parsed in
 /// chunks on every core (a 20,000-event log is about 8 MiB).
 const PARALLEL_FROM: u64 = 1 << 20;
@@ -44,10 +34,9 @@ const PARALLEL_FROM: u64 = 1 << 20;
 /// boundaries and the chunks parsed in parallel, then joined in order (line numbers and byte
 /// offsets stay those of the file; a strict parse reports the first bad line of the file).
 fn read_log(path: &Utf8Path, lenient: bool) -> Result<EventLog, StoreError> {
-    if !refuse_symlink(path)? {
+    let Some(file) = regular::open(path)? else {
         return Ok(EventLog::default());
-    }
-    let file = File::open(path).map_err(|e| StoreError::io(path, e))?;
+    };
     let len = file.metadata().map_err(|e| StoreError::io(path, e))?.len();
     let log_err = |error| StoreError::Log {
         path: path.to_owned(),
@@ -58,7 +47,12 @@ fn read_log(path: &Utf8Path, lenient: bool) -> Result<EventLog, StoreError> {
         BufReader::new(file)
             .read_to_end(&mut bytes)
             .map_err(|e| StoreError::io(path, e))?;
-        return parse_parallel(&bytes, lenient).map_err(log_err);
+        return parse_parallel(&bytes, lenient).map_err(|e| match e {
+            ChunkError::Log(error) => log_err(error),
+            ChunkError::Panicked => StoreError::ParserPanicked {
+                path: path.to_owned(),
+            },
+        });
     }
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut parser = if lenient {
@@ -111,7 +105,7 @@ fn parse_chunk(
     Ok(parser.finish())
 }
 
-fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, LogError> {
+fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, ChunkError> {
     let parts = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8);
@@ -135,23 +129,29 @@ fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, LogError> {
         starts.push((w[0], w[1], line));
         line += bytes[w[0]..w[1]].iter().filter(|b| **b == b'\n').count();
     }
-    let results: Vec<Result<EventLog, LogError>> = std::thread::scope(|scope| {
+    let results: Vec<Option<Result<EventLog, LogError>>> = std::thread::scope(|scope| {
         let handles: Vec<_> = starts
             .iter()
             .map(|&(from, to, first_line)| {
                 scope.spawn(move || parse_chunk(&bytes[from..to], first_line, from as u64, lenient))
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_else(|_| Ok(EventLog::default())))
-            .collect()
+        handles.into_iter().map(|h| h.join().ok()).collect()
     });
     let mut log = EventLog::default();
     for part in results {
-        log.append(part?);
+        let Some(part) = part else {
+            return Err(ChunkError::Panicked);
+        };
+        log.append(part.map_err(ChunkError::Log)?);
     }
     Ok(log)
+}
+
+/// Why a parallel parse failed.
+enum ChunkError {
+    Log(LogError),
+    Panicked,
 }
 
 /// The last byte of the file, if any.
@@ -169,7 +169,8 @@ fn last_byte(file: &mut File, path: &Utf8Path) -> Result<Option<u8>, StoreError>
 }
 
 fn append(path: &Utf8Path, rows: &[LogRow]) -> Result<(), StoreError> {
-    refuse_symlink(path)?;
+    // Only a regular file (or nothing yet) is appended to: never through a link, never a FIFO.
+    drop(regular::open(path)?);
     if let Some(parent) = path.parent() {
         fs::create_dir_all(parent).map_err(|e| StoreError::io(parent, e))?;
     }
@@ -239,69 +240,75 @@ fn write_snapshot(path: &Utf8Path, json: &str) -> Result<SnapshotWrite, StoreErr
     Ok(SnapshotWrite::Written)
 }
 
+/// Reads the log of `surface` without creating anything. A reader takes the shared lock when
+/// the lock file exists. When it does not, no writer has locked this surface yet and the read
+/// runs unlocked; should a first writer append meanwhile, the read may end on half a row (a
+/// torn tail): the lock file exists by then, so the read is repeated under the shared lock.
+/// A torn tail seen under the lock is a real one and is reported.
+fn read_unlocked_safely(surface: &StatusSurface, lenient: bool) -> Result<EventLog, StoreError> {
+    let path = surface.events_path();
+    let guard = lock::acquire_existing(surface.lock_file(), lock::Mode::Shared)?;
+    let read = read_log(&path, lenient);
+    let torn = matches!(
+        read,
+        Err(StoreError::Log {
+            error: LogError::TornTail { .. },
+            ..
+        })
+    );
+    if guard.is_some() || !torn {
+        return read;
+    }
+    match lock::acquire_existing(surface.lock_file(), lock::Mode::Shared)? {
+        Some(_guard) => read_log(&path, lenient),
+        None => read,
+    }
+}
+
 #[async_trait]
 impl StatusStore for JsonlStatusStore {
-    async fn read_log<'a>(
-        &self,
-        surface: &StatusSurface,
-        held: Option<&'a StatusLock>,
-    ) -> Result<EventLog, StoreError> {
-        let _shared = match held {
-            Some(lock) if lock.covers(surface) => None,
-            Some(_) => {
-                return Err(StoreError::WrongLock {
-                    dir: surface.dir().to_owned(),
-                });
-            }
-            None => Some(lock::acquire(surface.lock_file(), lock::Mode::Shared)?),
-        };
-        read_log(&surface.events_path(), false)
+    async fn read_log(&self, surface: &StatusSurface) -> Result<EventLog, StoreError> {
+        read_unlocked_safely(surface, false)
     }
 
     async fn read_log_audit(&self, surface: &StatusSurface) -> Result<EventLog, StoreError> {
-        let _shared = lock::acquire(surface.lock_file(), lock::Mode::Shared)?;
-        read_log(&surface.events_path(), true)
-    }
-
-    async fn lock(&self, surface: &StatusSurface) -> Result<StatusLock, StoreError> {
-        let guard = lock::acquire(surface.lock_file(), lock::Mode::Exclusive)?;
-        Ok(StatusLock::new(surface, Box::new(guard)))
-    }
-
-    async fn append(
-        &self,
-        surface: &StatusSurface,
-        lock: &StatusLock,
-        rows: &[LogRow],
-    ) -> Result<(), StoreError> {
-        if !lock.covers(surface) {
-            return Err(StoreError::WrongLock {
-                dir: surface.dir().to_owned(),
-            });
-        }
-        append(&surface.events_path(), rows)
+        read_unlocked_safely(surface, true)
     }
 
     async fn read_snapshot(&self, surface: &StatusSurface) -> Result<Option<String>, StoreError> {
-        let path = surface.snapshot_path();
-        match fs::read_to_string(&path) {
-            Ok(text) => Ok(Some(text)),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(StoreError::io(&path, e)),
-        }
+        Ok(regular::read_to_string(&surface.snapshot_path())?)
     }
 
-    async fn write_snapshot(
+    async fn begin_write(
         &self,
         surface: &StatusSurface,
-        lock: &StatusLock,
-        json: &str,
-    ) -> Result<SnapshotWrite, StoreError> {
-        if !lock.covers(surface) {
-            return Err(StoreError::WrongLock {
-                dir: surface.dir().to_owned(),
-            });
-        }
-        write_snapshot(&surface.snapshot_path(), json)
+    ) -> Result<Box<dyn StatusWrite>, StoreError> {
+        let lock = lock::acquire(surface.lock_file(), lock::Mode::Exclusive)?;
+        Ok(Box::new(JsonlWrite {
+            surface: surface.clone(),
+            _lock: lock,
+        }))
+    }
+}
+
+/// A write transaction: the surface and its held exclusive lock.
+#[derive(Debug)]
+struct JsonlWrite {
+    surface: StatusSurface,
+    _lock: FileLockGuard,
+}
+
+#[async_trait]
+impl StatusWrite for JsonlWrite {
+    async fn read_log(&self) -> Result<EventLog, StoreError> {
+        read_log(&self.surface.events_path(), false)
+    }
+
+    async fn append(&mut self, rows: &[LogRow]) -> Result<(), StoreError> {
+        append(&self.surface.events_path(), rows)
+    }
+
+    async fn write_snapshot(&mut self, json: &str) -> Result<SnapshotWrite, StoreError> {
+        write_snapshot(&self.surface.snapshot_path(), json)
     }
 }

@@ -15,7 +15,7 @@ fn surface(tmp: &tempfile::TempDir) -> StatusSurface {
     let root = Utf8PathBuf::try_from(tmp.path().to_owned()).unwrap();
     let dir = root.join("kitty-specs/demo-01M85BET");
     fs::create_dir_all(&dir).unwrap();
-    StatusSurface::new(
+    StatusSurface::for_tests(
         dir,
         root.join(".git/spec-kitty-locks/demo-01M85BET.status.lock"),
     )
@@ -45,23 +45,10 @@ async fn eight_threads_appending_under_the_lock_lose_nothing() {
                 rt.block_on(async {
                     let store = JsonlStatusStore::new();
                     for i in 0..25 {
-                        let lock = store.lock(&surface).await.unwrap();
-                        let before = store
-                            .read_log(&surface, Some(&lock))
-                            .await
-                            .unwrap()
-                            .rows()
-                            .len();
-                        store
-                            .append(&surface, &lock, &[row(t * 100 + i)])
-                            .await
-                            .unwrap();
-                        let after = store
-                            .read_log(&surface, Some(&lock))
-                            .await
-                            .unwrap()
-                            .rows()
-                            .len();
+                        let mut tx = store.begin_write(&surface).await.unwrap();
+                        let before = tx.read_log().await.unwrap().rows().len();
+                        tx.append(&[row(t * 100 + i)]).await.unwrap();
+                        let after = tx.read_log().await.unwrap().rows().len();
                         assert_eq!(
                             after,
                             before + 1,
@@ -76,7 +63,7 @@ async fn eight_threads_appending_under_the_lock_lose_nothing() {
         h.join().unwrap();
     }
     let log = JsonlStatusStore::new()
-        .read_log(&surface, None)
+        .read_log(&surface)
         .await
         .unwrap();
     assert_eq!(log.rows().len(), 200);
@@ -92,19 +79,11 @@ async fn a_complete_last_row_without_newline_is_closed_before_appending() {
     });
     fs::write(surface.events_path(), &first).unwrap();
     let store = JsonlStatusStore::new();
-    let lock = store.lock(&surface).await.unwrap();
-    store.append(&surface, &lock, &[row(2)]).await.unwrap();
+    let mut tx = store.begin_write(&surface).await.unwrap();
+    tx.append(&[row(2)]).await.unwrap();
     let text = fs::read_to_string(surface.events_path()).unwrap();
     assert!(text.starts_with(&format!("{first}\n{{")), "{text}");
-    assert_eq!(
-        store
-            .read_log(&surface, Some(&lock))
-            .await
-            .unwrap()
-            .rows()
-            .len(),
-        2
-    );
+    assert_eq!(tx.read_log().await.unwrap().rows().len(), 2);
 }
 
 #[tokio::test]
@@ -115,7 +94,7 @@ async fn a_symlinked_log_is_refused() {
     fs::write(&elsewhere, "").unwrap();
     std::os::unix::fs::symlink(&elsewhere, surface.events_path()).unwrap();
     let err = JsonlStatusStore::new()
-        .read_log(&surface, None)
+        .read_log(&surface)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Symlink { .. }), "{err}");
@@ -126,13 +105,13 @@ async fn an_identical_snapshot_is_not_rewritten() {
     let tmp = tempfile::tempdir().unwrap();
     let surface = surface(&tmp);
     let store = JsonlStatusStore::new();
-    let lock = store.lock(&surface).await.unwrap();
+    let mut tx = store.begin_write(&surface).await.unwrap();
     assert_eq!(
-        store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(),
+        tx.write_snapshot("{}\n").await.unwrap(),
         SnapshotWrite::Written
     );
     assert_eq!(
-        store.write_snapshot(&surface, &lock, "{}\n").await.unwrap(),
+        tx.write_snapshot("{}\n").await.unwrap(),
         SnapshotWrite::Unchanged
     );
     assert_eq!(
@@ -142,18 +121,37 @@ async fn an_identical_snapshot_is_not_rewritten() {
 }
 
 #[tokio::test]
-async fn a_lock_of_another_surface_cannot_write() {
+async fn a_read_creates_no_lock_file_and_a_writer_excludes_readers() {
     let tmp = tempfile::tempdir().unwrap();
-    let a = surface(&tmp);
-    let other_dir = a.dir().with_file_name("other-01M85BET");
-    fs::create_dir_all(&other_dir).unwrap();
-    let b = StatusSurface::new(other_dir, a.lock_file().with_file_name("other.status.lock"));
+    let surface = surface(&tmp);
+    fs::write(surface.events_path(), line(1) + "\n").unwrap();
     let store = JsonlStatusStore::new();
-    let lock = store.lock(&a).await.unwrap();
-    assert!(matches!(
-        store.append(&b, &lock, &[row(1)]).await,
-        Err(StoreError::WrongLock { .. })
-    ));
+    assert_eq!(store.read_log(&surface).await.unwrap().rows().len(), 1);
+    assert_eq!(store.read_log_audit(&surface).await.unwrap().rows().len(), 1);
+    assert!(
+        !surface.lock_file().exists() && !surface.lock_file().parent().unwrap().exists(),
+        "a read created {}",
+        surface.lock_file()
+    );
+
+    // A reader waits for a writer that holds the lock, then sees its whole append.
+    let mut tx = store.begin_write(&surface).await.unwrap();
+    let reader = {
+        let surface = surface.clone();
+        std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .unwrap();
+            rt.block_on(JsonlStatusStore::new().read_log(&surface))
+                .unwrap()
+                .rows()
+                .len()
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    tx.append(&[row(2)]).await.unwrap();
+    drop(tx);
+    assert_eq!(reader.join().unwrap(), 2);
 }
 
 fn line(n: usize) -> String {
@@ -173,14 +171,14 @@ async fn a_large_log_parsed_in_parallel_equals_the_sequential_parse_and_keeps_li
     assert!(text.len() > 1 << 20, "the log must take the parallel path");
     fs::write(surface.events_path(), &text).unwrap();
     let store = JsonlStatusStore::new();
-    let parallel = store.read_log(&surface, None).await.unwrap();
+    let parallel = store.read_log(&surface).await.unwrap();
     assert_eq!(parallel, EventLog::parse(&text).unwrap());
     assert_eq!(parallel.rows().last().unwrap().line, 6001);
 
     let mut bad = lines.clone();
     bad[5000] = "{not json".into();
     fs::write(surface.events_path(), bad.join("\n") + "\n").unwrap();
-    let err = store.read_log(&surface, None).await.unwrap_err();
+    let err = store.read_log(&surface).await.unwrap_err();
     assert!(
         matches!(&err, StoreError::Log { error, .. } if error.line() == 5001),
         "{err}"
@@ -191,7 +189,7 @@ async fn a_large_log_parsed_in_parallel_equals_the_sequential_parse_and_keeps_li
 
     let torn = format!("{}\n{{\"actor\": ", lines.join("\n"));
     fs::write(surface.events_path(), &torn).unwrap();
-    let err = store.read_log(&surface, None).await.unwrap_err();
+    let err = store.read_log(&surface).await.unwrap_err();
     let offset = (lines.join("\n").len() + 1) as u64;
     assert!(
         matches!(&err, StoreError::Log { error: skitty_status::LogError::TornTail { offset: o, .. }, .. } if *o == offset),

@@ -4,13 +4,15 @@
 //! Worktree pointers (`.git` files, `gitdir:`) are parsed by gix only: skitty has no parser
 //! of its own (architecture test `singletons.rs`).
 
+mod branch_tip;
 mod cli;
 mod facts;
+mod operation;
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::{BranchName, RepoFacts};
-use skitty_ports::{GitError, GitOperation, GitPort};
+use skitty_ports::{GitError, GitPort, OperationInProgress};
 
 /// Reads repositories with gix; writes worktrees with the git binary.
 #[derive(Debug, Default, Clone, Copy)]
@@ -26,8 +28,15 @@ pub(crate) fn utf8(path: std::path::PathBuf) -> Result<Utf8PathBuf, GitError> {
     Utf8PathBuf::from_path_buf(path).map_err(|p| GitError::NonUtf8Path(p.display().to_string()))
 }
 
-pub(crate) fn git_err(e: impl std::fmt::Display) -> GitError {
-    GitError::Git(e.to_string())
+/// Wraps a gix error with what skitty asked of gix, keeping it as the source.
+pub(crate) fn gix_err<E>(action: &'static str) -> impl Fn(E) -> GitError
+where
+    E: std::error::Error + Send + Sync + 'static,
+{
+    move |e| GitError::Gix {
+        action,
+        source: Box::new(e),
+    }
 }
 
 #[async_trait]
@@ -39,8 +48,8 @@ impl GitPort for GixRepo {
     async fn operation_in_progress(
         &self,
         path: &Utf8Path,
-    ) -> Result<Option<GitOperation>, GitError> {
-        facts::operation_in_progress(path)
+    ) -> Result<Option<OperationInProgress>, GitError> {
+        operation::operation_in_progress(path)
     }
 
     async fn read_at_branch(
@@ -49,7 +58,7 @@ impl GitPort for GixRepo {
         branch: &BranchName,
         path: &Utf8Path,
     ) -> Result<Option<Vec<u8>>, GitError> {
-        facts::read_at_branch(repo, branch, path)
+        branch_tip::read_at_branch(repo, branch, path)
     }
 
     async fn commits_beyond(
@@ -57,7 +66,7 @@ impl GitPort for GixRepo {
         worktree: &Utf8Path,
         base: &str,
     ) -> Result<Option<u64>, GitError> {
-        facts::commits_beyond(worktree, base)
+        branch_tip::commits_beyond(worktree, base)
     }
 
     async fn add_worktree(

@@ -11,6 +11,8 @@ use crate::scope::StatusScope;
 #[derive(Debug, Clone)]
 pub struct ValidationReport {
     pub mission_slug: String,
+    /// The log the findings' line numbers refer to.
+    pub events_path: camino::Utf8PathBuf,
     pub findings: Vec<Finding>,
 }
 
@@ -41,9 +43,17 @@ pub async fn validate(
             severity: Severity::Error,
             line: Some(e.line()),
             event_id: None,
-            message: e.to_string(),
+            message: e.reason(),
         })
         .collect();
+    if loaded.log.rows().is_empty() && loaded.log.bad_lines.is_empty() {
+        findings.push(Finding {
+            severity: Severity::Error,
+            line: None,
+            event_id: None,
+            message: "the mission has no status events (status.events.jsonl is missing or empty); a mission gets its first events when its tasks are finalized".into(),
+        });
+    }
     findings.extend(validate_log(&loaded.log));
     if loaded.log.bad_lines.is_empty() {
         let expected = loaded.snapshot.to_status_json();
@@ -68,6 +78,7 @@ pub async fn validate(
     findings.sort_by_key(|f| (f.line.is_none(), f.line, f.severity));
     Ok(ValidationReport {
         mission_slug: scope.slug.to_string(),
+        events_path: scope.surface.events_path(),
         findings,
     })
 }

@@ -28,8 +28,8 @@ pub async fn run(
             .iter()
             .filter(|f| f.severity == severity)
             .map(|f| match f.line {
-                Some(line) => format!("line {line}: {}", f.message),
-                None => f.message.clone(),
+                Some(line) => format!("{}:{line}: {}", report.events_path, f.message),
+                None => format!("{}: {}", report.events_path, f.message),
             })
             .collect()
     };

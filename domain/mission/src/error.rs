@@ -22,6 +22,8 @@ pub enum ResolveError {
     },
     #[error("meta.json of {slug} is unreadable: {detail}")]
     InvalidMeta { slug: String, detail: String },
+    #[error("kitty-specs/{slug}/lanes.json cannot be used: {detail}")]
+    InvalidLanes { slug: String, detail: String },
     #[error("{dir} is not a mission directory: {detail}")]
     BadMissionDir { dir: Utf8PathBuf, detail: String },
     #[error(
@@ -87,6 +89,7 @@ impl ResolveError {
             ResolveError::NoMatch { .. } => "MISSION_NOT_FOUND",
             ResolveError::Ambiguous { .. } => "MISSION_AMBIGUOUS_SELECTOR",
             ResolveError::InvalidMeta { .. } => "INVALID_META",
+            ResolveError::InvalidLanes { .. } => "INVALID_LANES",
             ResolveError::BadMissionDir { .. } => "BAD_MISSION_DIR",
             ResolveError::MissingMid8 { .. } => "MISSING_MISSION_ID",
             ResolveError::MissingTargetBranch { .. } => "MISSING_TARGET_BRANCH",
@@ -113,6 +116,9 @@ impl ResolveError {
                 candidates.first().map_or("<slug>", String::as_str)
             ),
             ResolveError::InvalidMeta { slug, .. } => format!("repair kitty-specs/{slug}/meta.json (a JSON object)"),
+            ResolveError::InvalidLanes { slug, .. } => format!(
+                "repair kitty-specs/{slug}/lanes.json ({{\"lanes\": [{{\"lane_id\", \"wp_ids\"}}]}}) or regenerate it with `spec-kitty agent mission finalize-tasks`"
+            ),
             ResolveError::BadMissionDir { .. } => "pass the directory that holds status.events.jsonl".into(),
             ResolveError::MissingMid8 { .. } => {
                 "backfill the mission id with `spec-kitty migrate backfill-identity`, then retry".into()

@@ -60,8 +60,8 @@ pub struct MissionRecord {
     pub dir_name: String,
     /// `meta.json`, or `Err` with why it could not be read; `Ok(None)` when absent.
     pub meta: Result<Option<MissionMeta>, String>,
-    /// `lanes.json` lanes, when the file exists and parses.
-    pub lanes: Option<Vec<LaneFact>>,
+    /// `lanes.json` lanes (`Ok(None)` when absent), or `Err` with why it could not be read.
+    pub lanes: Result<Option<Vec<LaneFact>>, String>,
 }
 
 /// What the user asked for.

@@ -16,6 +16,14 @@ pub enum MetaError {
         "meta.json mission_number must be int or null, got {0}. Run `spec-kitty migrate backfill-identity` to migrate."
     )]
     MissionNumber(String),
+    /// A key skitty reads holds a value it must not use (a slug that is a path, a mission_id
+    /// that is not a ULID, a number where a branch name belongs).
+    #[error("meta.json {key} must be {expected}, got {value}")]
+    Field {
+        key: &'static str,
+        expected: &'static str,
+        value: String,
+    },
 }
 
 /// A parsed `meta.json`. Every key is kept (`raw`), the ones skitty reads are typed.
@@ -46,13 +54,35 @@ impl MissionMeta {
             return Err(MetaError::NotAnObject);
         };
         let string = |k: &str| raw.get(k).and_then(Value::as_str).map(str::to_owned);
-        let topology_raw = string("topology");
+        let topology_raw = typed(&raw, "topology", "a string")?;
+        typed(&raw, "target_branch", "a branch name")?;
+        typed(&raw, "coordination_branch", "a branch name")?;
         let topology = topology_raw.as_deref().and_then(Topology::from_meta);
+        let mission_id = typed(&raw, "mission_id", "a ULID (26 Crockford base-32 characters)")?
+            .map(|id| {
+                MissionId::parse(&id).map_err(|_| MetaError::Field {
+                    key: "mission_id",
+                    expected: "a ULID (26 Crockford base-32 characters)",
+                    value: Value::String(id.clone()).to_string(),
+                })
+            })
+            .transpose()?;
+        let slug = |key: &'static str| -> Result<Option<MissionSlug>, MetaError> {
+            let expected = "one safe path segment (letters, digits, '-', '_', '.')";
+            typed(&raw, key, expected)?
+                .map(|s| {
+                    MissionSlug::parse(&s).map_err(|_| MetaError::Field {
+                        key,
+                        expected,
+                        value: Value::String(s.clone()).to_string(),
+                    })
+                })
+                .transpose()
+        };
+        let (mission_slug, legacy_slug) = (slug("mission_slug")?, slug("slug")?);
         Ok(MissionMeta {
-            mission_id: string("mission_id").and_then(|s| MissionId::parse(&s).ok()),
-            mission_slug: string("mission_slug")
-                .or_else(|| string("slug"))
-                .and_then(|s| MissionSlug::parse(&s).ok()),
+            mission_id,
+            mission_slug: mission_slug.or(legacy_slug),
             mission_type: string("mission_type")
                 .map(|s| s.trim().to_owned())
                 .filter(|s| !s.is_empty()),
@@ -67,6 +97,23 @@ impl MissionMeta {
                 .unwrap_or(false),
             raw,
         })
+    }
+}
+
+/// A key that must hold a string when present (`null` reads as absent).
+fn typed(
+    raw: &Map<String, Value>,
+    key: &'static str,
+    expected: &'static str,
+) -> Result<Option<String>, MetaError> {
+    match raw.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(MetaError::Field {
+            key,
+            expected,
+            value: other.to_string(),
+        }),
     }
 }
 

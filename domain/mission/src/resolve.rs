@@ -204,6 +204,14 @@ fn build(
             detail: detail.clone(),
         })?
         .as_ref();
+    let lanes = record
+        .lanes
+        .as_ref()
+        .map_err(|detail| ResolveError::InvalidLanes {
+            slug: slug.to_string(),
+            detail: detail.clone(),
+        })?
+        .as_deref();
     let identity = identity(slug.clone(), meta);
     let mut warnings = Vec::new();
 
@@ -211,7 +219,7 @@ fn build(
         Some(t) => (t, TopologySource::Stored),
         None => {
             let declares = meta.is_some_and(|m| m.coordination_branch.is_some());
-            let lanes = record.lanes.is_some();
+            let lanes = lanes.is_some();
             let reason = format!(
                 "meta.json {} a coordination_branch; lanes.json {}",
                 if declares { "declares" } else { "declares no" },
@@ -336,9 +344,7 @@ fn build(
     };
 
     let execution_lane = facts.selector.wp.as_ref().and_then(|wp| {
-        let lane = record
-            .lanes
-            .as_ref()?
+        let lane = lanes?
             .iter()
             .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))?;
         let lane_id = LaneId::parse(&lane.lane_id)?;

@@ -34,6 +34,10 @@ pub struct PendingWorktree {
 ///
 /// There is one directory for reading and writing: a surface whose reads and writes went to
 /// two places is the split-brain skitty exists to prevent, so the type cannot express it.
+///
+/// A surface is a capability: only the resolver builds one (the constructors are private to
+/// this crate), so code outside it can only write where a resolved context says. Other
+/// crates' tests build one with the `test-support` feature.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StatusSurface {
     dir: Utf8PathBuf,
@@ -45,7 +49,7 @@ pub struct StatusSurface {
 impl StatusSurface {
     /// A checked-out surface at `dir`, serialized by `lock_file` (spec-kitty's is
     /// `<git common dir>/spec-kitty-locks/<slug>.status.lock`, shared with the Python tool).
-    pub fn new(dir: Utf8PathBuf, lock_file: Utf8PathBuf) -> Self {
+    pub(crate) fn new(dir: Utf8PathBuf, lock_file: Utf8PathBuf) -> Self {
         Self {
             dir,
             lock_file,
@@ -58,7 +62,7 @@ impl StatusSurface {
     /// creation is serialized by `creation_lock`, and every user of the surface passes that
     /// lock first: git registers a worktree before its checkout finishes, so "registered" alone
     /// does not mean "readable".
-    pub fn in_coordination_worktree(
+    pub(crate) fn in_coordination_worktree(
         dir: Utf8PathBuf,
         lock_file: Utf8PathBuf,
         creation_lock: Utf8PathBuf,
@@ -71,6 +75,23 @@ impl StatusSurface {
             state,
             creation_lock: Some(creation_lock),
         }
+    }
+
+    /// A checked-out surface, for tests of other crates.
+    #[cfg(feature = "test-support")]
+    pub fn for_tests(dir: Utf8PathBuf, lock_file: Utf8PathBuf) -> Self {
+        Self::new(dir, lock_file)
+    }
+
+    /// A coordination surface, for tests of other crates.
+    #[cfg(feature = "test-support")]
+    pub fn coordination_for_tests(
+        dir: Utf8PathBuf,
+        lock_file: Utf8PathBuf,
+        creation_lock: Utf8PathBuf,
+        pending: Option<PendingWorktree>,
+    ) -> Self {
+        Self::in_coordination_worktree(dir, lock_file, creation_lock, pending)
     }
 
     /// The directory holding both status files (read dir == write dir).

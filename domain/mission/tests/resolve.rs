@@ -50,7 +50,7 @@ fn mission(dir: &str, meta_json: &str) -> MissionRecord {
     MissionRecord {
         dir_name: dir.into(),
         meta: meta(meta_json),
-        lanes: None,
+        lanes: Ok(None),
     }
 }
 
@@ -220,10 +220,10 @@ fn a_legacy_topology_is_derived_and_said_to_be() {
             coord_branch()
         ),
     );
-    legacy.lanes = Some(vec![LaneFact {
+    legacy.lanes = Ok(Some(vec![LaneFact {
         lane_id: "lane-a".into(),
         wp_ids: vec!["WP01".into()],
-    }]);
+    }]));
     let ctx = resolve(
         &facts("/repo", with_coordination(repo(), true), vec![legacy]),
         Op::Context,
@@ -348,10 +348,10 @@ fn contexts_from_every_directory_differ_only_in_the_current_directory() {
         let mut here = r.clone();
         here.current_root = root.into();
         let mut m = demo("coord");
-        m.lanes = Some(vec![LaneFact {
+        m.lanes = Ok(Some(vec![LaneFact {
             lane_id: "lane-a".into(),
             wp_ids: vec!["WP01".into()],
-        }]);
+        }]));
         let mut f = facts(cwd, here, vec![m]);
         f.selector.wp = Some(WpId::parse("WP01").unwrap());
         resolve(&f, Op::Context).unwrap()

@@ -29,13 +29,53 @@ pub enum LogError {
         offset: u64,
         reason: RowError,
     },
+    /// An `event_id` already used by an earlier, different row: one of the two is damaged or
+    /// forged (identical repeats, as a union merge can leave, are fine).
+    #[error(
+        "line {line}: event_id {event_id} was already used on line {first_line} by a different row"
+    )]
+    ConflictingDuplicate {
+        line: usize,
+        first_line: usize,
+        event_id: String,
+    },
+    /// A row that names another mission's `mission_id`.
+    #[error("line {line}: the row belongs to mission {found}, not to this mission ({expected})")]
+    ForeignMission {
+        line: usize,
+        found: String,
+        expected: String,
+    },
 }
 
 impl LogError {
     /// The 1-based line number the error is about.
     pub fn line(&self) -> usize {
         match self {
-            LogError::BadLine { line, .. } | LogError::TornTail { line, .. } => *line,
+            LogError::BadLine { line, .. }
+            | LogError::TornTail { line, .. }
+            | LogError::ConflictingDuplicate { line, .. }
+            | LogError::ForeignMission { line, .. } => *line,
+        }
+    }
+
+    /// The message without its `line N:` prefix (for a finding that carries the line).
+    pub fn reason(&self) -> String {
+        match self {
+            LogError::BadLine { reason, .. } => reason.to_string(),
+            LogError::TornTail { offset, reason, .. } => format!(
+                "torn write (byte offset {offset}): no trailing newline and {reason}"
+            ),
+            LogError::ConflictingDuplicate {
+                first_line,
+                event_id,
+                ..
+            } => format!(
+                "event_id {event_id} was already used on line {first_line} by a different row"
+            ),
+            LogError::ForeignMission {
+                found, expected, ..
+            } => format!("the row belongs to mission {found}, not to this mission ({expected})"),
         }
     }
 }
@@ -112,6 +152,42 @@ impl EventLog {
         self.rows.extend(tail.rows);
         self.bad_lines.extend(tail.bad_lines);
         self.missing_final_newline = tail.missing_final_newline;
+    }
+
+    /// Whole-log checks a line-by-line parse cannot make: an `event_id` reused by a different
+    /// row, and rows naming another mission's id (`mission_id`: the mission's ULID, when it has
+    /// one; rows without a `mission_id` are legacy and accepted).
+    pub fn consistency(&self, mission_id: Option<&str>) -> Vec<LogError> {
+        let mut errors = Vec::new();
+        let mut first: std::collections::HashMap<&str, &Located> =
+            std::collections::HashMap::with_capacity(self.rows.len());
+        for located in &self.rows {
+            if let Some(id) = located.row.event_id() {
+                match first.get(id) {
+                    Some(earlier) if earlier.row != located.row => {
+                        errors.push(LogError::ConflictingDuplicate {
+                            line: located.line,
+                            first_line: earlier.line,
+                            event_id: id.to_owned(),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        first.insert(id, located);
+                    }
+                }
+            }
+            if let (Some(expected), Some(found)) = (mission_id, located.row.mission_id())
+                && found != expected
+            {
+                errors.push(LogError::ForeignMission {
+                    line: located.line,
+                    found: found.to_owned(),
+                    expected: expected.to_owned(),
+                });
+            }
+        }
+        errors
     }
 
     /// Appends rows as if they had been written to the file (used to preview a write).

@@ -183,15 +183,6 @@ fn missing(key: &str) -> RowError {
     RowError::InvalidStructure(format!("'{key}'"))
 }
 
-/// A required field as Python's `str()` would give it (moved out of the row).
-fn take_text(map: &mut RawRow, key: &str) -> Result<String, RowError> {
-    match map.remove(key) {
-        Some(Value::String(s)) => Ok(s),
-        Some(other) => Ok(python_str(&other)),
-        None => Err(missing(key)),
-    }
-}
-
 /// An optional string field (moved out of the row); any other JSON type is refused.
 fn take_opt_string(map: &mut RawRow, key: &str) -> Result<Option<String>, RowError> {
     match map.remove(key) {
@@ -200,6 +191,31 @@ fn take_opt_string(map: &mut RawRow, key: &str) -> Result<Option<String>, RowErr
         Some(other) => Err(RowError::InvalidStructure(format!(
             "{key} must be a string or null, got {}",
             pyjson::to_line(&other)
+        ))),
+    }
+}
+
+/// A required field that must be a JSON string (no coercion: a number where an id belongs is
+/// a damaged row, not an id).
+fn take_string(map: &mut RawRow, key: &str) -> Result<String, RowError> {
+    match map.remove(key) {
+        Some(Value::String(s)) => Ok(s),
+        Some(other) => Err(RowError::InvalidStructure(format!(
+            "{key} must be a string, got {}",
+            pyjson::to_line(&other)
+        ))),
+        None => Err(missing(key)),
+    }
+}
+
+/// A WP id: `WP` and digits. Anything else (a path, `wp01`, `WP`) would become a key of
+/// `status.json` and a file name elsewhere, so it is refused.
+fn wp_id(raw: String) -> Result<String, RowError> {
+    match skitty_mission::WpId::parse(&raw) {
+        Ok(_) => Ok(raw),
+        Err(_) => Err(RowError::InvalidStructure(format!(
+            "wp_id must be WP followed by digits (WP01), got {}",
+            pyjson::to_line(&Value::String(raw))
         ))),
     }
 }
@@ -291,6 +307,15 @@ impl LogRow {
         TransitionEvent::from_raw(map).map(|t| LogRow::Transition(Box::new(t)))
     }
 
+    /// The `mission_id` a lane transition names, when it names one (other rows are not
+    /// judged by it: envelopes carry ids of their own aggregates).
+    pub fn mission_id(&self) -> Option<&str> {
+        match self {
+            LogRow::Transition(t) => t.mission_id.as_deref(),
+            LogRow::Annotation(_) | LogRow::NonLane(_) => None,
+        }
+    }
+
     /// The row's `event_id`, when it has one.
     pub fn event_id(&self) -> Option<&str> {
         match self {
@@ -298,6 +323,14 @@ impl LogRow {
             LogRow::Annotation(a) => Some(a.event_id.as_str()),
             LogRow::NonLane(n) => n.fields.get("event_id").and_then(Value::as_str),
         }
+    }
+}
+
+/// At most 80 characters of a value, for a message.
+fn truncated(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_owned(),
     }
 }
 
@@ -310,8 +343,8 @@ fn python_repr_str(v: &Value) -> String {
 
 impl TransitionEvent {
     fn from_raw(mut map: RawRow) -> Result<TransitionEvent, RowError> {
-        let event_id = EventId(take_text(&mut map, "event_id")?);
-        let wp_id = take_text(&mut map, "wp_id")?;
+        let event_id = EventId(take_string(&mut map, "event_id")?);
+        let wp_id = wp_id(take_string(&mut map, "wp_id")?)?;
         let from_lane = disk_lane(&map, "from_lane")?;
         let to_lane = disk_lane(&map, "to_lane")?;
         map.remove("from_lane");
@@ -319,8 +352,17 @@ impl TransitionEvent {
         let at = take_opt_string(&mut map, "at")?.ok_or_else(|| missing("at"))?;
         let actor = Actor::from_json(&map.remove("actor").ok_or_else(|| missing("actor"))?)
             .map_err(|e| RowError::InvalidStructure(e.to_string()))?;
-        let force = truthy(&map.remove("force").ok_or_else(|| missing("force"))?);
-        let execution_mode = take_text(&mut map, "execution_mode")?;
+        let force = match map.remove("force") {
+            Some(Value::Bool(b)) => b,
+            Some(other) => {
+                return Err(RowError::InvalidStructure(format!(
+                    "force must be true or false, got {}",
+                    pyjson::to_line(&other)
+                )));
+            }
+            None => return Err(missing("force")),
+        };
+        let execution_mode = take_string(&mut map, "execution_mode")?;
         let mut slug = |k: &str| {
             map.remove(k).filter(truthy).map(|v| match v {
                 Value::String(s) => s,
@@ -342,7 +384,16 @@ impl TransitionEvent {
             Some(v) if truthy(&v) => Some(ReviewResult::from_json(&v)?),
             _ => None,
         };
-        let policy_metadata = map.remove("policy_metadata").filter(|v| !v.is_null());
+        let policy_metadata = match map.remove("policy_metadata") {
+            None | Some(Value::Null) => None,
+            Some(v @ Value::Object(_)) => Some(v),
+            Some(other) => {
+                return Err(RowError::InvalidStructure(format!(
+                    "policy_metadata must be an object or null, got {}",
+                    truncated(&pyjson::to_line(&other))
+                )));
+            }
+        };
         Ok(TransitionEvent {
             event_id,
             mission_slug,
@@ -464,10 +515,16 @@ impl Annotation {
             }
             None => return Err(missing("event_id")),
         };
-        let wp_id = map
-            .get("wp_id")
-            .map(python_str)
-            .ok_or_else(|| missing("wp_id"))?;
+        let wp_id = match map.get("wp_id") {
+            Some(Value::String(s)) => wp_id(s.clone())?,
+            Some(other) => {
+                return Err(RowError::InvalidStructure(format!(
+                    "wp_id must be a string, got {}",
+                    pyjson::to_line(other)
+                )));
+            }
+            None => return Err(missing("wp_id")),
+        };
         let at = map.get("at").map(python_str).ok_or_else(|| missing("at"))?;
         let actor = Actor::from_json(map.get("actor").ok_or_else(|| missing("actor"))?)
             .map_err(|e| RowError::InvalidStructure(e.to_string()))?;

@@ -6,11 +6,9 @@ use std::process::{Command, Stdio};
 use skitty_tests::{Oracle, Topology, skitty, skitty_bin};
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn eight_skitty_processes_and_spec_kitty_append_concurrently_without_losing_an_event() {
-    let Some(oracle) = Oracle::require("eight_skitty_processes_and_spec_kitty_append_concurrently")
-    else {
-        return;
-    };
+    let oracle = Oracle::get();
     let m = oracle.mission(Topology::SingleBranch);
     let dir = m.status_dir();
     let d = dir.to_str().unwrap().to_owned();

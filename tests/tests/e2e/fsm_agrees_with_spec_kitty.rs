@@ -92,12 +92,9 @@ fn skitty_decision(ctx: &Value, from: &str, to: &str) -> Value {
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn every_lane_pair_under_every_context_gets_spec_kittys_decision() {
-    let Some(oracle) =
-        Oracle::require("every_lane_pair_under_every_context_gets_spec_kittys_decision")
-    else {
-        return;
-    };
+    let oracle = Oracle::get();
     let contexts = contexts();
     let lanes = inputs();
     let spec = json!({"lanes": lanes, "contexts": contexts});

@@ -1,12 +1,15 @@
-//! End-to-end scenarios, one binary (`cargo test -p skitty-tests`). Each module is named for
-//! what it proves.
+//! End-to-end scenarios, one binary (`cargo test -p skitty --test e2e`). Each module is named
+//! for what it proves. Scenarios that need the spec-kitty oracle are `#[ignore = "oracle: ..."]`
+//! and run with `--include-ignored` (`bash scripts/test.sh`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod bad_input;
+mod bad_input_table;
 mod concurrent_writers;
 mod coordination_worktree;
 mod fsm_agrees_with_spec_kitty;
+mod git_operation_guard;
 mod golden_fixture;
 mod mission_selection;
 mod oracle_missions;

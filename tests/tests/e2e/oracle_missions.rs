@@ -1,26 +1,15 @@
 //! Missions built and driven by the real spec-kitty 3.2.7, read and extended by skitty.
 //!
-//! CI builds the single_branch and coord topologies; `SKITTY_LONG_SUITE=1` adds lanes and
-//! lanes_with_coord.
+//! Every topology is built once per run (2-3 minutes each, in parallel) and cached under
+//! `target/oracle-missions/`.
 
 use std::fs;
 
 use skitty_tests::{Oracle, OracleMission, Topology, skitty};
 
-fn long_suite() -> bool {
-    std::env::var("SKITTY_LONG_SUITE").is_ok_and(|v| v == "1")
-}
-
-fn mission(test: &str, topology: Topology) -> Option<(&'static Oracle, OracleMission)> {
-    if matches!(topology, Topology::Lanes | Topology::LanesWithCoord) && !long_suite() {
-        eprintln!(
-            "(skipping {test} for {}: long suite only, set SKITTY_LONG_SUITE=1)",
-            topology.as_str()
-        );
-        return None;
-    }
-    let oracle = Oracle::require(test)?;
-    Some((oracle, oracle.mission(topology)))
+fn mission(topology: Topology) -> (&'static Oracle, OracleMission) {
+    let oracle = Oracle::get();
+    (oracle, oracle.mission(topology))
 }
 
 /// spec-kitty 3.2.7 writes `mission_type: ""` into the coordination copy of status.json (that
@@ -38,9 +27,7 @@ fn as_skitty_writes_it(spec_kitty_bytes: String, topology: Topology) -> String {
 }
 
 fn materializes_byte_identically(topology: Topology) {
-    let Some((oracle, m)) = mission("materializes_byte_identically", topology) else {
-        return;
-    };
+    let (oracle, m) = mission(topology);
     let dir = m.status_dir();
     let ours = skitty(&dir, &["materialize", "--dry-run", "--mission-dir", "."]).ok();
     assert_eq!(
@@ -60,21 +47,25 @@ fn materializes_byte_identically(topology: Topology) {
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn single_branch_status_materializes_byte_identically() {
     materializes_byte_identically(Topology::SingleBranch);
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn coord_status_materializes_byte_identically() {
     materializes_byte_identically(Topology::Coord);
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn lanes_status_materializes_byte_identically() {
     materializes_byte_identically(Topology::Lanes);
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn lanes_with_coord_status_materializes_byte_identically() {
     materializes_byte_identically(Topology::LanesWithCoord);
 }
@@ -82,9 +73,7 @@ fn lanes_with_coord_status_materializes_byte_identically() {
 /// skitty extends a real log; spec-kitty's validator accepts it, its reducer agrees with the
 /// status.json skitty wrote, and spec-kitty then moves a WP on from where skitty left it.
 fn skitty_events_round_trip_through_spec_kitty(topology: Topology) {
-    let Some((oracle, m)) = mission("skitty_events_round_trip_through_spec_kitty", topology) else {
-        return;
-    };
+    let (oracle, m) = mission(topology);
     let dir = m.status_dir();
     let d = dir.to_str().unwrap();
     let emit = |args: &[&str]| {
@@ -163,16 +152,19 @@ fn skitty_events_round_trip_through_spec_kitty(topology: Topology) {
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn single_branch_events_round_trip_through_spec_kitty() {
     skitty_events_round_trip_through_spec_kitty(Topology::SingleBranch);
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn coord_events_round_trip_through_spec_kitty() {
     skitty_events_round_trip_through_spec_kitty(Topology::Coord);
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn lanes_with_coord_events_round_trip_through_spec_kitty() {
     skitty_events_round_trip_through_spec_kitty(Topology::LanesWithCoord);
 }
@@ -180,13 +172,9 @@ fn lanes_with_coord_events_round_trip_through_spec_kitty() {
 /// spec-kitty's lane-commit gate: `for_review` needs a commit on the WP's lane beyond its base.
 /// Both tools refuse the same move with the same message.
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn the_for_review_lane_commit_gate_refuses_like_spec_kitty() {
-    let Some((oracle, m)) = mission(
-        "the_for_review_lane_commit_gate_refuses_like_spec_kitty",
-        Topology::SingleBranch,
-    ) else {
-        return;
-    };
+    let (oracle, m) = mission(Topology::SingleBranch);
     let ours = skitty(
         &m.repo,
         &[

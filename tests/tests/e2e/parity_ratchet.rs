@@ -145,9 +145,7 @@ fn every_handle_of_a_mission_resolves_to_the_same_context() {
 
 /// The same ratchet over missions built by the real spec-kitty.
 fn oracle_ratchet(topology: Topology) {
-    let Some(oracle) = Oracle::require("oracle_missions_resolve_identically") else {
-        return;
-    };
+    let oracle = Oracle::get();
     let m = oracle.mission(topology);
     let lane = std::fs::read_dir(m.repo.join(skitty_mission::naming::WORKTREES))
         .unwrap()
@@ -172,11 +170,13 @@ fn oracle_ratchet(topology: Topology) {
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn spec_kitty_single_branch_mission_resolves_identically_from_every_directory() {
     oracle_ratchet(Topology::SingleBranch);
 }
 
 #[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it and runs these)"]
 fn spec_kitty_coord_mission_resolves_identically_from_every_directory() {
     oracle_ratchet(Topology::Coord);
 }
