@@ -13,9 +13,6 @@ pub enum AppError {
     /// The FSM or the request's shape refused the move; nothing was written.
     #[error("{0}")]
     Refused(#[from] RequestError),
-    /// A flag's value has the wrong shape (`--evidence-json`, `--review-result-json`, ...).
-    #[error("{0}")]
-    BadInput(String),
     #[error(transparent)]
     Resolve(#[from] ResolveError),
     #[error(transparent)]
@@ -28,6 +25,11 @@ pub enum AppError {
     Git(#[from] GitError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// A move of a WP the log has never seen (still in genesis) to a lane other than planned.
+    #[error(
+        "{wp_id} has no status events in this mission (it is still in genesis), so it cannot move there"
+    )]
+    UnknownWorkPackage { wp_id: String, known: Vec<String> },
     /// spec-kitty's lane-commit gate for `for_review`; nothing was written.
     #[error(
         "{wp_id} cannot move to for_review: no implementation commit on lane {lane_id} ({lane_branch}) beyond {base}. Commit the work in the lane worktree first, or pass --force if there is genuinely nothing to commit."
@@ -49,7 +51,7 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A next step for the user, when there is one to suggest.
+    /// The next step for the user.
     pub fn hint(&self) -> Option<String> {
         match self {
             AppError::Resolve(e) => Some(e.hint()),
@@ -93,7 +95,54 @@ impl AppError {
             AppError::Git(GitError::Command { .. }) => Some(
                 "fix what git reports, then run the command again (nothing was written)".into(),
             ),
-            _ => None,
+            AppError::Refused(RequestError::UnknownLane(_)) => Some(format!(
+                "lanes are {} (and the alias doing)",
+                skitty_status::Lane::ALL.map(skitty_status::Lane::as_str).join(", ")
+            )),
+            AppError::Refused(_) => Some(
+                "`skitty fsm table` lists the allowed moves and their guards; `skitty status` shows where each WP is".into(),
+            ),
+            AppError::Store(StoreError::NotAFile { path, .. })
+            | AppError::Artifact(ArtifactError::NotAFile { path, .. }) => Some(format!(
+                "{path} must be a regular file: move what is there aside and restore the file (e.g. `git checkout -- {path}`)"
+            )),
+            AppError::Artifact(ArtifactError::Symlink { path }) => Some(format!(
+                "replace the symbolic link {path} with the file it points to"
+            )),
+            AppError::Store(StoreError::Io { path, .. })
+            | AppError::Artifact(ArtifactError::Io { path, .. }) => Some(format!(
+                "check that {path} is readable (permissions, disk), then run the command again"
+            )),
+            AppError::Store(StoreError::ParserPanicked { path }) => Some(format!(
+                "this is a bug in skitty: please report it with {path} attached"
+            )),
+            AppError::Store(StoreError::Unverified { .. }) => Some(
+                "the disk may be full or failing; check it, then run `skitty validate`".into(),
+            ),
+            AppError::BranchLog { .. } => Some(
+                "repair the log on that branch (commit a fixed status.events.jsonl), then run the command again".into(),
+            ),
+            AppError::Artifact(ArtifactError::Roster { .. }) => Some(
+                "fix the WP prompt file's frontmatter (a `subtasks:` list), or pass --force".into(),
+            ),
+            AppError::Catalog(e) => Some(format!(
+                "check that {} is a readable directory of the repository",
+                e.path
+            )),
+            AppError::Git(_) => Some(
+                "check the repository with `git status` and `git fsck`, then run the command again".into(),
+            ),
+            AppError::Lock(e) => Some(format!(
+                "check that {} can be created and locked (permissions, disk)",
+                e.path
+            )),
+            AppError::UnknownWorkPackage { known, .. } => Some(format!(
+                "check the WP id (this mission has {}); a new WP is seeded with `--to planned` first",
+                if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }
+            )),
+            AppError::NoLaneCommit { lane_branch, .. } => Some(format!(
+                "commit the implementation on {lane_branch} first; pass --force only when there is genuinely nothing to commit"
+            )),
         }
     }
 
@@ -102,7 +151,7 @@ impl AppError {
         match self {
             AppError::Refused(_) => "REFUSED",
             AppError::NoLaneCommit { .. } => "NO_LANE_COMMIT",
-            AppError::BadInput(_) => "BAD_INPUT",
+            AppError::UnknownWorkPackage { .. } => "UNKNOWN_WORK_PACKAGE",
             AppError::Resolve(e) => e.code(),
             AppError::Store(StoreError::Log { .. }) | AppError::BranchLog { .. } => {
                 "UNREADABLE_LOG"

@@ -149,6 +149,14 @@ impl<'a> MissionStatus<'a> {
         Ok(Loaded { log, snapshot })
     }
 
+    /// The WP prompt files of `prompt_dir` with their frontmatter (for `validate`).
+    pub async fn prompt_files(
+        &self,
+        prompt_dir: &Utf8Path,
+    ) -> Result<Vec<skitty_mission::work_packages::PromptFile>, AppError> {
+        Ok(self.ports.artifacts.prompt_files(prompt_dir).await?)
+    }
+
     /// The current `status.json` text, if any.
     pub async fn stored_snapshot(&self, scope: &StatusScope) -> Result<Option<String>, AppError> {
         match scope.surface.state() {
@@ -222,10 +230,12 @@ impl<'a> MissionStatus<'a> {
         &self,
         scope: &StatusScope,
     ) -> Result<(StatusScope, Box<dyn StatusWrite>), AppError> {
-        self.refuse_during_git_operation(&scope.primary_root).await?;
+        self.refuse_during_git_operation(&scope.primary_root)
+            .await?;
         let scope = self.writable(scope).await?;
         let tx = self.ports.store.begin_write(&scope.surface).await?;
-        self.refuse_during_git_operation(scope.surface.dir()).await?;
+        self.refuse_during_git_operation(scope.surface.dir())
+            .await?;
         Ok((scope, tx))
     }
 
@@ -289,6 +299,14 @@ impl<'a> MissionStatus<'a> {
             event_id: self.ports.ids.next_id(),
             at: self.ports.clock.now(),
         };
+        let unseeded = !snapshot.work_packages.contains_key(&request.wp_id);
+        let to = Lane::parse_input(&request.to).ok();
+        if unseeded && !request.force && to.is_some_and(|lane| lane != Lane::Planned) {
+            return Err(AppError::UnknownWorkPackage {
+                wp_id: request.wp_id.clone(),
+                known: snapshot.work_packages.keys().cloned().collect(),
+            });
+        }
         let event = match transition::decide(request, facts)? {
             Decision::AlreadyThere { lane } => return Ok(Emitted::AlreadyThere { lane }),
             Decision::Append(event) => event,

@@ -52,7 +52,17 @@ async fn gather(ports: &Ports<'_>, request: &ResolveRequest) -> Result<Facts, Ap
             .map_err(|e| e.to_string()),
         None => Ok(None),
     };
+    let mission_dir_has_log = match &request.selector.mission_dir {
+        Some(dir) => {
+            ports
+                .artifacts
+                .holds(dir, skitty_mission::surface::EVENTS_FILE)
+                .await?
+        }
+        None => false,
+    };
     Ok(Facts {
+        mission_dir_has_log,
         cwd: request.cwd.clone(),
         repo,
         missions,

@@ -46,6 +46,12 @@ impl CliError {
         }
     }
 
+    /// Adds the next step.
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
     /// Also print `{"error", "error_code"?, "candidates"?, "hint"?}` on stdout (for `--json`).
     pub fn with_json(mut self, json: bool) -> Self {
         self.as_json = json;
@@ -79,6 +85,7 @@ impl From<AppError> for CliError {
             e,
             AppError::Refused(_)
                 | AppError::NoLaneCommit { .. }
+                | AppError::UnknownWorkPackage { .. }
                 | AppError::GitOperationInProgress(_)
         ) {
             1

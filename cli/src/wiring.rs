@@ -23,8 +23,15 @@ pub struct Adapters {
 
 /// The canonical absolute path (symlinks resolved, like the paths git reports).
 fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
-    let p =
-        std::fs::canonicalize(path).map_err(|e| CliError::usage(format!("{path}: {e}"), None))?;
+    let p = std::fs::canonicalize(path).map_err(|e| {
+        CliError::usage(
+            format!("{path}: {e}"),
+            Some(
+                "pass an existing mission directory, e.g. --mission-dir kitty-specs/<slug>"
+                    .to_owned(),
+            ),
+        )
+    })?;
     Utf8PathBuf::from_path_buf(p)
         .map_err(|p| CliError::usage(format!("{}: path is not UTF-8", p.display()), None))
 }

@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
+use skitty_mission::work_packages::PromptFile;
 use skitty_mission::{MetaError, MissionMeta};
 
 /// Why an artifact could not be read.
@@ -19,11 +20,16 @@ pub enum ArtifactError {
         #[source]
         error: MetaError,
     },
-    #[error("{path} is a symbolic link; skitty reads mission files only from the repository itself")]
+    #[error(
+        "{path} is a symbolic link; skitty reads mission files only from the repository itself"
+    )]
     Symlink { path: Utf8PathBuf },
     /// A directory, FIFO or device where a mission file belongs.
     #[error("{path} is not a regular file (it is a {kind})")]
-    NotAFile { path: Utf8PathBuf, kind: &'static str },
+    NotAFile {
+        path: Utf8PathBuf,
+        kind: &'static str,
+    },
     #[error("cannot resolve the subtask roster of {wp_id}: {detail}")]
     Roster { wp_id: String, detail: String },
 }
@@ -36,9 +42,17 @@ pub trait ArtifactStore: Send + Sync {
     async fn read_meta(&self, mission_dir: &Utf8Path)
     -> Result<Option<MissionMeta>, ArtifactError>;
 
+    /// Whether `dir` holds an entry called `name` (of any kind, links not followed).
+    async fn holds(&self, dir: &Utf8Path, name: &str) -> Result<bool, ArtifactError>;
+
     /// The `base_branch` recorded in a lane workspace record (`.kittify/workspaces/*.json`,
     /// written by `spec-kitty implement`); `None` when there is no record or no base in it.
     async fn recorded_lane_base(&self, record: &Utf8Path) -> Result<Option<String>, ArtifactError>;
+
+    /// Every `*.md` file of the prompt directory with its parsed frontmatter (or why it could
+    /// not be parsed: no frontmatter, duplicate keys, an alias bomb, not a regular file).
+    /// An absent directory has no files.
+    async fn prompt_files(&self, prompt_dir: &Utf8Path) -> Result<Vec<PromptFile>, ArtifactError>;
 
     /// The authored `subtasks:` list of the WP's prompt file (`tasks/<WP>-*.md` frontmatter),
     /// de-duplicated in order. Missing or unreadable metadata is an error (callers fail closed).

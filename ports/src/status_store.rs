@@ -5,7 +5,6 @@ use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::StatusSurface;
 use skitty_status::{EventLog, LogError, LogRow};
 
-
 /// What a snapshot write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SnapshotWrite {
@@ -33,7 +32,10 @@ pub enum StoreError {
     Symlink { path: Utf8PathBuf },
     /// A directory, FIFO or device where a status file belongs.
     #[error("{path} is not a regular file (it is a {kind})")]
-    NotAFile { path: Utf8PathBuf, kind: &'static str },
+    NotAFile {
+        path: Utf8PathBuf,
+        kind: &'static str,
+    },
     /// A thread parsing part of a large log panicked: the log was not read.
     #[error("{path}: a parser thread failed while reading the log")]
     ParserPanicked { path: Utf8PathBuf },

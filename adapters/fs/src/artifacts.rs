@@ -8,6 +8,7 @@ use camino::Utf8Path;
 use serde_json::Value;
 use skitty_mission::naming::KITTY_SPECS;
 use skitty_mission::naming::LaneId;
+use skitty_mission::work_packages::PromptFile;
 use skitty_mission::{LaneFact, MissionMeta, MissionRecord, WpId};
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
@@ -62,6 +63,49 @@ impl ArtifactStore for FsArtifacts {
         MissionMeta::parse(&text)
             .map(Some)
             .map_err(|error| ArtifactError::Meta { path, error })
+    }
+
+    async fn prompt_files(&self, prompt_dir: &Utf8Path) -> Result<Vec<PromptFile>, ArtifactError> {
+        let entries = match fs::read_dir(prompt_dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(source) => {
+                return Err(ArtifactError::Io {
+                    path: prompt_dir.to_owned(),
+                    source,
+                });
+            }
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.file_name().into_string().ok())
+            .filter(|name| name.ends_with(".md"))
+            .collect();
+        names.sort();
+        Ok(names
+            .into_iter()
+            .map(|name| {
+                let frontmatter = match regular::read_to_string(&prompt_dir.join(&name)) {
+                    Ok(Some(text)) => match frontmatter(&text) {
+                        Some(yaml) => serde_saphyr::from_str::<Value>(yaml)
+                            .map_err(|e| format!("the frontmatter is not valid YAML: {e}")),
+                        None => Err("no frontmatter (a block between two `---` lines)".into()),
+                    },
+                    Ok(None) => Err("vanished while being read".into()),
+                    Err(e) => Err(e.to_string()),
+                };
+                PromptFile { name, frontmatter }
+            })
+            .collect())
+    }
+
+    async fn holds(&self, dir: &Utf8Path, name: &str) -> Result<bool, ArtifactError> {
+        let path = dir.join(name);
+        match fs::symlink_metadata(&path) {
+            Ok(_) => Ok(true),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+            Err(source) => Err(ArtifactError::Io { path, source }),
+        }
     }
 
     async fn recorded_lane_base(&self, record: &Utf8Path) -> Result<Option<String>, ArtifactError> {
@@ -191,10 +235,34 @@ fn read_meta_text(dir: &Utf8Path) -> Result<Option<MissionMeta>, String> {
     }
 }
 
+/// Where `path` leads when it is a symbolic link that resolves outside `root` (or dangles).
+fn link_leaving(root: &Utf8Path, path: &Utf8Path) -> Option<String> {
+    let meta = fs::symlink_metadata(path).ok()?;
+    if !meta.file_type().is_symlink() {
+        return None;
+    }
+    let target = fs::read_link(path)
+        .map(|t| t.display().to_string())
+        .unwrap_or_default();
+    let inside = match (fs::canonicalize(path), fs::canonicalize(root)) {
+        (Ok(resolved), Ok(root)) => resolved.starts_with(root),
+        _ => false,
+    };
+    (!inside).then_some(target)
+}
+
 #[async_trait]
 impl MissionCatalog for FsArtifacts {
     async fn missions(&self, root: &Utf8Path) -> Result<Vec<MissionRecord>, CatalogError> {
         let specs = root.join(KITTY_SPECS);
+        if let Some(target) = link_leaving(root, &specs) {
+            return Err(CatalogError {
+                path: specs,
+                source: io::Error::other(format!(
+                    "it is a symbolic link to {target}, outside the repository; skitty does not follow it"
+                )),
+            });
+        }
         let entries = match fs::read_dir(&specs) {
             Ok(entries) => entries,
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -210,10 +278,23 @@ impl MissionCatalog for FsArtifacts {
             let Ok(name) = entry.file_name().into_string() else {
                 continue;
             };
-            if name.starts_with('.') || !entry.file_type().is_ok_and(|t| t.is_dir()) {
+            if name.starts_with('.') {
                 continue;
             }
             let dir = specs.join(&name);
+            if let Some(target) = link_leaving(root, &dir) {
+                missions.push(MissionRecord {
+                    meta: Err(format!(
+                        "{dir} is a symbolic link to {target}, outside the repository; skitty does not follow it"
+                    )),
+                    lanes: Ok(None),
+                    dir_name: name,
+                });
+                continue;
+            }
+            if !dir.is_dir() {
+                continue;
+            }
             missions.push(MissionRecord {
                 meta: read_meta_text(&dir),
                 lanes: read_lanes(&dir),

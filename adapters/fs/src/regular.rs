@@ -10,7 +10,9 @@ use camino::Utf8Path;
 /// Why a path is not a readable regular file.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum NotRegular {
-    #[error("{path} is a symbolic link; skitty reads mission files only from the repository itself (replace the link with the file)")]
+    #[error(
+        "{path} is a symbolic link; skitty reads mission files only from the repository itself (replace the link with the file)"
+    )]
     Symlink { path: camino::Utf8PathBuf },
     #[error("{path} is not a regular file (it is a {kind})")]
     Special {
@@ -92,10 +94,11 @@ pub(crate) fn read_to_string(path: &Utf8Path) -> Result<Option<String>, NotRegul
         return Ok(None);
     };
     let mut text = String::new();
-    file.read_to_string(&mut text).map_err(|source| NotRegular::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+    file.read_to_string(&mut text)
+        .map_err(|source| NotRegular::Io {
+            path: path.to_owned(),
+            source,
+        })?;
     Ok(Some(text))
 }
 

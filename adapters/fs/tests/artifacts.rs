@@ -75,7 +75,10 @@ async fn the_catalog_lists_missions_with_meta_and_lanes() {
             .as_deref(),
         Some("research")
     );
-    assert_eq!(missions[0].lanes.as_ref().unwrap().as_ref().unwrap()[0].wp_ids, ["WP01"]);
+    assert_eq!(
+        missions[0].lanes.as_ref().unwrap().as_ref().unwrap()[0].wp_ids,
+        ["WP01"]
+    );
     assert!(
         missions[1].meta.is_err(),
         "an unreadable meta.json is reported, not hidden"

@@ -62,10 +62,7 @@ async fn eight_threads_appending_under_the_lock_lose_nothing() {
     for h in handles {
         h.join().unwrap();
     }
-    let log = JsonlStatusStore::new()
-        .read_log(&surface)
-        .await
-        .unwrap();
+    let log = JsonlStatusStore::new().read_log(&surface).await.unwrap();
     assert_eq!(log.rows().len(), 200);
 }
 
@@ -127,7 +124,10 @@ async fn a_read_creates_no_lock_file_and_a_writer_excludes_readers() {
     fs::write(surface.events_path(), line(1) + "\n").unwrap();
     let store = JsonlStatusStore::new();
     assert_eq!(store.read_log(&surface).await.unwrap().rows().len(), 1);
-    assert_eq!(store.read_log_audit(&surface).await.unwrap().rows().len(), 1);
+    assert_eq!(
+        store.read_log_audit(&surface).await.unwrap().rows().len(),
+        1
+    );
     assert!(
         !surface.lock_file().exists() && !surface.lock_file().parent().unwrap().exists(),
         "a read created {}",

@@ -28,7 +28,10 @@ fn tip<'r>(repo: &'r gix::Repository, branch: &BranchName) -> Result<gix::Id<'r>
             source: Box::new(e),
         })?;
         let short = reference.name().shorten().to_string();
-        if short.split_once('/').is_some_and(|(_, b)| b == branch.as_str()) {
+        if short
+            .split_once('/')
+            .is_some_and(|(_, b)| b == branch.as_str())
+        {
             return reference
                 .peel_to_id()
                 .map_err(gix_err("peel a branch to its commit"));

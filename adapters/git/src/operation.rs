@@ -43,9 +43,8 @@ pub(crate) fn operation_in_progress(
         .map_err(gix_err("open the main repository"))?;
     let candidates = [(&repo, repo.git_dir()), (&main, main.git_dir())];
     for (owner, git_dir) in candidates {
-        let operation = recorded(owner).or_else(|| {
-            (git_dir.join("index.lock").exists()).then_some(GitOperation::IndexLocked)
-        });
+        let operation = recorded(owner)
+            .or_else(|| (git_dir.join("index.lock").exists()).then_some(GitOperation::IndexLocked));
         if let Some(operation) = operation {
             let worktree = owner.workdir().unwrap_or(git_dir);
             return Ok(Some(OperationInProgress {

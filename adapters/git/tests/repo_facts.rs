@@ -83,7 +83,8 @@ async fn an_operation_in_progress_is_seen_from_any_subdirectory_and_worktree() {
     assert_eq!(
         git.operation_in_progress(&root.join("sub/dir"))
             .await
-            .unwrap().map(|found| found.operation),
+            .unwrap()
+            .map(|found| found.operation),
         None
     );
     fs::write(
@@ -94,28 +95,41 @@ async fn an_operation_in_progress_is_seen_from_any_subdirectory_and_worktree() {
     assert_eq!(
         git.operation_in_progress(&root.join("sub/dir"))
             .await
-            .unwrap().map(|found| found.operation),
+            .unwrap()
+            .map(|found| found.operation),
         Some(GitOperation::Merge)
     );
     assert_eq!(
-        git.operation_in_progress(&wt).await.unwrap().map(|found| found.operation),
+        git.operation_in_progress(&wt)
+            .await
+            .unwrap()
+            .map(|found| found.operation),
         Some(GitOperation::Merge),
         "the common dir counts"
     );
     fs::remove_file(root.join(".git/MERGE_HEAD")).unwrap();
     fs::create_dir_all(root.join(".git/worktrees/wt/rebase-merge")).unwrap();
     assert_eq!(
-        git.operation_in_progress(&wt.join("sub")).await.unwrap().map(|found| found.operation),
+        git.operation_in_progress(&wt.join("sub"))
+            .await
+            .unwrap()
+            .map(|found| found.operation),
         Some(GitOperation::Rebase)
     );
     assert_eq!(
-        git.operation_in_progress(&root).await.unwrap().map(|found| found.operation),
+        git.operation_in_progress(&root)
+            .await
+            .unwrap()
+            .map(|found| found.operation),
         None,
         "a worktree's rebase is its own"
     );
     fs::write(root.join(".git/index.lock"), "").unwrap();
     assert_eq!(
-        git.operation_in_progress(&root).await.unwrap().map(|found| found.operation),
+        git.operation_in_progress(&root)
+            .await
+            .unwrap()
+            .map(|found| found.operation),
         Some(GitOperation::IndexLocked)
     );
 }

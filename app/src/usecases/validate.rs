@@ -51,10 +51,27 @@ pub async fn validate(
             severity: Severity::Error,
             line: None,
             event_id: None,
-            message: "the mission has no status events (status.events.jsonl is missing or empty); a mission gets its first events when its tasks are finalized".into(),
+            message: format!(
+                "{}: the mission has no status events (the log is missing or empty); a mission gets its first events when its tasks are finalized",
+                scope.surface.events_path()
+            ),
         });
     }
     findings.extend(validate_log(&loaded.log));
+    if let Some(prompt_dir) = &scope.prompt_dir {
+        let files = status.prompt_files(prompt_dir).await?;
+        for problem in skitty_mission::work_packages::check(&files) {
+            findings.push(Finding {
+                severity: Severity::Error,
+                line: None,
+                event_id: None,
+                message: match problem.file {
+                    Some(file) => format!("{prompt_dir}/{file}: {}", problem.message),
+                    None => format!("{prompt_dir}: {}", problem.message),
+                },
+            });
+        }
+    }
     if loaded.log.bad_lines.is_empty() {
         let expected = loaded.snapshot.to_status_json();
         match status.stored_snapshot(scope).await? {

@@ -14,10 +14,12 @@ use crate::wiring::Adapters;
 
 pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliError> {
     let json = args.json;
-    let Some(actor) = args.guard.actor.clone() else {
-        return Err(
-            CliError::usage("emit needs --actor (who makes the move)", None).with_json(json),
-        );
+    let Some(actor) = args.guard.actor.clone().filter(|a| !a.trim().is_empty()) else {
+        return Err(CliError::usage(
+            "emit needs a non-empty --actor (who makes the move)",
+            Some("pass --actor NAME, e.g. --actor claude".to_owned()),
+        )
+        .with_json(json));
     };
     let (evidence, review_result) = parse_structured(&args.guard).map_err(|e| e.with_json(json))?;
     let context = adapters

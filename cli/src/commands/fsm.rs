@@ -13,6 +13,17 @@ use crate::error::CliError;
 /// Decides FROM -> TO. Exit 0 when allowed, 1 when refused.
 pub fn check(from: &str, to: &str, guard: &GuardArgs, json: bool) -> Result<ExitCode, CliError> {
     let decision = decide(from, to, guard);
+    for lane in [from, to] {
+        if let Err(e) = Lane::parse_input(lane) {
+            // Bad input, not a decision: say so on stderr too (stdout keeps spec-kitty's shape).
+            eprintln!("error: {e}");
+            eprintln!(
+                "hint: lanes are {} (and the alias doing)",
+                Lane::ALL.map(Lane::as_str).join(", ")
+            );
+            break;
+        }
+    }
     if json {
         let (ok, error) = match &decision {
             Ok(()) => (true, None),

@@ -14,13 +14,21 @@ pub fn parse_structured(
         .as_deref()
         .map(DoneEvidence::parse_flag)
         .transpose()
-        .map_err(|e| CliError::refused(e.to_string()))?;
+        .map_err(|e| {
+            CliError::refused(e.to_string()).with_hint(
+                "pass --evidence-json a JSON object (quote it for the shell), or leave it out",
+            )
+        })?;
     let review_result = args
         .review_result_json
         .as_deref()
         .map(ReviewResult::parse_flag)
         .transpose()
-        .map_err(|e| CliError::refused(e.to_string()))?;
+        .map_err(|e| {
+            CliError::refused(e.to_string()).with_hint(
+                "pass --review-result-json a JSON object (quote it for the shell), or leave it out",
+            )
+        })?;
     Ok((evidence, review_result))
 }
 

@@ -29,7 +29,7 @@ pub async fn run(
             .filter(|f| f.severity == severity)
             .map(|f| match f.line {
                 Some(line) => format!("{}:{line}: {}", report.events_path, f.message),
-                None => format!("{}: {}", report.events_path, f.message),
+                None => f.message.clone(),
             })
             .collect()
     };

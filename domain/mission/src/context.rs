@@ -57,7 +57,8 @@ impl Op {
     /// The fragments this operation reads (identity and workspace come with every context).
     pub const fn needs(self) -> &'static [Fragment] {
         match self {
-            Op::Status | Op::Materialize | Op::Validate => &[Fragment::StatusSurface],
+            Op::Status | Op::Materialize => &[Fragment::StatusSurface],
+            Op::Validate => &[Fragment::StatusSurface, Fragment::PromptSource],
             Op::Emit => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,

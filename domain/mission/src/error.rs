@@ -24,6 +24,13 @@ pub enum ResolveError {
     InvalidMeta { slug: String, detail: String },
     #[error("kitty-specs/{slug}/lanes.json cannot be used: {detail}")]
     InvalidLanes { slug: String, detail: String },
+    #[error("{dir} is not a mission directory: it holds neither meta.json nor status.events.jsonl")]
+    NotAMissionDir { dir: Utf8PathBuf },
+    #[error("--mission names {mission} but --mission-dir is {mission_dir}: pass one of them")]
+    ConflictingSelectors {
+        mission: String,
+        mission_dir: Utf8PathBuf,
+    },
     #[error("{dir} is not a mission directory: {detail}")]
     BadMissionDir { dir: Utf8PathBuf, detail: String },
     #[error(
@@ -91,6 +98,8 @@ impl ResolveError {
             ResolveError::InvalidMeta { .. } => "INVALID_META",
             ResolveError::InvalidLanes { .. } => "INVALID_LANES",
             ResolveError::BadMissionDir { .. } => "BAD_MISSION_DIR",
+            ResolveError::NotAMissionDir { .. } => "NOT_A_MISSION_DIR",
+            ResolveError::ConflictingSelectors { .. } => "CONFLICTING_SELECTORS",
             ResolveError::MissingMid8 { .. } => "MISSING_MISSION_ID",
             ResolveError::MissingTargetBranch { .. } => "MISSING_TARGET_BRANCH",
             ResolveError::CoordinationBranchDeleted { .. } => "COORDINATION_BRANCH_DELETED",
@@ -120,6 +129,8 @@ impl ResolveError {
                 "repair kitty-specs/{slug}/lanes.json ({{\"lanes\": [{{\"lane_id\", \"wp_ids\"}}]}}) or regenerate it with `spec-kitty agent mission finalize-tasks`"
             ),
             ResolveError::BadMissionDir { .. } => "pass the directory that holds status.events.jsonl".into(),
+            ResolveError::NotAMissionDir { .. } => "pass a mission directory, e.g. --mission-dir kitty-specs/<slug> (`ls kitty-specs` lists them)".into(),
+            ResolveError::ConflictingSelectors { .. } => "--mission and --mission-dir must name the same mission; pass just one".into(),
             ResolveError::MissingMid8 { .. } => {
                 "backfill the mission id with `spec-kitty migrate backfill-identity`, then retry".into()
             }

@@ -86,5 +86,8 @@ pub struct Facts {
     pub missions: Vec<MissionRecord>,
     /// `meta.json` of `--mission-dir`, when that directory is read as a loose mission.
     pub mission_dir_meta: Result<Option<MissionMeta>, String>,
+    /// Whether `--mission-dir` holds a `status.events.jsonl` (a loose mission needs it or a
+    /// `meta.json`).
+    pub mission_dir_has_log: bool,
     pub selector: Selector,
 }

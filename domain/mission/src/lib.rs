@@ -13,6 +13,7 @@ pub mod naming;
 pub mod resolve;
 pub mod surface;
 pub mod topology;
+pub mod work_packages;
 
 pub use artifacts::ArtifactKind;
 pub use commit_target::{BranchName, CommitTarget};

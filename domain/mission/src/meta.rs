@@ -58,15 +58,19 @@ impl MissionMeta {
         typed(&raw, "target_branch", "a branch name")?;
         typed(&raw, "coordination_branch", "a branch name")?;
         let topology = topology_raw.as_deref().and_then(Topology::from_meta);
-        let mission_id = typed(&raw, "mission_id", "a ULID (26 Crockford base-32 characters)")?
-            .map(|id| {
-                MissionId::parse(&id).map_err(|_| MetaError::Field {
-                    key: "mission_id",
-                    expected: "a ULID (26 Crockford base-32 characters)",
-                    value: Value::String(id.clone()).to_string(),
-                })
+        let mission_id = typed(
+            &raw,
+            "mission_id",
+            "a ULID (26 Crockford base-32 characters)",
+        )?
+        .map(|id| {
+            MissionId::parse(&id).map_err(|_| MetaError::Field {
+                key: "mission_id",
+                expected: "a ULID (26 Crockford base-32 characters)",
+                value: Value::String(id.clone()).to_string(),
             })
-            .transpose()?;
+        })
+        .transpose()?;
         let slug = |key: &'static str| -> Result<Option<MissionSlug>, MetaError> {
             let expected = "one safe path segment (letters, digits, '-', '_', '.')";
             typed(&raw, key, expected)?

@@ -42,9 +42,28 @@ pub fn resolve(facts: &Facts, op: Op) -> Result<MissionExecutionContext, Resolve
                         handle: slug.clone(),
                         candidates: names(&facts.missions),
                     })?;
+                if let Some(handle) = &facts.selector.mission {
+                    let named = match_handle(handle, &facts.missions)?;
+                    if named.dir_name != record.dir_name {
+                        return Err(ResolveError::ConflictingSelectors {
+                            mission: named.dir_name.clone(),
+                            mission_dir: dir.to_owned(),
+                        });
+                    }
+                }
                 build(facts, repo, record, op)
             }
-            None => loose(facts, dir, op),
+            None => {
+                if let Some(handle) = &facts.selector.mission
+                    && dir.file_name() != Some(handle.as_str())
+                {
+                    return Err(ResolveError::ConflictingSelectors {
+                        mission: handle.clone(),
+                        mission_dir: dir.to_owned(),
+                    });
+                }
+                loose(facts, dir, op)
+            }
         };
     }
     let repo = facts
@@ -451,6 +470,14 @@ fn loose(facts: &Facts, dir: &Utf8Path, op: Op) -> Result<MissionExecutionContex
         .as_ref()
         .map_err(|detail| bad(detail.clone()))?
         .as_ref();
+    let is_root = facts.repo.as_ref().is_some_and(|repo| {
+        dir == repo.primary_root || repo.worktree_at(dir).is_some() || dir == repo.current_root
+    });
+    if is_root || name == KITTY_SPECS || (meta.is_none() && !facts.mission_dir_has_log) {
+        return Err(ResolveError::NotAMissionDir {
+            dir: dir.to_owned(),
+        });
+    }
     Ok(assemble(Parts {
         op,
         location: Location::Loose,

@@ -81,6 +81,7 @@ fn facts(cwd: &str, repo: RepoFacts, missions: Vec<MissionRecord>) -> Facts {
         repo: Some(repo),
         missions,
         mission_dir_meta: Ok(None),
+        mission_dir_has_log: true,
         selector: Selector::default(),
     }
 }

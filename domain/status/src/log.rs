@@ -63,9 +63,9 @@ impl LogError {
     pub fn reason(&self) -> String {
         match self {
             LogError::BadLine { reason, .. } => reason.to_string(),
-            LogError::TornTail { offset, reason, .. } => format!(
-                "torn write (byte offset {offset}): no trailing newline and {reason}"
-            ),
+            LogError::TornTail { offset, reason, .. } => {
+                format!("torn write (byte offset {offset}): no trailing newline and {reason}")
+            }
             LogError::ConflictingDuplicate {
                 first_line,
                 event_id,

@@ -243,6 +243,11 @@ impl LogRow {
         if trimmed.is_empty() {
             return None;
         }
+        if trimmed.starts_with('\u{feff}') {
+            return Some(Err(RowError::InvalidJson(
+                "the line starts with a UTF-8 byte-order mark (U+FEFF); save the file as UTF-8 without BOM".into(),
+            )));
+        }
         Some(match serde_json::from_str::<RawRow>(trimmed) {
             Ok(row) => LogRow::from_raw(row),
             Err(e) if e.classify() == serde_json::error::Category::Data => {

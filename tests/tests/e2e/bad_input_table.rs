@@ -84,10 +84,7 @@ impl Case {
         Case::replace(&self.meta(), serde_json::to_string_pretty(&meta).unwrap());
     }
     fn set_frontmatter(&self, n: usize, yaml: &str) {
-        Case::replace(
-            &self.wp_file(n),
-            format!("---\n{yaml}---\n# WP0{n}\n"),
-        );
+        Case::replace(&self.wp_file(n), format!("---\n{yaml}---\n# WP0{n}\n"));
     }
 }
 
@@ -101,8 +98,7 @@ fn row_with(key: &str, raw_value: &str) -> String {
 }
 
 fn note_with(key: &str, raw_value: &str) -> String {
-    let mut value: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(NOTE).unwrap();
+    let mut value: serde_json::Map<String, serde_json::Value> = serde_json::from_str(NOTE).unwrap();
     value.remove(key);
     let mut text = serde_json::to_string(&value).unwrap();
     text.pop();
@@ -260,7 +256,10 @@ fn check(name: &str, damage: &dyn Fn(&Case), cwd: Cwd, args: &[&str], expect: &E
     let validate_findings = args.first().is_some_and(|a| a == "validate") && code == 1;
     let message = if validate_findings { &stdout } else { &stderr };
     for needle in &expect.says {
-        assert!(message.contains(needle.as_str()), "{context}\nmissing: {needle}");
+        assert!(
+            message.contains(needle.as_str()),
+            "{context}\nmissing: {needle}"
+        );
     }
     if code != 0 && !validate_findings {
         assert_eq!(
@@ -275,8 +274,40 @@ fn check(name: &str, damage: &dyn Fn(&Case), cwd: Cwd, args: &[&str], expect: &E
             .unwrap_or_else(|e| panic!("--json error is not JSON ({e}): {context}"));
         assert!(value["error"].is_string(), "{context}");
     }
-    assert_eq!(tree(&root), before, "the tree changed: {context}");
-    assert_eq!(tree(outside.path()), outside_before, "{context}");
+    let writes = args.first().is_some_and(|a| {
+        a == "emit" || (a == "materialize" && !args.iter().any(|a| a == "--dry-run"))
+    });
+    let changed = differences(&before, &tree(&root), writes);
+    assert!(
+        changed.is_empty(),
+        "the tree changed {changed:?}: {context}"
+    );
+    let changed = differences(&outside_before, &tree(outside.path()), false);
+    assert!(
+        changed.is_empty(),
+        "the tree changed {changed:?}: {context}"
+    );
+}
+
+/// Paths whose kind or bytes differ. A write command (even a refused one) may leave
+/// spec-kitty's empty lock file behind, as spec-kitty itself does: that alone is no change.
+fn differences(
+    before: &BTreeMap<PathBuf, String>,
+    after: &BTreeMap<PathBuf, String>,
+    writes: bool,
+) -> Vec<PathBuf> {
+    let lock_dir = Path::new("repo/.git/spec-kitty-locks");
+    let is_lock = |path: &Path, what: &str| {
+        writes
+            && (path == lock_dir
+                || (path.parent() == Some(lock_dir) && what.starts_with("file 0 ")))
+    };
+    let keys: std::collections::BTreeSet<&PathBuf> = before.keys().chain(after.keys()).collect();
+    keys.into_iter()
+        .filter(|path| before.get(*path) != after.get(*path))
+        .filter(|path| !(before.get(*path).is_none() && is_lock(path, &after[*path])))
+        .cloned()
+        .collect()
 }
 
 fn says(items: &[&str]) -> Vec<String> {
@@ -295,7 +326,16 @@ fn log_case(name: &str, damage: impl Fn(&Case) + Copy, line: usize, value: &str)
         (&["materialize", "--mission", SLUG], 2, &located),
         (&["validate", "--mission", SLUG], 1, &finding),
         (
-            &["emit", "WP06", "--to", "planned", "--actor", "a", "--mission", SLUG],
+            &[
+                "emit",
+                "WP06",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
             2,
             &located,
         ),
@@ -316,13 +356,32 @@ fn log_case(name: &str, damage: impl Fn(&Case) + Copy, line: usize, value: &str)
 
 #[test]
 fn path_like_and_malformed_wp_ids_in_rows_are_refused() {
-    for wp in ["../..", "WP", "wp01", "/abs", "WP0..1", "", "WP01/../x", "WP１"] {
+    for wp in [
+        "../..",
+        "WP",
+        "wp01",
+        "/abs",
+        "WP0..1",
+        "",
+        "WP01/../x",
+        "WP１",
+    ] {
         let row = row_with("wp_id", &serde_json::to_string(wp).unwrap());
-        log_case(&format!("wp_id {wp:?}"), |c| c.append_line(&row), NEXT_LINE, "wp_id must be WP followed by digits");
+        log_case(
+            &format!("wp_id {wp:?}"),
+            |c| c.append_line(&row),
+            NEXT_LINE,
+            "wp_id must be WP followed by digits",
+        );
     }
     for wp in ["../x", "WP", "wp06"] {
         let note = note_with("wp_id", &serde_json::to_string(wp).unwrap());
-        log_case(&format!("annotation wp_id {wp:?}"), |c| c.append_line(&note), NEXT_LINE, "wp_id must be WP followed by digits");
+        log_case(
+            &format!("annotation wp_id {wp:?}"),
+            |c| c.append_line(&note),
+            NEXT_LINE,
+            "wp_id must be WP followed by digits",
+        );
     }
 }
 
@@ -331,19 +390,49 @@ fn rows_of_the_wrong_json_type_are_refused() {
     let cases = [
         ("event_id", "123", "event_id must be a string, got 123"),
         ("wp_id", "6", "wp_id must be a string, got 6"),
-        ("force", "\"yes\"", "force must be true or false, got \"yes\""),
-        ("execution_mode", "true", "execution_mode must be a string, got true"),
-        ("policy_metadata", "\"x\"", "policy_metadata must be an object or null, got \"x\""),
-        ("at", "1700000000", "at must be a string or null, got 1700000000"),
-        ("to_lane", "\"sideways\"", "\"sideways\" is not a valid Lane"),
+        (
+            "force",
+            "\"yes\"",
+            "force must be true or false, got \"yes\"",
+        ),
+        (
+            "execution_mode",
+            "true",
+            "execution_mode must be a string, got true",
+        ),
+        (
+            "policy_metadata",
+            "\"x\"",
+            "policy_metadata must be an object or null, got \"x\"",
+        ),
+        (
+            "at",
+            "1700000000",
+            "at must be a string or null, got 1700000000",
+        ),
+        (
+            "to_lane",
+            "\"sideways\"",
+            "\"sideways\" is not a valid Lane",
+        ),
         ("from_lane", "null", "null is not a valid Lane"),
     ];
     for (key, value, message) in cases {
         let row = row_with(key, value);
-        log_case(&format!("{key}={value}"), |c| c.append_line(&row), NEXT_LINE, message);
+        log_case(
+            &format!("{key}={value}"),
+            |c| c.append_line(&row),
+            NEXT_LINE,
+            message,
+        );
     }
     let note = note_with("event_id", "7");
-    log_case("annotation event_id 7", |c| c.append_line(&note), NEXT_LINE, "not a valid ULID: 7");
+    log_case(
+        "annotation event_id 7",
+        |c| c.append_line(&note),
+        NEXT_LINE,
+        "not a valid ULID: 7",
+    );
 }
 
 #[test]
@@ -369,18 +458,65 @@ fn an_event_id_reused_by_a_different_row_and_a_row_of_another_mission_are_refuse
 
 #[test]
 fn damaged_bytes_in_the_log_are_refused_with_their_line_or_offset() {
-    log_case("invalid JSON", |c| c.append_line("{not json"), NEXT_LINE, "Invalid JSON");
-    log_case("NaN literal", |c| c.append_line(&row_with("force", "NaN")), NEXT_LINE, "Invalid JSON");
-    log_case("JSON array row", |c| c.append_line("[1, 2]"), NEXT_LINE, "expected JSON object");
-    log_case("unknown kind", |c| c.append_line(&note_with("kind", "\"weird\"")), NEXT_LINE, "Unknown event kind 'weird'");
-    log_case("invalid UTF-8", |c| c.append(b"{\"actor\": \"\xff\xfe\"}\n"), NEXT_LINE, "not valid UTF-8");
-    log_case("NUL line", |c| c.append(b"\0\0\0\0\n"), NEXT_LINE, "Invalid JSON");
-    let intact = fs::metadata(fixture("single_branch/status.events.jsonl")).unwrap().len();
+    log_case(
+        "invalid JSON",
+        |c| c.append_line("{not json"),
+        NEXT_LINE,
+        "Invalid JSON",
+    );
+    log_case(
+        "NaN literal",
+        |c| c.append_line(&row_with("force", "NaN")),
+        NEXT_LINE,
+        "Invalid JSON",
+    );
+    log_case(
+        "JSON array row",
+        |c| c.append_line("[1, 2]"),
+        NEXT_LINE,
+        "expected JSON object",
+    );
+    log_case(
+        "unknown kind",
+        |c| c.append_line(&note_with("kind", "\"weird\"")),
+        NEXT_LINE,
+        "Unknown event kind 'weird'",
+    );
+    log_case(
+        "invalid UTF-8",
+        |c| c.append(b"{\"actor\": \"\xff\xfe\"}\n"),
+        NEXT_LINE,
+        "not valid UTF-8",
+    );
+    log_case(
+        "NUL line",
+        |c| c.append(b"\0\0\0\0\n"),
+        NEXT_LINE,
+        "Invalid JSON",
+    );
+    let intact = fs::metadata(fixture("single_branch/status.events.jsonl"))
+        .unwrap()
+        .len();
     let offset = format!("byte offset {intact}");
-    log_case("NUL tail after a crash", |c| c.append(&[0u8; 4096]), NEXT_LINE, &offset);
-    log_case("torn last line", |c| c.append(br#"{"actor": "claude", "at": "20"#), NEXT_LINE, &offset);
-    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
-    log_case("100,000-deep nesting", |c| c.append_line(&deep), NEXT_LINE, "recursion limit");
+    log_case(
+        "NUL tail after a crash",
+        |c| c.append(&[0u8; 4096]),
+        NEXT_LINE,
+        &offset,
+    );
+    log_case(
+        "torn last line",
+        |c| c.append(br#"{"actor": "claude", "at": "20"#),
+        NEXT_LINE,
+        &offset,
+    );
+    let deep = format!("{{\"x\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    log_case(
+        "100,000-deep nesting",
+        |c| c.append_line(&deep),
+        NEXT_LINE,
+        "recursion limit",
+    );
     log_case(
         "a byte-order mark",
         |c| {
@@ -432,14 +568,46 @@ fn crlf_line_ends_are_read_like_spec_kitty_reads_them() {
 fn directories_fifos_devices_and_dangling_links_where_files_belong_are_refused() {
     type Damage = Box<dyn Fn(&Case)>;
     let kinds: Vec<(&str, Damage, &str)> = vec![
-        ("log is a directory", Box::new(|c: &Case| Case::make_dir(&c.log())), "status.events.jsonl"),
-        ("log is a FIFO", Box::new(|c: &Case| Case::make_fifo(&c.log())), "is not a regular file"),
-        ("log is a dangling link", Box::new(|c: &Case| Case::make_link(&c.log(), Path::new("/nonexistent/x"))), "symbolic link"),
-        ("log links to /dev/zero", Box::new(|c: &Case| Case::make_link(&c.log(), Path::new("/dev/zero"))), "symbolic link"),
-        ("meta.json is a directory", Box::new(|c: &Case| Case::make_dir(&c.meta())), "meta.json"),
-        ("meta.json is a FIFO", Box::new(|c: &Case| Case::make_fifo(&c.meta())), "is not a regular file"),
-        ("meta.json is a dangling link", Box::new(|c: &Case| Case::make_link(&c.meta(), Path::new("/nonexistent/meta.json"))), "symbolic link"),
-        ("meta.json links to /dev/zero", Box::new(|c: &Case| Case::make_link(&c.meta(), Path::new("/dev/zero"))), "symbolic link"),
+        (
+            "log is a directory",
+            Box::new(|c: &Case| Case::make_dir(&c.log())),
+            "status.events.jsonl",
+        ),
+        (
+            "log is a FIFO",
+            Box::new(|c: &Case| Case::make_fifo(&c.log())),
+            "is not a regular file",
+        ),
+        (
+            "log is a dangling link",
+            Box::new(|c: &Case| Case::make_link(&c.log(), Path::new("/nonexistent/x"))),
+            "symbolic link",
+        ),
+        (
+            "log links to /dev/zero",
+            Box::new(|c: &Case| Case::make_link(&c.log(), Path::new("/dev/zero"))),
+            "symbolic link",
+        ),
+        (
+            "meta.json is a directory",
+            Box::new(|c: &Case| Case::make_dir(&c.meta())),
+            "meta.json",
+        ),
+        (
+            "meta.json is a FIFO",
+            Box::new(|c: &Case| Case::make_fifo(&c.meta())),
+            "is not a regular file",
+        ),
+        (
+            "meta.json is a dangling link",
+            Box::new(|c: &Case| Case::make_link(&c.meta(), Path::new("/nonexistent/meta.json"))),
+            "symbolic link",
+        ),
+        (
+            "meta.json links to /dev/zero",
+            Box::new(|c: &Case| Case::make_link(&c.meta(), Path::new("/dev/zero"))),
+            "symbolic link",
+        ),
     ];
     for (name, damage, message) in &kinds {
         for args in [
@@ -475,16 +643,56 @@ fn directories_fifos_devices_and_dangling_links_where_files_belong_are_refused()
 fn unusable_meta_json_is_refused_naming_the_key_and_value() {
     type Damage = Box<dyn Fn(&Case)>;
     let cases: Vec<(&str, Damage, &[&str])> = vec![
-        ("invalid JSON", Box::new(|c: &Case| Case::replace(&c.meta(), "{\"mission_id\": ")), &["meta.json", "not valid JSON"]),
-        ("not an object", Box::new(|c: &Case| Case::replace(&c.meta(), "[]")), &["meta.json", "not a JSON object"]),
-        ("slug with a slash", Box::new(|c: &Case| c.set_meta_key("mission_slug", "a/b".into())), &["meta.json", "mission_slug", "\"a/b\""]),
-        ("slug ..", Box::new(|c: &Case| c.set_meta_key("mission_slug", "..".into())), &["meta.json", "mission_slug", "\"..\""]),
-        ("slug key with a slash", Box::new(|c: &Case| c.set_meta_key("slug", "../x".into())), &["meta.json", "slug", "\"../x\""]),
-        ("mission_id not a ULID", Box::new(|c: &Case| c.set_meta_key("mission_id", "not-a-ulid".into())), &["meta.json", "mission_id", "\"not-a-ulid\""]),
-        ("mission_id a number", Box::new(|c: &Case| c.set_meta_key("mission_id", 42.into())), &["meta.json", "mission_id", "42"]),
-        ("mission_number a word", Box::new(|c: &Case| c.set_meta_key("mission_number", "pending".into())), &["meta.json", "mission_number"]),
-        ("topology a number", Box::new(|c: &Case| c.set_meta_key("topology", 3.into())), &["meta.json", "topology", "3"]),
-        ("target_branch a list", Box::new(|c: &Case| c.set_meta_key("target_branch", serde_json::json!(["main"]))), &["meta.json", "target_branch"]),
+        (
+            "invalid JSON",
+            Box::new(|c: &Case| Case::replace(&c.meta(), "{\"mission_id\": ")),
+            &["meta.json", "not valid JSON"],
+        ),
+        (
+            "not an object",
+            Box::new(|c: &Case| Case::replace(&c.meta(), "[]")),
+            &["meta.json", "not a JSON object"],
+        ),
+        (
+            "slug with a slash",
+            Box::new(|c: &Case| c.set_meta_key("mission_slug", "a/b".into())),
+            &["meta.json", "mission_slug", "\"a/b\""],
+        ),
+        (
+            "slug ..",
+            Box::new(|c: &Case| c.set_meta_key("mission_slug", "..".into())),
+            &["meta.json", "mission_slug", "\"..\""],
+        ),
+        (
+            "slug key with a slash",
+            Box::new(|c: &Case| c.set_meta_key("slug", "../x".into())),
+            &["meta.json", "slug", "\"../x\""],
+        ),
+        (
+            "mission_id not a ULID",
+            Box::new(|c: &Case| c.set_meta_key("mission_id", "not-a-ulid".into())),
+            &["meta.json", "mission_id", "\"not-a-ulid\""],
+        ),
+        (
+            "mission_id a number",
+            Box::new(|c: &Case| c.set_meta_key("mission_id", 42.into())),
+            &["meta.json", "mission_id", "42"],
+        ),
+        (
+            "mission_number a word",
+            Box::new(|c: &Case| c.set_meta_key("mission_number", "pending".into())),
+            &["meta.json", "mission_number"],
+        ),
+        (
+            "topology a number",
+            Box::new(|c: &Case| c.set_meta_key("topology", 3.into())),
+            &["meta.json", "topology", "3"],
+        ),
+        (
+            "target_branch a list",
+            Box::new(|c: &Case| c.set_meta_key("target_branch", serde_json::json!(["main"]))),
+            &["meta.json", "target_branch"],
+        ),
     ];
     for (name, damage, message) in &cases {
         for args in [
@@ -510,20 +718,106 @@ fn mission_selection_that_names_no_mission_or_two_is_refused() {
     type Damage = Box<dyn Fn(&Case)>;
     let none: Damage = Box::new(|_: &Case| {});
     let cases: Vec<(&str, &Damage, Cwd, &[&str], i32, &[&str])> = vec![
-        ("empty --mission", &none, Cwd::Repo, &["status", "--mission", ""], 2, &["mission"]),
-        ("--mission as a path", &none, Cwd::Repo, &["status", "--mission", "../x"], 2, &["../x"]),
-        ("unknown --mission", &none, Cwd::Repo, &["status", "--mission", "nothing-here"], 2, &["nothing-here"]),
-        ("two different missions", &none, Cwd::Repo, &["status", "--mission", OTHER, "--mission-dir", "{mission}"], 2, &[OTHER, SLUG]),
-        ("--mission-dir at the repository root", &none, Cwd::Repo, &["status", "--mission-dir", "{repo}"], 2, &["not a mission directory"]),
-        ("--mission-dir at kitty-specs/", &none, Cwd::Repo, &["status", "--mission-dir", "{repo}/kitty-specs"], 2, &["not a mission directory"]),
-        ("--mission-dir an empty directory", &none, Cwd::Outside, &["status", "--mission-dir", "{outside}"], 2, &["not a mission directory"]),
-        ("--mission-dir missing", &none, Cwd::Repo, &["status", "--mission-dir", "{repo}/nope"], 2, &["nope"]),
-        ("--mission-dir a file", &none, Cwd::Repo, &["status", "--mission-dir", "{repo}/README.md"], 2, &["is not a directory"]),
-        ("--wp as a path", &none, Cwd::Repo, &["context", "--mission", SLUG, "--wp", "../x"], 2, &["../x"]),
-        ("--json error", &none, Cwd::Repo, &["status", "--json", "--mission", "nothing-here"], 2, &["nothing-here"]),
+        (
+            "empty --mission",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission", ""],
+            2,
+            &["mission"],
+        ),
+        (
+            "--mission as a path",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission", "../x"],
+            2,
+            &["../x"],
+        ),
+        (
+            "unknown --mission",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission", "nothing-here"],
+            2,
+            &["nothing-here"],
+        ),
+        (
+            "two different missions",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission", OTHER, "--mission-dir", "{mission}"],
+            2,
+            &[OTHER, SLUG],
+        ),
+        (
+            "--mission-dir at the repository root",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission-dir", "{repo}"],
+            2,
+            &["not a mission directory"],
+        ),
+        (
+            "--mission-dir at kitty-specs/",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission-dir", "{repo}/kitty-specs"],
+            2,
+            &["not a mission directory"],
+        ),
+        (
+            "--mission-dir an empty directory",
+            &none,
+            Cwd::Outside,
+            &["status", "--mission-dir", "{outside}"],
+            2,
+            &["not a mission directory"],
+        ),
+        (
+            "--mission-dir missing",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission-dir", "{repo}/nope"],
+            2,
+            &["nope"],
+        ),
+        (
+            "--mission-dir a file",
+            &none,
+            Cwd::Repo,
+            &["status", "--mission-dir", "{repo}/README.md"],
+            2,
+            &["is not a directory"],
+        ),
+        (
+            "--wp as a path",
+            &none,
+            Cwd::Repo,
+            &["context", "--mission", SLUG, "--wp", "../x"],
+            2,
+            &["../x"],
+        ),
+        (
+            "--json error",
+            &none,
+            Cwd::Repo,
+            &["status", "--json", "--mission", "nothing-here"],
+            2,
+            &["nothing-here"],
+        ),
     ];
     for (name, damage, cwd, args, code, message) in cases {
-        check(name, damage.as_ref(), cwd, args, &Expect { code, says: says(message) });
+        check(
+            name,
+            damage.as_ref(),
+            cwd,
+            args,
+            &Expect {
+                code,
+                says: says(message),
+            },
+        );
     }
 }
 
@@ -551,7 +845,16 @@ fn symlinks_that_leave_the_repository_are_not_followed() {
     ] {
         for args in [
             &["status", "--mission", SLUG][..],
-            &["emit", "WP06", "--to", "planned", "--actor", "a", "--mission", SLUG],
+            &[
+                "emit",
+                "WP06",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
         ] {
             check(
                 name,
@@ -571,18 +874,149 @@ fn symlinks_that_leave_the_repository_are_not_followed() {
 fn emit_refuses_bad_requests_and_writes_nothing() {
     let none = |_: &Case| {};
     let cases: [(&str, &[&str], i32, &[&str]); 9] = [
-        ("a WP id that is a path", &["emit", "../x", "--to", "planned", "--actor", "a", "--mission", SLUG], 2, &["../x", "WP01"]),
-        ("an unknown lane", &["emit", "WP06", "--to", "sideways", "--actor", "a", "--mission", SLUG], 1, &["Unknown lane: sideways"]),
-        ("a WP the mission does not have", &["emit", "WP09", "--to", "claimed", "--actor", "a", "--mission", SLUG], 1, &["WP09", "no status events", "WP01"]),
-        ("malformed evidence", &["emit", "WP06", "--to", "planned", "--actor", "a", "--evidence-json", "{bad", "--mission", SLUG], 1, &["evidence"]),
-        ("review result not an object", &["emit", "WP06", "--to", "planned", "--actor", "a", "--review-result-json", "[]", "--mission", SLUG], 1, &["review"]),
-        ("an empty actor", &["emit", "WP06", "--to", "planned", "--actor", "", "--mission", SLUG], 2, &["actor"]),
-        ("an illegal move", &["emit", "WP01", "--to", "planned", "--actor", "a", "--mission", SLUG], 1, &["Illegal transition: done -> planned"]),
-        ("an illegal move, --json", &["emit", "WP01", "--to", "planned", "--actor", "a", "--json", "--mission", SLUG], 1, &["Illegal transition"]),
-        ("--to missing", &["emit", "WP06", "--actor", "a", "--mission", SLUG], 2, &["--to"]),
+        (
+            "a WP id that is a path",
+            &[
+                "emit",
+                "../x",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
+            2,
+            &["../x", "WP01"],
+        ),
+        (
+            "an unknown lane",
+            &[
+                "emit",
+                "WP06",
+                "--to",
+                "sideways",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
+            1,
+            &["Unknown lane: sideways"],
+        ),
+        (
+            "a WP the mission does not have",
+            &[
+                "emit",
+                "WP09",
+                "--to",
+                "claimed",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
+            1,
+            &["WP09 has no status events", "WP01"],
+        ),
+        (
+            "malformed evidence",
+            &[
+                "emit",
+                "WP06",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--evidence-json",
+                "{bad",
+                "--mission",
+                SLUG,
+            ],
+            1,
+            &["evidence"],
+        ),
+        (
+            "review result not an object",
+            &[
+                "emit",
+                "WP06",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--review-result-json",
+                "[]",
+                "--mission",
+                SLUG,
+            ],
+            1,
+            &["review"],
+        ),
+        (
+            "an empty actor",
+            &[
+                "emit",
+                "WP06",
+                "--to",
+                "planned",
+                "--actor",
+                "",
+                "--mission",
+                SLUG,
+            ],
+            2,
+            &["actor"],
+        ),
+        (
+            "an illegal move",
+            &[
+                "emit",
+                "WP01",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
+            1,
+            &["Illegal transition: done -> planned"],
+        ),
+        (
+            "an illegal move, --json",
+            &[
+                "emit",
+                "WP01",
+                "--to",
+                "planned",
+                "--actor",
+                "a",
+                "--json",
+                "--mission",
+                SLUG,
+            ],
+            1,
+            &["Illegal transition"],
+        ),
+        (
+            "--to missing",
+            &["emit", "WP06", "--actor", "a", "--mission", SLUG],
+            2,
+            &["--to"],
+        ),
     ];
     for (name, args, code, message) in cases {
-        check(name, &none, Cwd::Repo, args, &Expect { code, says: says(message) });
+        check(
+            name,
+            &none,
+            Cwd::Repo,
+            args,
+            &Expect {
+                code,
+                says: says(message),
+            },
+        );
     }
 }
 
@@ -590,10 +1024,19 @@ fn emit_refuses_bad_requests_and_writes_nothing() {
 fn fsm_check_names_the_unknown_lane() {
     let none = |_: &Case| {};
     for (args, message) in [
-        (&["fsm", "check", "sideways", "planned"][..], "Unknown lane: sideways"),
-        (&["fsm", "check", "planned", "sideways"], "Unknown lane: sideways"),
+        (
+            &["fsm", "check", "sideways", "planned"][..],
+            "Unknown lane: sideways",
+        ),
+        (
+            &["fsm", "check", "planned", "sideways"],
+            "Unknown lane: sideways",
+        ),
         (&["fsm", "check", "", "planned"], "Unknown lane"),
-        (&["fsm", "check", "planned", "sideways", "--json"], "Unknown lane: sideways"),
+        (
+            &["fsm", "check", "planned", "sideways", "--json"],
+            "Unknown lane: sideways",
+        ),
     ] {
         check(
             "fsm check",
@@ -612,19 +1055,98 @@ fn fsm_check_names_the_unknown_lane() {
 fn wp_frontmatter_that_cannot_hold_is_a_validation_finding() {
     type Damage = Box<dyn Fn(&Case)>;
     let cases: Vec<(&str, Damage, &[&str])> = vec![
-        ("self-dependency", Box::new(|c: &Case| c.set_frontmatter(2, "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP02]\n")), &["WP02-part.md", "WP02 depends on itself"]),
-        ("a cycle", Box::new(|c: &Case| {
-            c.set_frontmatter(1, "work_package_id: WP01\nsubtasks: [T001]\ndependencies: [WP02]\n");
-            c.set_frontmatter(2, "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP01]\n");
-        }), &["dependency cycle", "WP01", "WP02"]),
-        ("an unknown dependency", Box::new(|c: &Case| c.set_frontmatter(3, "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [WP99]\n")), &["WP03-part.md", "WP99", "no such work package"]),
-        ("a malformed dependency id", Box::new(|c: &Case| c.set_frontmatter(3, "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [wp-1]\n")), &["WP03-part.md", "\"wp-1\""]),
-        ("dependencies not a list", Box::new(|c: &Case| c.set_frontmatter(3, "work_package_id: WP03\nsubtasks: [T003]\ndependencies: WP01\n")), &["WP03-part.md", "dependencies"]),
-        ("duplicate frontmatter keys", Box::new(|c: &Case| c.set_frontmatter(4, "work_package_id: WP04\nsubtasks: [T004]\nsubtasks: [T005]\n")), &["WP04-part.md", "subtasks"]),
-        ("a YAML alias bomb", Box::new(|c: &Case| c.set_frontmatter(4, "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nwork_package_id: WP04\n")), &["WP04-part.md"]),
-        ("two WP files for one id", Box::new(|c: &Case| fs::copy(c.wp_file(5), c.mission().join("tasks/WP05-copy.md")).map(drop).unwrap()), &["WP05", "WP05-copy.md", "WP05-part.md"]),
-        ("unterminated frontmatter", Box::new(|c: &Case| Case::replace(&c.wp_file(6), "---\nwork_package_id: WP06\n# no end\n")), &["WP06-part.md", "frontmatter"]),
-        ("frontmatter id disagrees with the file name", Box::new(|c: &Case| c.set_frontmatter(6, "work_package_id: WP07\nsubtasks: [T006]\n")), &["WP06-part.md", "WP07"]),
+        (
+            "self-dependency",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(
+                    2,
+                    "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP02]\n",
+                )
+            }),
+            &["WP02-part.md", "WP02 depends on itself"],
+        ),
+        (
+            "a cycle",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(
+                    1,
+                    "work_package_id: WP01\nsubtasks: [T001]\ndependencies: [WP02]\n",
+                );
+                c.set_frontmatter(
+                    2,
+                    "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP01]\n",
+                );
+            }),
+            &["dependency cycle", "WP01", "WP02"],
+        ),
+        (
+            "an unknown dependency",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(
+                    3,
+                    "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [WP99]\n",
+                )
+            }),
+            &["WP03-part.md", "WP99", "no such work package"],
+        ),
+        (
+            "a malformed dependency id",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(
+                    3,
+                    "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [wp-1]\n",
+                )
+            }),
+            &["WP03-part.md", "\"wp-1\""],
+        ),
+        (
+            "dependencies not a list",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(
+                    3,
+                    "work_package_id: WP03\nsubtasks: [T003]\ndependencies: WP01\n",
+                )
+            }),
+            &["WP03-part.md", "dependencies"],
+        ),
+        (
+            "duplicate frontmatter keys",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(
+                    4,
+                    "work_package_id: WP04\nsubtasks: [T004]\nsubtasks: [T005]\n",
+                )
+            }),
+            &["WP04-part.md", "subtasks"],
+        ),
+        (
+            "a YAML alias bomb",
+            Box::new(|c: &Case| {
+                c.set_frontmatter(4, "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nwork_package_id: WP04\n")
+            }),
+            &["WP04-part.md"],
+        ),
+        (
+            "two WP files for one id",
+            Box::new(|c: &Case| {
+                fs::copy(c.wp_file(5), c.mission().join("tasks/WP05-copy.md"))
+                    .map(drop)
+                    .unwrap()
+            }),
+            &["WP05", "WP05-copy.md", "WP05-part.md"],
+        ),
+        (
+            "unterminated frontmatter",
+            Box::new(|c: &Case| {
+                Case::replace(&c.wp_file(6), "---\nwork_package_id: WP06\n# no end\n")
+            }),
+            &["WP06-part.md", "frontmatter"],
+        ),
+        (
+            "frontmatter id disagrees with the file name",
+            Box::new(|c: &Case| c.set_frontmatter(6, "work_package_id: WP07\nsubtasks: [T006]\n")),
+            &["WP06-part.md", "WP07"],
+        ),
     ];
     for (name, damage, message) in &cases {
         check(

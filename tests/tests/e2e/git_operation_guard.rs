@@ -120,7 +120,16 @@ fn assert_every_write_refused(repo: &MissionRepo, name: &str, hint: &str) {
     ];
     for cwd in &vantage_points {
         let writes: [&[&str]; 2] = [
-            &["emit", "WP03", "--to", "claimed", "--actor", "a", "--mission", SLUG],
+            &[
+                "emit",
+                "WP03",
+                "--to",
+                "claimed",
+                "--actor",
+                "a",
+                "--mission",
+                SLUG,
+            ],
             &["materialize", "--mission", SLUG, "--json"],
         ];
         for args in writes {
@@ -128,8 +137,10 @@ fn assert_every_write_refused(repo: &MissionRepo, name: &str, hint: &str) {
             let context = format!("{name}: skitty {args:?} from {}", cwd.display());
             assert_eq!(run.code, 1, "{context}\n{}\n{}", run.stdout, run.stderr);
             assert!(
-                run.stderr
-                    .contains(&format!("a git {name} is in progress in {}", repo.root.display())),
+                run.stderr.contains(&format!(
+                    "a git {name} is in progress in {}",
+                    repo.root.display()
+                )),
                 "{context}: {}",
                 run.stderr
             );

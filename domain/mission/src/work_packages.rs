@@ -1,0 +1,197 @@
+//! What a mission's WP prompt files (`tasks/WPxx-*.md`) must hold together: one file per WP,
+//! a `work_package_id` that agrees with the file name, and `dependencies` that name existing
+//! WPs without a cycle.
+//!
+//! ```
+//! use skitty_mission::work_packages::{PromptFile, check};
+//! let files = [PromptFile {
+//!     name: "WP01-a.md".into(),
+//!     frontmatter: Ok(serde_json::json!({"work_package_id": "WP01", "dependencies": ["WP01"]})),
+//! }];
+//! assert_eq!(check(&files)[0].message, "WP01 depends on itself");
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::ids::WpId;
+
+/// One prompt file: its name in `tasks/` and its frontmatter (or why it could not be read).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromptFile {
+    pub name: String,
+    pub frontmatter: Result<Value, String>,
+}
+
+/// A problem found in the prompt files; `file` is `None` when it spans several.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptProblem {
+    pub file: Option<String>,
+    pub message: String,
+}
+
+/// The WP id a file name starts with (`WP01-part.md` -> `WP01`), if it is a prompt file.
+fn wp_of(name: &str) -> Option<WpId> {
+    let stem = name.strip_suffix(".md")?;
+    let id = stem.split(['-', '_', '.']).next()?;
+    WpId::parse(id).ok()
+}
+
+/// Checks every prompt file (files whose name does not start with a WP id are not prompts).
+pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
+    let mut problems = Vec::new();
+    let mut problem = |file: Option<&str>, message: String| {
+        problems.push(PromptProblem {
+            file: file.map(str::to_owned),
+            message,
+        });
+    };
+    let mut by_id: BTreeMap<String, Vec<&PromptFile>> = BTreeMap::new();
+    for file in files {
+        if let Some(id) = wp_of(&file.name) {
+            by_id.entry(id.as_str().to_owned()).or_default().push(file);
+        }
+    }
+    let mut edges: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (id, files) in &by_id {
+        if files.len() > 1 {
+            let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+            problem(
+                None,
+                format!(
+                    "{id} has {} prompt files: {}",
+                    files.len(),
+                    names.join(", ")
+                ),
+            );
+        }
+        for file in files {
+            let name = Some(file.name.as_str());
+            let front = match &file.frontmatter {
+                Ok(front) => front,
+                Err(why) => {
+                    problem(name, why.clone());
+                    continue;
+                }
+            };
+            match front.get("work_package_id") {
+                None | Some(Value::Null) => {}
+                Some(Value::String(declared)) if declared == id => {}
+                Some(other) => problem(
+                    name,
+                    format!("work_package_id {other} does not match the file name ({id})"),
+                ),
+            }
+            let deps = match front.get("dependencies") {
+                None | Some(Value::Null) => continue,
+                Some(Value::Array(items)) => items,
+                Some(other) => {
+                    problem(
+                        name,
+                        format!("dependencies must be a list of WP ids, got {other}"),
+                    );
+                    continue;
+                }
+            };
+            for dep in deps {
+                let Some(dep_id) = dep.as_str().filter(|d| WpId::parse(d).is_ok()) else {
+                    problem(name, format!("dependency {dep} is not a WP id like WP01"));
+                    continue;
+                };
+                if dep_id == id {
+                    problem(name, format!("{id} depends on itself"));
+                } else if !by_id.contains_key(dep_id) {
+                    problem(
+                        name,
+                        format!("{id} depends on {dep_id}: no such work package"),
+                    );
+                } else {
+                    edges
+                        .entry(id.as_str())
+                        .or_default()
+                        .push(dep_id.to_owned());
+                }
+            }
+        }
+    }
+    if let Some(cycle) = find_cycle(&edges) {
+        problem(None, format!("dependency cycle: {}", cycle.join(" -> ")));
+    }
+    problems
+}
+
+/// One dependency cycle (`[WP01, WP02, WP01]`), if there is any.
+fn find_cycle(edges: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
+    fn visit<'a>(
+        node: &'a str,
+        edges: &'a BTreeMap<&str, Vec<String>>,
+        path: &mut Vec<&'a str>,
+        done: &mut BTreeSet<&'a str>,
+    ) -> Option<Vec<String>> {
+        if let Some(start) = path.iter().position(|n| *n == node) {
+            let mut cycle: Vec<String> = path[start..].iter().map(|n| (*n).to_owned()).collect();
+            cycle.push(node.to_owned());
+            return Some(cycle);
+        }
+        if done.contains(node) {
+            return None;
+        }
+        path.push(node);
+        for next in edges.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(next, edges, path, done) {
+                return Some(cycle);
+            }
+        }
+        path.pop();
+        done.insert(node);
+        None
+    }
+    let mut done = BTreeSet::new();
+    edges
+        .keys()
+        .find_map(|start| visit(start, edges, &mut Vec::new(), &mut done))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn file(name: &str, front: Value) -> PromptFile {
+        PromptFile {
+            name: name.into(),
+            frontmatter: Ok(front),
+        }
+    }
+
+    #[test]
+    fn a_cycle_is_named_once_with_its_path() {
+        let files = [
+            file("WP01-a.md", json!({"dependencies": ["WP02"]})),
+            file("WP02-b.md", json!({"dependencies": ["WP01"]})),
+            file("README.md", json!({})),
+        ];
+        let problems = check(&files);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "dependency cycle: WP01 -> WP02 -> WP01"
+        );
+    }
+
+    #[test]
+    fn a_sound_graph_has_no_problem() {
+        let files = [
+            file(
+                "WP01-a.md",
+                json!({"work_package_id": "WP01", "dependencies": []}),
+            ),
+            file(
+                "WP02-b.md",
+                json!({"work_package_id": "WP02", "dependencies": ["WP01"]}),
+            ),
+        ];
+        assert!(check(&files).is_empty());
+    }
+}
