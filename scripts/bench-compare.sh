@@ -7,8 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
-ORACLE_DIR=${SKITTY_ORACLE_DIR:-$(cd .. && pwd)/shared/oracle}
-SK_VENV=$(bash "$ORACLE_DIR/install-oracle.sh" | tail -n 1)
+ORACLE_DIR=$ROOT/oracle
+SK_VENV=$(bash "$ORACLE_DIR/install.sh" | tail -n 1)
 command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
 cargo build --release -q -p skitty
 SKITTY=$ROOT/target/release/skitty
