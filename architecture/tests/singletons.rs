@@ -373,7 +373,7 @@ fn only_the_facade_writes_status_files() {
     let writers: Vec<_> = s
         .method_calls
         .iter()
-        .filter(|(_, m, args)| (m == "append" && *args == 3) || m == "write_snapshot")
+        .filter(|(_, m, _)| m == "begin_write" || m == "write_snapshot")
         .map(|(f, m, _)| format!("{f}: {m}"))
         .collect();
     println!("status writes: {writers:?}");

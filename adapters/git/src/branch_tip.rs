@@ -49,7 +49,7 @@ pub(crate) fn read_at_branch(
     branch: &BranchName,
     path: &Utf8Path,
 ) -> Result<Option<Vec<u8>>, GitError> {
-    let repo = gix::open(root.as_std_path()).map_err(gix_err("open the repository"))?;
+    let repo = crate::facts::open(root)?;
     let commit = tip(&repo, branch)?
         .object()
         .map_err(gix_err("read a branch tip"))?
@@ -74,7 +74,7 @@ pub(crate) fn read_at_branch(
 
 /// How many commits `worktree`'s HEAD has beyond `base`; `None` when `base` does not resolve.
 pub(crate) fn commits_beyond(worktree: &Utf8Path, base: &str) -> Result<Option<u64>, GitError> {
-    let repo = gix::open(worktree.as_std_path()).map_err(gix_err("open the repository"))?;
+    let repo = crate::facts::open(worktree)?;
     let Ok(base) = repo.rev_parse_single(base) else {
         return Ok(None);
     };

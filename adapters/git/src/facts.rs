@@ -16,6 +16,11 @@ pub(crate) fn absolute(path: &Path) -> std::path::PathBuf {
         .unwrap_or_else(|_| std::path::absolute(path).unwrap_or_else(|_| path.to_owned()))
 }
 
+/// Opens the repository (or worktree) at exactly `root`.
+pub(crate) fn open(root: &Utf8Path) -> Result<gix::Repository, GitError> {
+    gix::open(root.as_std_path()).map_err(gix_err("open the repository"))
+}
+
 /// Opens the repository containing `path`; `None` when there is none.
 pub(crate) fn discover(path: &Utf8Path) -> Result<Option<gix::Repository>, GitError> {
     if let Err(e) = gix::discover::upwards(path.as_std_path()) {

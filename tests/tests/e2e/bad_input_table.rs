@@ -717,7 +717,8 @@ fn unusable_meta_json_is_refused_naming_the_key_and_value() {
 fn mission_selection_that_names_no_mission_or_two_is_refused() {
     type Damage = Box<dyn Fn(&Case)>;
     let none: Damage = Box::new(|_: &Case| {});
-    let cases: Vec<(&str, &Damage, Cwd, &[&str], i32, &[&str])> = vec![
+    type Row<'a> = (&'a str, &'a Damage, Cwd, &'a [&'a str], i32, &'a [&'a str]);
+    let cases: Vec<Row> = vec![
         (
             "empty --mission",
             &none,
