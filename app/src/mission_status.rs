@@ -6,7 +6,7 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::surface::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
-use skitty_ports::{SnapshotWrite, StatusWrite, StoreError};
+use skitty_ports::{ArtifactError, SnapshotWrite, StatusWrite, StoreError};
 use skitty_status::transition::{self, current_lane};
 use skitty_status::{
     Decision, EventLog, Lane, LogRow, Snapshot, TransitionEvent, TransitionFacts,
@@ -60,6 +60,11 @@ pub enum Emitted {
     },
     /// `doing` named the lane the WP is already in: nothing written.
     AlreadyThere { lane: Lane },
+}
+
+/// `<branch>:<path in tree>/<file>`, for messages about a file read at a branch tip.
+fn branch_path(pending: &PendingWorktree, file: &str) -> Utf8PathBuf {
+    format!("{}:{}", pending.branch, pending.path_in_tree.join(file)).into()
 }
 
 /// The whole-log checks ([`EventLog::consistency`]) against the scope's mission: an audit
@@ -118,17 +123,13 @@ impl<'a> MissionStatus<'a> {
             }
             SurfaceState::Checkedout => Ok(self.ports.store.read_log(&scope.surface).await?),
             SurfaceState::AwaitingWorktree(pending) => {
+                // An absent file at the tip is an empty log, as on disk.
                 let bytes = self
                     .read_from_branch(scope, pending, EVENTS_FILE)
                     .await?
                     .unwrap_or_default();
-                EventLog::parse_bytes(&bytes).map_err(|e| AppError::BranchLog {
-                    path: format!(
-                        "{}:{}",
-                        pending.branch,
-                        pending.path_in_tree.join(EVENTS_FILE)
-                    )
-                    .into(),
+                EventLog::parse_bytes_with(&bytes, audit).map_err(|e| AppError::BranchLog {
+                    path: branch_path(pending, EVENTS_FILE),
                     detail: e.to_string(),
                 })
             }
@@ -161,10 +162,16 @@ impl<'a> MissionStatus<'a> {
     pub async fn stored_snapshot(&self, scope: &StatusScope) -> Result<Option<String>, AppError> {
         match scope.surface.state() {
             SurfaceState::Checkedout => Ok(self.ports.store.read_snapshot(&scope.surface).await?),
-            SurfaceState::AwaitingWorktree(pending) => Ok(self
+            SurfaceState::AwaitingWorktree(pending) => self
                 .read_from_branch(scope, pending, SNAPSHOT_FILE)
                 .await?
-                .map(|b| String::from_utf8_lossy(&b).into_owned())),
+                .map(|bytes| {
+                    String::from_utf8(bytes).map_err(|e| AppError::BranchLog {
+                        path: branch_path(pending, SNAPSHOT_FILE),
+                        detail: format!("not valid UTF-8: {e}"),
+                    })
+                })
+                .transpose(),
         }
     }
 
@@ -289,7 +296,7 @@ impl<'a> MissionStatus<'a> {
             None => self.read_log(scope, false).await?,
         };
         let snapshot = reduce(&log, scope.identity.clone());
-        let roster = self.roster_if_needed(scope, request, &snapshot).await;
+        let roster = self.roster_if_needed(scope, request, &snapshot).await?;
         let facts = TransitionFacts {
             snapshot: &snapshot,
             mission_slug: scope.slug.as_str(),
@@ -341,35 +348,35 @@ impl<'a> MissionStatus<'a> {
     }
 
     /// The authored subtask roster, read only for a non-forced `in_progress -> for_review`.
+    /// An unreadable roster refuses the move with its own reason (the guard fails closed, and
+    /// the user sees why rather than a misleading "subtasks incomplete").
     async fn roster_if_needed(
         &self,
         scope: &StatusScope,
         request: &TransitionRequest,
         snapshot: &Snapshot,
-    ) -> Option<Vec<String>> {
-        let to = Lane::parse_input(&request.to).ok()?;
+    ) -> Result<Option<Vec<String>>, AppError> {
+        let Ok(to) = Lane::parse_input(&request.to) else {
+            return Ok(None);
+        };
         if request.force
             || to != Lane::ForReview
             || current_lane(snapshot, &request.wp_id) != Lane::InProgress
         {
-            return None;
+            return Ok(None);
         }
         let Some(prompt_dir) = &scope.prompt_dir else {
-            tracing::warn!("no prompt source resolved; the for_review guard fails closed");
-            return None;
+            return Err(AppError::Artifact(ArtifactError::Roster {
+                wp_id: request.wp_id.clone(),
+                detail: "no prompt source was resolved for this operation".into(),
+            }));
         };
-        match self
-            .ports
-            .artifacts
-            .subtask_roster(prompt_dir, &request.wp_id)
-            .await
-        {
-            Ok(roster) => Some(roster),
-            Err(e) => {
-                tracing::warn!(error = %e, "subtask roster unreadable; the for_review guard fails closed");
-                None
-            }
-        }
+        Ok(Some(
+            self.ports
+                .artifacts
+                .subtask_roster(prompt_dir, &request.wp_id)
+                .await?,
+        ))
     }
 }
 

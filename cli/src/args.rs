@@ -146,3 +146,22 @@ pub enum FsmCommand {
         json: bool,
     },
 }
+
+impl Command {
+    /// The command's name, for its tracing span.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Context { .. } => "context",
+            Command::Status { .. } => "status",
+            Command::Materialize { .. } => "materialize",
+            Command::Validate { .. } => "validate",
+            Command::Emit(_) => "emit",
+            Command::Fsm {
+                command: FsmCommand::Check { .. },
+            } => "fsm check",
+            Command::Fsm {
+                command: FsmCommand::Table { .. },
+            } => "fsm table",
+        }
+    }
+}

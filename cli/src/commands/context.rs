@@ -39,10 +39,7 @@ pub async fn run(
         .map_err(|e| e.with_json(as_json))?;
     let value = to_json(&context);
     if as_json {
-        super::out(&format!(
-            "{}\n",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        ));
+        super::out(&format!("{value:#}\n"));
     } else {
         super::out(&render(&value));
     }

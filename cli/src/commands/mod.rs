@@ -14,8 +14,23 @@ use crate::args::{Cli, Command, FsmCommand};
 use crate::error::CliError;
 use crate::wiring::Adapters;
 
-/// Runs the parsed command.
+/// Runs the parsed command inside a `command` span (`-vv` or `SKITTY_LOG=debug` shows it).
 pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
+    use tracing::Instrument as _;
+    let span = tracing::info_span!("command", name = cli.command.name());
+    let started = std::time::Instant::now();
+    let result = dispatch(cli).instrument(span.clone()).await;
+    span.in_scope(|| {
+        tracing::debug!(
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            ok = result.is_ok(),
+            "command finished"
+        );
+    });
+    result
+}
+
+async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
     let adapters = Adapters::default();
     match cli.command {
         Command::Context {

@@ -78,11 +78,6 @@ impl Op {
             || self.needs().contains(&fragment)
     }
 
-    /// Whether the operation writes status (so a missing coordination worktree gets created).
-    pub const fn writes_status(self) -> bool {
-        matches!(self, Op::Materialize | Op::Emit)
-    }
-
     pub const fn as_str(self) -> &'static str {
         match self {
             Op::Status => "status",

@@ -50,12 +50,6 @@ pub enum ResolveError {
         branch: String,
         detail: Option<String>,
     },
-    #[error("{op} may not run from {cwd}")]
-    CwdNotAllowed {
-        op: String,
-        cwd: Utf8PathBuf,
-        allowed: Utf8PathBuf,
-    },
     #[error("the {fragment} fragment was not resolved for operation {op}")]
     FragmentNotRequested {
         fragment: &'static str,
@@ -104,7 +98,6 @@ impl ResolveError {
             ResolveError::MissingTargetBranch { .. } => "MISSING_TARGET_BRANCH",
             ResolveError::CoordinationBranchDeleted { .. } => "COORDINATION_BRANCH_DELETED",
             ResolveError::CoordinationWorktreeMissing { .. } => "COORDINATION_WORKTREE_MISSING",
-            ResolveError::CwdNotAllowed { .. } => "CWD_NOT_ALLOWED",
             ResolveError::FragmentNotRequested { .. } => "FRAGMENT_NOT_REQUESTED",
             ResolveError::NotInRepository { .. } => "NOT_IN_REPOSITORY",
         }
@@ -143,7 +136,6 @@ impl ResolveError {
             ResolveError::CoordinationWorktreeMissing { path, branch, .. } => format!(
                 "remove the leftover folder if git does not list it (`git worktree prune`, then move {path} aside), then `git worktree add {path} {branch}`; skitty also creates it on the next write"
             ),
-            ResolveError::CwdNotAllowed { allowed, .. } => format!("cd {allowed} and run it again"),
             ResolveError::FragmentNotRequested { .. } => {
                 "this is a bug in skitty: the operation must declare the fragment it reads".into()
             }

@@ -99,7 +99,13 @@ impl EventLog {
 
     /// Parses a whole log from bytes (a line that is not UTF-8 is an error naming it).
     pub fn parse_bytes(bytes: &[u8]) -> Result<EventLog, LogError> {
-        let mut parser = LogParser::default();
+        EventLog::parse_bytes_with(bytes, false)
+    }
+
+    /// Parses a whole log from bytes; `lenient` collects bad lines in
+    /// [`EventLog::bad_lines`] (an audit) instead of failing on the first.
+    pub fn parse_bytes_with(bytes: &[u8], lenient: bool) -> Result<EventLog, LogError> {
+        let mut parser = LogParser::starting_at(1, lenient);
         let mut offset = 0u64;
         for chunk in bytes.split_inclusive(|b| *b == b'\n') {
             let terminated = chunk.last() == Some(&b'\n');
@@ -112,20 +118,6 @@ impl EventLog {
             offset += chunk.len() as u64;
         }
         Ok(parser.finish())
-    }
-
-    /// Builds a log from rows (line numbers follow their order).
-    pub fn from_rows(rows: impl IntoIterator<Item = LogRow>) -> EventLog {
-        let rows = rows
-            .into_iter()
-            .enumerate()
-            .map(|(i, row)| Located { line: i + 1, row })
-            .collect();
-        EventLog {
-            rows,
-            missing_final_newline: false,
-            bad_lines: Vec::new(),
-        }
     }
 
     pub fn rows(&self) -> &[Located] {

@@ -32,15 +32,16 @@ pub fn to_pretty(value: &Value) -> String {
     write_with(value, PyFormatter::pretty())
 }
 
+// Both `expect`s state invariants of serde_json, not conditions of the input: a silent empty
+// string instead would write an empty row into an event log.
+#[allow(clippy::expect_used)]
 fn write_with(value: &Value, formatter: PyFormatter) -> String {
     let mut out = Vec::with_capacity(256);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    // Serializing a `Value` into a `Vec` cannot fail: no I/O error, no non-string keys.
-    if value.serialize(&mut ser).is_err() {
-        return String::new();
-    }
-    // The formatter only ever writes ASCII or the UTF-8 of valid `str`s.
-    String::from_utf8(out).unwrap_or_default()
+    value
+        .serialize(&mut ser)
+        .expect("a `Value` serializes into a `Vec` without error (no I/O, string keys only)");
+    String::from_utf8(out).expect("the formatter writes ASCII or the UTF-8 of valid `str`s")
 }
 
 /// Python's `str(value)` for a JSON value: what `str(x)` gives after `json.loads`.

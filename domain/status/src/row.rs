@@ -257,15 +257,6 @@ impl LogRow {
         })
     }
 
-    /// Classifies and types a row given as a JSON object.
-    pub fn from_map(map: Map<String, Value>) -> Result<LogRow, RowError> {
-        let mut raw = RawRow::default();
-        for (k, v) in map {
-            raw.insert(k, v);
-        }
-        LogRow::from_raw(raw)
-    }
-
     /// Classifies and types a parsed row, in spec-kitty's order: `kind` first, then the
     /// non-lane markers, then the transition.
     fn from_raw(map: RawRow) -> Result<LogRow, RowError> {

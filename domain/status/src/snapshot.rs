@@ -74,14 +74,6 @@ impl WpState {
         }
     }
 
-    /// The display value of the agent slot (`""` when absent or null).
-    pub fn agent_name(&self) -> String {
-        match &self.agent {
-            Some(Value::Null) | None => String::new(),
-            Some(v) => pyjson::python_str(v),
-        }
-    }
-
     /// The per-WP object of `status.json`.
     pub fn to_json(&self) -> Value {
         let mut m = Map::new();
