@@ -61,15 +61,6 @@ impl RawRow {
         }
     }
 
-    pub(crate) fn insert(&mut self, key: String, value: Value) {
-        match slot(&key) {
-            Some(i) => self.known[i] = Some(value),
-            None => {
-                self.extra.insert(key, value);
-            }
-        }
-    }
-
     /// Every remaining key, as a JSON object.
     pub(crate) fn into_map(self) -> Map<String, Value> {
         let mut map = self.extra;
