@@ -11,6 +11,7 @@ mod coordination_worktree;
 mod fsm_agrees_with_spec_kitty;
 mod git_operation_guard;
 mod golden_fixture;
+mod json_schemas;
 mod mission_selection;
 mod oracle_missions;
 mod parity_ratchet;

@@ -1,0 +1,153 @@
+//! Every `--json` output skitty has, as a reviewed snapshot (`snapshots/`): a schema change is
+//! a diff someone accepted (`INSTA_UPDATE=always cargo test -p skitty --test e2e json_schemas`,
+//! then review `git diff`). Temporary paths, minted ULIDs and wall-clock timestamps are
+//! normalised by one shared filter list.
+
+use std::path::Path;
+
+use skitty_tests::repo::{Layout, MissionRepo, SLUG};
+use skitty_tests::{copy_tree, fixture, skitty};
+
+/// Snapshots `output` with the shared filters: `root` becomes `[ROOT]`; with `volatile`, ULIDs
+/// and timestamps minted by this run become `[ULID]` and `[TIME]`.
+fn snapshot(name: &str, output: &str, root: &Path, volatile: bool) {
+    let text = output.replace(root.to_str().unwrap(), "[ROOT]");
+    let mut settings = insta::Settings::clone_current();
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_snapshot_path("snapshots");
+    if volatile {
+        settings.add_filter(r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]");
+        settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", "[TIME]");
+    }
+    settings.bind(|| insta::assert_snapshot!(name, text));
+}
+
+fn fixture_copy() -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::fs::canonicalize(tmp.path()).unwrap();
+    let dir = root.join("demo-01M85DC1");
+    copy_tree(&fixture("single_branch"), &dir);
+    (tmp, dir)
+}
+
+#[test]
+fn status_materialize_and_validate_json() {
+    let (_tmp, dir) = fixture_copy();
+    let root = dir.parent().unwrap();
+    let run = |args: &[&str]| skitty(&dir, args);
+    snapshot(
+        "status",
+        &run(&["status", "--json", "--mission-dir", "."]).ok(),
+        root,
+        false,
+    );
+    snapshot(
+        "materialize_dry_run",
+        &run(&["materialize", "--dry-run", "--mission-dir", "."]).ok(),
+        root,
+        false,
+    );
+    snapshot(
+        "materialize",
+        &run(&["materialize", "--json", "--mission-dir", "."]).ok(),
+        root,
+        false,
+    );
+    snapshot(
+        "validate_passed",
+        &run(&["validate", "--json", "--mission-dir", "."]).stdout,
+        root,
+        false,
+    );
+    std::fs::create_dir_all(dir.join("tasks")).unwrap();
+    std::fs::write(
+        dir.join("tasks/WP01-x.md"),
+        "---\ndependencies: [WP01]\n---\n",
+    )
+    .unwrap();
+    let mut log = std::fs::read_to_string(dir.join("status.events.jsonl")).unwrap();
+    log.push_str("{not json\n");
+    std::fs::write(dir.join("status.events.jsonl"), log).unwrap();
+    let failed = run(&["validate", "--json", "--mission-dir", "."]);
+    assert_eq!(failed.code, 1);
+    snapshot("validate_failed", &failed.stdout, root, false);
+    let unreadable = run(&["status", "--json", "--mission-dir", "."]);
+    assert_eq!(unreadable.code, 2);
+    snapshot("error_unreadable_log", &unreadable.stdout, root, false);
+}
+
+#[test]
+fn emit_json() {
+    let repo = MissionRepo::build(Layout::SingleBranch);
+    let root = &repo.root;
+    let emit = |args: &[&str]| {
+        let mut all = vec![
+            "emit",
+            "WP03",
+            "--actor",
+            "snap",
+            "--mission",
+            SLUG,
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        skitty(root, &all)
+    };
+    snapshot(
+        "emit_dry_run",
+        &emit(&["--to", "claimed", "--dry-run"]).ok(),
+        root,
+        true,
+    );
+    snapshot("emit", &emit(&["--to", "claimed"]).ok(), root, true);
+    let refused = emit(&["--to", "done"]);
+    assert_eq!(refused.code, 1);
+    snapshot("error_refused", &refused.stdout, root, true);
+    let unknown = skitty(root, &["status", "--json", "--mission", "nothing"]);
+    assert_eq!(unknown.code, 2);
+    snapshot("error_mission_not_found", &unknown.stdout, root, false);
+}
+
+#[test]
+fn context_json_in_both_topologies() {
+    for (name, layout) in [
+        ("context_single_branch", Layout::SingleBranch),
+        ("context_coord", Layout::Coord),
+    ] {
+        let repo = MissionRepo::build(layout);
+        let out = skitty(
+            &repo.root,
+            &["context", "--json", "--mission", SLUG, "--wp", "WP01"],
+        )
+        .ok();
+        snapshot(name, &out, &repo.root, false);
+    }
+}
+
+#[test]
+fn fsm_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let here = tmp.path();
+    let run = |args: &[&str]| skitty(here, args);
+    snapshot(
+        "fsm_check_ok",
+        &run(&[
+            "fsm", "check", "planned", "claimed", "--actor", "a", "--json",
+        ])
+        .stdout,
+        here,
+        false,
+    );
+    snapshot(
+        "fsm_check_refused",
+        &run(&["fsm", "check", "planned", "done", "--json"]).stdout,
+        here,
+        false,
+    );
+    snapshot(
+        "fsm_table",
+        &run(&["fsm", "table", "--json"]).ok(),
+        here,
+        false,
+    );
+}
