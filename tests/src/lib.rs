@@ -175,6 +175,40 @@ fn default_venv() -> PathBuf {
         .join("skitty-oracle/venv")
 }
 
+/// What a file tree holds: every path (relative to `root`) with its kind and, for regular
+/// files, their length and a hash of their bytes; links by target, FIFOs and devices by kind
+/// (never opened). Compare two calls to prove that a command changed nothing.
+pub fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
+    fn fnv(bytes: &[u8]) -> u64 {
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = entry.path();
+            let ty = entry.file_type().unwrap();
+            let rel = path.strip_prefix(root).unwrap().to_owned();
+            let what = if ty.is_symlink() {
+                format!("link {}", fs::read_link(&path).unwrap().display())
+            } else if ty.is_dir() {
+                stack.push(path);
+                "dir".to_owned()
+            } else if ty.is_file() {
+                let bytes = fs::read(&path).unwrap();
+                format!("file {} {:x}", bytes.len(), fnv(&bytes))
+            } else {
+                "special".to_owned()
+            };
+            out.insert(rel, what);
+        }
+    }
+    out
+}
+
 /// The real spec-kitty 3.2.7.
 #[derive(Debug)]
 pub struct Oracle {

@@ -13,7 +13,7 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use skitty_tests::{copy_tree, fixture, git, skitty_bin};
+use skitty_tests::{copy_tree, fixture, git, skitty_bin, tree};
 
 const SLUG: &str = "demo-01M85DC1";
 const OTHER: &str = "other-01M85DC2";
@@ -137,39 +137,6 @@ fn template() -> &'static Path {
         git(&repo, &["add", "-A"]);
         git(&repo, &["commit", "-q", "-m", "missions"]);
         dir
-    })
-}
-
-/// What a file tree holds: every path with its kind and, for files, its bytes.
-fn tree(root: &Path) -> BTreeMap<PathBuf, String> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let path = entry.path();
-            let ty = entry.file_type().unwrap();
-            let rel = path.strip_prefix(root).unwrap().to_owned();
-            let what = if ty.is_symlink() {
-                format!("link {}", fs::read_link(&path).unwrap().display())
-            } else if ty.is_dir() {
-                stack.push(path);
-                "dir".to_owned()
-            } else if ty.is_file() {
-                let bytes = fs::read(&path).unwrap();
-                format!("file {} {:x}", bytes.len(), fxhash(&bytes))
-            } else {
-                "special".to_owned()
-            };
-            out.insert(rel, what);
-        }
-    }
-    out
-}
-
-fn fxhash(bytes: &[u8]) -> u64 {
-    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
 }
 

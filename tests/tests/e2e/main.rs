@@ -15,5 +15,6 @@ mod json_schemas;
 mod mission_selection;
 mod oracle_missions;
 mod parity_ratchet;
+mod reads_change_nothing;
 mod reducer_fuzz;
 mod synthetic_20k;
