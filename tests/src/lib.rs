@@ -52,10 +52,30 @@ pub fn fixture(rel: &str) -> PathBuf {
 }
 
 /// Where built oracle missions are cached between runs.
+///
+/// Beside the oracle venv, in a folder named for the hash of `oracle/make_mission.sh`: a
+/// changed builder builds afresh, an unchanged one is reused across clones and runs (a build
+/// takes minutes). Override: `SKITTY_ORACLE_CACHE`.
 fn cache_dir() -> PathBuf {
-    std::env::var_os("SKITTY_ORACLE_CACHE")
+    if let Some(dir) = std::env::var_os("SKITTY_ORACLE_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let script = fs::read(oracle_dir().join("make_mission.sh")).unwrap_or_default();
+    let hash = script.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    user_cache()
+        .join("skitty-oracle")
+        .join(format!("missions-{hash:016x}"))
+}
+
+/// `${XDG_CACHE_HOME:-$HOME/.cache}`.
+fn user_cache() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target/oracle-missions"))
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache")
+        })
 }
 
 /// The `skitty` binary cargo built for this test run (`CARGO_BIN_EXE_skitty`: the scenarios
@@ -398,8 +418,8 @@ impl Oracle {
         })
     }
 
-    /// A private copy of a mission built by the real tool in `topology`. The build (2-3
-    /// minutes) happens once and is cached under `target/oracle-missions/`.
+    /// A private copy of a mission built by the real tool in `topology`. The build (a few
+    /// minutes) happens once and is cached (see `cache_dir`).
     pub fn mission(&self, topology: Topology) -> OracleMission {
         let built = self.build(topology);
         let tmp = tempfile::tempdir().unwrap();

@@ -1,7 +1,7 @@
 //! Missions built and driven by the real spec-kitty 3.2.7, read and extended by skitty.
 //!
-//! Every topology is built once per run (2-3 minutes each, in parallel) and cached under
-//! `target/oracle-missions/`.
+//! Every topology is built once (a few minutes each) and cached beside the oracle venv, keyed
+//! by the hash of `oracle/make_mission.sh`.
 
 use std::fs;
 
