@@ -1,0 +1,72 @@
+//! The `MissionStatus` facade: every status read and write goes through it.
+//!
+//! * `read`: how a log is read without changing anything (under a shared lock, or from the
+//!   branch tip while the coordination worktree does not exist yet) and checked whole;
+//! * `coordination`: the coordination worktree, created by the first write, once;
+//! * `write`: the write transaction (guard, lock, read, decide, append, snapshot).
+//!
+//! Architecture Invariant: this module is the only writer of `status.events.jsonl` and
+//! `status.json` (`architecture/tests/invariants.rs::only_the_facade_writes_status_files`).
+
+mod coordination;
+mod read;
+#[cfg(test)]
+mod tests;
+mod write;
+
+use camino::Utf8PathBuf;
+use skitty_ports::{SnapshotWrite, StoreError};
+use skitty_status::{EventLog, Lane, Snapshot, TransitionEvent};
+
+use crate::ports::Ports;
+
+/// The facade over a mission's status surface.
+#[derive(Clone, Copy)]
+pub struct MissionStatus<'a> {
+    ports: Ports<'a>,
+}
+
+impl std::fmt::Debug for MissionStatus<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MissionStatus").finish_non_exhaustive()
+    }
+}
+
+/// A log and its reduced snapshot.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub log: EventLog,
+    pub snapshot: Snapshot,
+}
+
+/// What `materialize` did.
+#[derive(Debug, Clone)]
+pub struct Materialized {
+    pub snapshot: Snapshot,
+    /// The exact `status.json` bytes.
+    pub json: String,
+    pub path: Utf8PathBuf,
+    /// `None` for a dry run.
+    pub write: Option<SnapshotWrite>,
+}
+
+/// What a transition did.
+#[derive(Debug)]
+pub enum Emitted {
+    /// The row was appended (or, for a dry run, would be).
+    Appended {
+        event: Box<TransitionEvent>,
+        snapshot: Box<Snapshot>,
+        events_path: Utf8PathBuf,
+        /// `None` for a dry run; the status.json write failing leaves the event durable.
+        snapshot_write: Option<Result<SnapshotWrite, StoreError>>,
+    },
+    /// `doing` named the lane the WP is already in: nothing written.
+    AlreadyThere { lane: Lane },
+}
+
+impl<'a> MissionStatus<'a> {
+    pub fn new(ports: Ports<'a>) -> Self {
+        Self { ports }
+    }
+}

@@ -1,0 +1,140 @@
+//! Reads: nothing is created, changed or removed; the log is checked whole.
+
+use camino::{Utf8Path, Utf8PathBuf};
+use skitty_mission::surface::{EVENTS_FILE, SNAPSHOT_FILE};
+use skitty_mission::{PendingWorktree, SurfaceState};
+use skitty_ports::StoreError;
+use skitty_status::{EventLog, reduce};
+
+use super::{Loaded, MissionStatus};
+use crate::error::AppError;
+use crate::scope::StatusScope;
+
+/// `<branch>:<path in tree>/<file>`, for messages about a file read at a branch tip.
+fn branch_path(pending: &PendingWorktree, file: &str) -> Utf8PathBuf {
+    format!("{}:{}", pending.branch, pending.path_in_tree.join(file)).into()
+}
+
+/// The whole-log checks ([`EventLog::consistency`]) against the scope's mission: an audit
+/// collects what they find among the bad lines; any other read refuses the log.
+pub(super) fn consistent(
+    scope: &StatusScope,
+    mut log: EventLog,
+    audit: bool,
+) -> Result<EventLog, AppError> {
+    let errors = log.consistency(scope.mission_id.as_ref().map(|id| id.as_str()));
+    if audit {
+        log.bad_lines.extend(errors);
+        return Ok(log);
+    }
+    match errors.into_iter().next() {
+        Some(error) => Err(AppError::Store(StoreError::Log {
+            path: scope.surface.events_path(),
+            error,
+        })),
+        None => Ok(log),
+    }
+}
+
+impl MissionStatus<'_> {
+    /// A file of a surface whose worktree does not exist yet, read from the branch tip.
+    pub(super) async fn read_from_branch(
+        &self,
+        scope: &StatusScope,
+        pending: &PendingWorktree,
+        file: &str,
+    ) -> Result<Option<Vec<u8>>, AppError> {
+        let path = pending.path_in_tree.join(file);
+        Ok(self
+            .ports
+            .git
+            .read_at_branch(&scope.primary_root, pending.branch.branch(), &path)
+            .await?)
+    }
+
+    /// Reads the log without writing anything: under a shared lock, or from the branch tip
+    /// when the coordination worktree does not exist yet (reads never create it).
+    pub(super) async fn read_log(
+        &self,
+        scope: &StatusScope,
+        audit: bool,
+    ) -> Result<EventLog, AppError> {
+        let log = self.read_log_unchecked(scope, audit).await?;
+        consistent(scope, log, audit)
+    }
+
+    pub(super) async fn read_log_unchecked(
+        &self,
+        scope: &StatusScope,
+        audit: bool,
+    ) -> Result<EventLog, AppError> {
+        self.creation_barrier(scope).await?;
+        match scope.surface.state() {
+            SurfaceState::Checkedout if audit => {
+                Ok(self.ports.store.read_log_audit(&scope.surface).await?)
+            }
+            SurfaceState::Checkedout => Ok(self.ports.store.read_log(&scope.surface).await?),
+            SurfaceState::AwaitingWorktree(pending) => {
+                // An absent file at the tip is an empty log, as on disk.
+                let bytes = self
+                    .read_from_branch(scope, pending, EVENTS_FILE)
+                    .await?
+                    .unwrap_or_default();
+                EventLog::parse_bytes_with(&bytes, audit).map_err(|e| AppError::BranchLog {
+                    path: branch_path(pending, EVENTS_FILE),
+                    detail: e.to_string(),
+                })
+            }
+        }
+    }
+
+    /// Reads and reduces the log.
+    pub async fn load(&self, scope: &StatusScope) -> Result<Loaded, AppError> {
+        let log = self.read_log(scope, false).await?;
+        let snapshot = reduce(&log, scope.identity.clone());
+        Ok(Loaded { log, snapshot })
+    }
+
+    /// Reads the log leniently, for an audit (bad lines are collected, not fatal).
+    pub async fn load_for_audit(&self, scope: &StatusScope) -> Result<Loaded, AppError> {
+        let log = self.read_log(scope, true).await?;
+        let snapshot = reduce(&log, scope.identity.clone());
+        Ok(Loaded { log, snapshot })
+    }
+
+    /// The WP prompt files of `prompt_dir` with their frontmatter (for `validate`).
+    pub async fn prompt_files(
+        &self,
+        prompt_dir: &Utf8Path,
+    ) -> Result<Vec<skitty_mission::work_packages::PromptFile>, AppError> {
+        Ok(self.ports.artifacts.prompt_files(prompt_dir).await?)
+    }
+
+    /// The current `status.json` text, if any.
+    pub async fn stored_snapshot(&self, scope: &StatusScope) -> Result<Option<String>, AppError> {
+        match scope.surface.state() {
+            SurfaceState::Checkedout => Ok(self.ports.store.read_snapshot(&scope.surface).await?),
+            SurfaceState::AwaitingWorktree(pending) => self
+                .read_from_branch(scope, pending, SNAPSHOT_FILE)
+                .await?
+                .map(|bytes| {
+                    String::from_utf8(bytes).map_err(|e| AppError::BranchLog {
+                        path: branch_path(pending, SNAPSHOT_FILE),
+                        detail: format!("not valid UTF-8: {e}"),
+                    })
+                })
+                .transpose(),
+        }
+    }
+
+    /// Waits for a coordination worktree being created to be complete (git lists a worktree
+    /// before its checkout is done). Creates nothing: without a lock file, nobody is creating.
+    pub(super) async fn creation_barrier(&self, scope: &StatusScope) -> Result<(), AppError> {
+        match scope.surface.creation_lock() {
+            Some(lock) if matches!(scope.surface.state(), SurfaceState::Checkedout) => {
+                Ok(self.ports.locks.wait_if_held(lock).await?)
+            }
+            _ => Ok(()),
+        }
+    }
+}

@@ -1,0 +1,297 @@
+//! The facade with every port mocked.
+
+use std::sync::{Arc, Mutex};
+
+use camino::Utf8PathBuf;
+use skitty_mission::{BranchName, CommitTarget, MissionSlug, PendingWorktree, StatusSurface};
+use skitty_ports::{
+    GitOperation, LockGuard, LockHandle, MockArtifactStore, MockClock, MockGitPort,
+    MockIdGenerator, MockLocks, MockMissionCatalog, MockStatusStore, MockStatusWrite,
+    OperationInProgress, SnapshotWrite, StoreError,
+};
+use skitty_status::{Actor, EventId, EventLog, Lane, LogRow, SnapshotIdentity, TransitionRequest};
+
+use super::{Emitted, MissionStatus};
+use crate::error::AppError;
+use crate::scope::StatusScope;
+
+#[derive(Debug)]
+struct Held;
+impl LockGuard for Held {}
+
+const PLANNED_WP01: &str = r#"{"actor": "finalize-tasks", "at": "2026-11-23T23:22:06.839158+00:00", "event_id": "01M85BEZ3QH9CQ1CK8DQ1EPJ7K", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "genesis", "mission_slug": "demo-01M85BET", "policy_metadata": null, "reason": "canonical bootstrap", "review_ref": null, "to_lane": "planned", "wp_id": "WP01"}"#;
+
+fn scope() -> StatusScope {
+    let dir = Utf8PathBuf::from("/repo/kitty-specs/demo-01M85BET");
+    StatusScope {
+        surface: StatusSurface::for_tests(
+            dir.clone(),
+            "/repo/.git/spec-kitty-locks/demo-01M85BET.status.lock".into(),
+        ),
+        prompt_dir: Some(dir.join("tasks")),
+        slug: MissionSlug::parse("demo-01M85BET").unwrap(),
+        mission_id: None,
+        identity: SnapshotIdentity {
+            mission_number: None,
+            mission_type: Some("software-dev".into()),
+        },
+        primary_root: "/repo".into(),
+    }
+}
+
+fn request(to: &str) -> TransitionRequest {
+    TransitionRequest {
+        wp_id: "WP01".into(),
+        to: to.into(),
+        actor: Actor::Name("claude".into()),
+        force: false,
+        reason: None,
+        reason_source: None,
+        review_ref: None,
+        evidence: None,
+        review_result: None,
+        workspace_context: None,
+        subtasks_complete: None,
+        implementation_evidence_present: None,
+        execution_mode: "worktree".into(),
+        policy_metadata: None,
+    }
+}
+
+/// Every port mocked: a store holding `log` that records appended rows; the snapshot write
+/// succeeds or fails with "disk full".
+struct Mocks {
+    store: MockStatusStore,
+    artifacts: MockArtifactStore,
+    catalog: MockMissionCatalog,
+    git: MockGitPort,
+    locks: MockLocks,
+    clock: MockClock,
+    ids: MockIdGenerator,
+    appended: Arc<Mutex<Vec<LogRow>>>,
+}
+
+impl Mocks {
+    fn new(log: &str, snapshot_ok: bool) -> Mocks {
+        let parsed = EventLog::parse(log).unwrap();
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let mut store = MockStatusStore::new();
+        let sink = appended.clone();
+        store.expect_begin_write().returning(move |s| {
+            let mut tx = MockStatusWrite::new();
+            let log = parsed.clone();
+            tx.expect_read_log().returning(move || Ok(log.clone()));
+            let sink = sink.clone();
+            tx.expect_append().returning(move |rows| {
+                sink.lock().unwrap().extend_from_slice(rows);
+                Ok(())
+            });
+            let snapshot_path = s.snapshot_path();
+            tx.expect_write_snapshot().returning(move |_| {
+                if snapshot_ok {
+                    Ok(SnapshotWrite::Written)
+                } else {
+                    Err(StoreError::io(
+                        &snapshot_path,
+                        std::io::Error::other("disk full"),
+                    ))
+                }
+            });
+            Ok(Box::new(tx))
+        });
+        let mut clock = MockClock::new();
+        clock
+            .expect_now()
+            .returning(|| "2026-11-24T10:00:00.5Z".parse().unwrap());
+        let mut ids = MockIdGenerator::new();
+        ids.expect_next_id()
+            .returning(|| EventId::new("01M86M8J8ES2KP79QPB3KXN7KX"));
+        let mut git = MockGitPort::new();
+        git.expect_operation_in_progress().returning(|_| Ok(None));
+        Mocks {
+            store,
+            artifacts: MockArtifactStore::new(),
+            catalog: MockMissionCatalog::new(),
+            git,
+            locks: MockLocks::new(),
+            clock,
+            ids,
+            appended,
+        }
+    }
+
+    fn status(&self) -> MissionStatus<'_> {
+        MissionStatus::new(crate::Ports {
+            store: &self.store,
+            artifacts: &self.artifacts,
+            catalog: &self.catalog,
+            git: &self.git,
+            locks: &self.locks,
+            clock: &self.clock,
+            ids: &self.ids,
+        })
+    }
+
+    fn appended(&self) -> usize {
+        self.appended.lock().unwrap().len()
+    }
+}
+
+#[tokio::test]
+async fn from_lane_comes_from_the_reduced_log_and_the_snapshot_is_rewritten() {
+    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let emitted = m
+        .status()
+        .transition(&scope(), &request(" Claimed "), false)
+        .await
+        .unwrap();
+    let Emitted::Appended {
+        event,
+        snapshot,
+        snapshot_write,
+        ..
+    } = emitted
+    else {
+        panic!("nothing appended")
+    };
+    assert_eq!(
+        (event.from_lane, event.to_lane),
+        (Lane::Planned, Lane::Claimed)
+    );
+    assert_eq!(event.at, "2026-11-24T10:00:00.500000+00:00");
+    assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
+    assert!(matches!(snapshot_write, Some(Ok(SnapshotWrite::Written))));
+    assert_eq!(m.appended(), 1);
+}
+
+#[tokio::test]
+async fn a_refused_move_appends_nothing() {
+    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let err = m
+        .status()
+        .transition(&scope(), &request("done"), false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::Refused(_)));
+    assert_eq!(err.to_string(), "Illegal transition: planned -> done");
+    assert_eq!(m.appended(), 0);
+}
+
+#[tokio::test]
+async fn a_git_operation_in_progress_refuses_the_write_and_appends_nothing() {
+    let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    m.git.checkpoint();
+    m.git.expect_operation_in_progress().returning(|_| {
+        Ok(Some(OperationInProgress {
+            operation: GitOperation::Rebase,
+            worktree: "/repo".into(),
+        }))
+    });
+    let err = m
+        .status()
+        .transition(&scope(), &request("claimed"), false)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, AppError::GitOperationInProgress(_)), "{err}");
+    assert!(err.hint().unwrap().contains("git rebase --continue"));
+    assert_eq!(m.appended(), 0);
+    let err = m.status().materialize(&scope(), false).await.unwrap_err();
+    assert!(matches!(err, AppError::GitOperationInProgress(_)), "{err}");
+}
+
+#[tokio::test]
+async fn the_doing_alias_of_the_current_lane_writes_nothing() {
+    let in_progress =
+        PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
+    let m = Mocks::new(&format!("{in_progress}\n"), true);
+    let emitted = m
+        .status()
+        .transition(&scope(), &request("doing"), false)
+        .await
+        .unwrap();
+    assert!(matches!(
+        emitted,
+        Emitted::AlreadyThere {
+            lane: Lane::InProgress
+        }
+    ));
+    assert_eq!(m.appended(), 0);
+}
+
+#[tokio::test]
+async fn a_failed_snapshot_write_keeps_the_appended_event() {
+    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), false);
+    let emitted = m
+        .status()
+        .transition(&scope(), &request("claimed"), false)
+        .await
+        .unwrap();
+    let Emitted::Appended { snapshot_write, .. } = emitted else {
+        panic!("nothing appended")
+    };
+    assert!(matches!(snapshot_write, Some(Err(e)) if e.to_string().contains("disk full")));
+    assert_eq!(m.appended(), 1);
+}
+
+#[tokio::test]
+async fn for_review_checks_the_authored_roster_against_reduced_subtasks() {
+    let in_progress =
+        PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
+    let subtask_done = r#"{"actor": "user", "at": "2026-11-23T23:30:00+00:00", "delta": {"subtasks": {"T001": "done"}}, "event_id": "01M85BFC6DEKWPT1PPSN88RF88", "kind": "annotation", "wp_id": "WP01"}"#;
+    for (roster, expect_ok) in [(vec!["T001"], true), (vec!["T001", "T002"], false)] {
+        let mut m = Mocks::new(&format!("{in_progress}\n{subtask_done}\n"), true);
+        let roster: Vec<String> = roster.into_iter().map(String::from).collect();
+        m.artifacts
+            .expect_subtask_roster()
+            .times(1)
+            .returning(move |_, _| Ok(roster.clone()));
+        let result = m
+            .status()
+            .transition(&scope(), &request("for_review"), false)
+            .await;
+        assert_eq!(result.is_ok(), expect_ok, "{result:?}");
+    }
+}
+
+#[tokio::test]
+async fn the_first_write_creates_the_awaited_coordination_worktree_once_under_its_lock() {
+    let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let mut s = scope();
+    let branch = CommitTarget::new(BranchName::parse("coordination").unwrap());
+    s.surface = StatusSurface::coordination_for_tests(
+        "/repo/wt/kitty-specs/demo-01M85BET".into(),
+        "/repo/.git/locks/status.lock".into(),
+        "/repo/.git/locks/create.lock".into(),
+        Some(PendingWorktree {
+            branch,
+            worktree: "/repo/wt".into(),
+            path_in_tree: "kitty-specs/demo-01M85BET".into(),
+        }),
+    );
+    m.locks
+        .expect_exclusive()
+        .withf(|p| p == "/repo/.git/locks/create.lock")
+        .times(1)
+        .returning(|p| Ok(LockHandle::new(p, Box::new(Held))));
+    m.git.expect_repo_facts().times(1).returning(|_| Ok(None));
+    m.git
+        .expect_add_worktree()
+        .withf(|root, path, branch| {
+            root == "/repo" && path == "/repo/wt" && branch.as_str() == "coordination"
+        })
+        .times(1)
+        .returning(|_, _, _| Ok(()));
+    let emitted = m
+        .status()
+        .transition(&s, &request("claimed"), false)
+        .await
+        .unwrap();
+    let Emitted::Appended { events_path, .. } = emitted else {
+        panic!("nothing appended")
+    };
+    assert_eq!(
+        events_path,
+        "/repo/wt/kitty-specs/demo-01M85BET/status.events.jsonl"
+    );
+    assert_eq!(m.appended(), 1);
+}

@@ -1,0 +1,172 @@
+//! The write transaction: the git-operation guard, the surface's lock, then read, decide,
+//! append and rewrite the snapshot, all under that lock.
+
+use camino::Utf8Path;
+use skitty_ports::{ArtifactError, StatusWrite};
+use skitty_status::transition::{self, current_lane};
+use skitty_status::{Decision, Lane, LogRow, Snapshot, TransitionFacts, TransitionRequest, reduce};
+
+use super::read::consistent;
+use super::{Emitted, Loaded, Materialized, MissionStatus};
+use crate::error::AppError;
+use crate::scope::StatusScope;
+
+impl MissionStatus<'_> {
+    /// Refuses while a git operation is in progress in the worktree that holds `path` (or
+    /// in the common dir): nothing may write a tracked status file then (FR-005).
+    async fn refuse_during_git_operation(&self, path: &Utf8Path) -> Result<(), AppError> {
+        match self.ports.git.operation_in_progress(path).await? {
+            Some(found) => Err(AppError::GitOperationInProgress(found)),
+            None => Ok(()),
+        }
+    }
+
+    /// The write transaction's opening: creates the surface if needed, takes its exclusive
+    /// lock, then checks the git-operation guard while holding it, so no git operation can
+    /// have started between the check and the write.
+    async fn begin_write(
+        &self,
+        scope: &StatusScope,
+    ) -> Result<(StatusScope, Box<dyn StatusWrite>), AppError> {
+        self.refuse_during_git_operation(&scope.primary_root)
+            .await?;
+        let scope = self.writable(scope).await?;
+        let tx = self.ports.store.begin_write(&scope.surface).await?;
+        self.refuse_during_git_operation(scope.surface.dir())
+            .await?;
+        Ok((scope, tx))
+    }
+
+    /// Rewrites `status.json` from the log (skipped when the bytes are already identical).
+    pub async fn materialize(
+        &self,
+        scope: &StatusScope,
+        dry_run: bool,
+    ) -> Result<Materialized, AppError> {
+        let path = scope.surface.snapshot_path();
+        if dry_run {
+            let Loaded { snapshot, .. } = self.load(scope).await?;
+            let json = snapshot.to_status_json();
+            return Ok(Materialized {
+                snapshot,
+                json,
+                path,
+                write: None,
+            });
+        }
+        let (scope, mut tx) = self.begin_write(scope).await?;
+        let log = consistent(&scope, tx.read_log().await?, false)?;
+        let snapshot = reduce(&log, scope.identity.clone());
+        let json = snapshot.to_status_json();
+        let write = tx.write_snapshot(&json).await?;
+        Ok(Materialized {
+            snapshot,
+            json,
+            path,
+            write: Some(write),
+        })
+    }
+
+    /// Decides, appends and materializes one transition under the surface's lock.
+    /// `from_lane` comes from the reduced log, never from the caller.
+    pub async fn transition(
+        &self,
+        scope: &StatusScope,
+        request: &TransitionRequest,
+        dry_run: bool,
+    ) -> Result<Emitted, AppError> {
+        let (scope, tx) = if dry_run {
+            (scope.clone(), None)
+        } else {
+            let (scope, tx) = self.begin_write(scope).await?;
+            (scope, Some(tx))
+        };
+        let scope = &scope;
+        let mut log = match &tx {
+            Some(tx) => consistent(scope, tx.read_log().await?, false)?,
+            None => self.read_log(scope, false).await?,
+        };
+        let snapshot = reduce(&log, scope.identity.clone());
+        let roster = self.roster_if_needed(scope, request, &snapshot).await?;
+        let facts = TransitionFacts {
+            snapshot: &snapshot,
+            mission_slug: scope.slug.as_str(),
+            mission_id: scope.mission_id.as_ref().map(|id| id.as_str()),
+            default_workspace_root: scope.primary_root.as_str(),
+            subtask_roster: roster.as_deref(),
+            event_id: self.ports.ids.next_id(),
+            at: self.ports.clock.now(),
+        };
+        let unseeded = !snapshot.work_packages.contains_key(&request.wp_id);
+        let to = Lane::parse_input(&request.to).ok();
+        if unseeded && !request.force && to.is_some_and(|lane| lane != Lane::Planned) {
+            return Err(AppError::UnknownWorkPackage {
+                wp_id: request.wp_id.clone(),
+                known: snapshot.work_packages.keys().cloned().collect(),
+            });
+        }
+        let event = match transition::decide(request, facts)? {
+            Decision::AlreadyThere { lane } => return Ok(Emitted::AlreadyThere { lane }),
+            Decision::Append(event) => event,
+        };
+        let row = LogRow::Transition(event.clone());
+        let events_path = scope.surface.events_path();
+        let Some(mut tx) = tx else {
+            log.extend([row]);
+            let snapshot = reduce(&log, scope.identity.clone());
+            return Ok(Emitted::Appended {
+                event,
+                snapshot: Box::new(snapshot),
+                events_path,
+                snapshot_write: None,
+            });
+        };
+        tx.append(std::slice::from_ref(&row)).await?;
+        // The new row may not sort last, and annotations fold after every transition, so the
+        // exact snapshot is a full reduce of the in-memory log (no second read).
+        log.extend([row]);
+        let after = reduce(&log, scope.identity.clone());
+        let write = tx.write_snapshot(&after.to_status_json()).await;
+        if let Err(e) = &write {
+            tracing::warn!(error = %e, "event appended, but status.json could not be rewritten");
+        }
+        Ok(Emitted::Appended {
+            event,
+            snapshot: Box::new(after),
+            events_path,
+            snapshot_write: Some(write),
+        })
+    }
+
+    /// The authored subtask roster, read only for a non-forced `in_progress -> for_review`.
+    /// An unreadable roster refuses the move with its own reason (the guard fails closed, and
+    /// the user sees why rather than a misleading "subtasks incomplete").
+    async fn roster_if_needed(
+        &self,
+        scope: &StatusScope,
+        request: &TransitionRequest,
+        snapshot: &Snapshot,
+    ) -> Result<Option<Vec<String>>, AppError> {
+        let Ok(to) = Lane::parse_input(&request.to) else {
+            return Ok(None);
+        };
+        if request.force
+            || to != Lane::ForReview
+            || current_lane(snapshot, &request.wp_id) != Lane::InProgress
+        {
+            return Ok(None);
+        }
+        let Some(prompt_dir) = &scope.prompt_dir else {
+            return Err(AppError::Artifact(ArtifactError::Roster {
+                wp_id: request.wp_id.clone(),
+                detail: "no prompt source was resolved for this operation".into(),
+            }));
+        };
+        Ok(Some(
+            self.ports
+                .artifacts
+                .subtask_roster(prompt_dir, &request.wp_id)
+                .await?,
+        ))
+    }
+}
