@@ -68,9 +68,13 @@ pub fn workspace(root: &Path) -> (Vec<Source>, Vec<String>) {
     parse(root, rust_files(root, &["architecture"]))
 }
 
-/// Test code by location: integration tests, the end-to-end crate, benches.
+/// Test code by location: integration tests, the end-to-end crate, benches, and `tests.rs`
+/// files (unit-test modules declared as `#[cfg(test)] mod tests;`).
 pub fn is_test_file(rel: &str) -> bool {
-    rel.starts_with("tests/") || rel.contains("/tests/") || rel.contains("/benches/")
+    rel.starts_with("tests/")
+        || rel.contains("/tests/")
+        || rel.contains("/benches/")
+        || rel.ends_with("/tests.rs")
 }
 
 /// Whether `#[cfg(..)]` attributes make an item test-only: `cfg(test)` or `cfg(all(test, ..))`;
