@@ -9,12 +9,12 @@ use camino::{Utf8Path, Utf8PathBuf};
 use crate::commit_target::{BranchName, CommitTarget};
 use crate::context::{Fragment, Location, MissionExecutionContext, Op};
 use crate::error::ResolveError;
-use crate::facts::{Facts, MissionRecord, RepoFacts};
+use crate::facts::{Facts, LaneFact, MissionRecord, RepoFacts};
 use crate::fragments::{
     ArtifactPlacementFragment, BranchRefFragment, ExecutionLane, IdentityFragment,
     PromptSourceFragment, StatusFragment, WorkspaceFragment,
 };
-use crate::ids::{MissionSlug, slug_has_mid8_tail};
+use crate::ids::{Mid8, MissionSlug, WpId, slug_has_mid8_tail};
 use crate::meta::MissionMeta;
 use crate::naming::{self, KITTY_SPECS, LaneId, WorktreeRole};
 use crate::surface::{PendingWorktree, StatusSurface};
@@ -215,13 +215,14 @@ fn build(
         dir: repo.primary_root.join(KITTY_SPECS).join(&record.dir_name),
         detail: e.to_string(),
     })?;
+    let invalid_meta = |detail: String| ResolveError::InvalidMeta {
+        slug: slug.to_string(),
+        detail,
+    };
     let meta = record
         .meta
         .as_ref()
-        .map_err(|detail| ResolveError::InvalidMeta {
-            slug: slug.to_string(),
-            detail: detail.clone(),
-        })?
+        .map_err(|detail| invalid_meta(detail.clone()))?
         .as_ref();
     let lanes = record
         .lanes
@@ -233,159 +234,44 @@ fn build(
         .as_deref();
     let identity = identity(slug.clone(), meta);
     let mut warnings = Vec::new();
-
-    let (topology, source) = match meta.and_then(|m| m.topology) {
-        Some(t) => (t, TopologySource::Stored),
-        None => {
-            let declares = meta.is_some_and(|m| m.coordination_branch.is_some());
-            let lanes = lanes.is_some();
-            let reason = format!(
-                "meta.json {} a coordination_branch; lanes.json {}",
-                if declares { "declares" } else { "declares no" },
-                if lanes { "exists" } else { "is absent" }
-            );
-            let recorded = meta.and_then(|m| m.unrecognised_topology.clone());
-            (
-                Topology::derive(declares, lanes),
-                TopologySource::Derived { recorded, reason },
-            )
-        }
-    };
-
-    let target_branch = match meta
-        .and_then(|m| m.target_branch.as_deref())
-        .map(BranchName::parse)
-    {
-        Some(Ok(b)) => b,
-        Some(Err(e)) => {
-            return Err(ResolveError::InvalidMeta {
-                slug: slug.to_string(),
-                detail: e.to_string(),
-            });
-        }
-        None => {
-            let fallback = repo
-                .primary_branch
-                .as_deref()
-                .and_then(|b| BranchName::parse(b).ok());
-            let b = fallback.ok_or_else(|| ResolveError::MissingTargetBranch {
-                slug: slug.to_string(),
-            })?;
-            warnings.push(format!(
-                "meta.json has no target_branch; using the primary checkout's branch {b}"
-            ));
-            b
-        }
+    let (topology, source) = topology_of(meta, lanes);
+    let target_branch = target_branch_of(&slug, meta, repo, &mut warnings)?;
+    let mid8 = identity.mid8.as_ref();
+    let coordination_branch = coordination_branch_of(&slug, topology, meta, mid8)?;
+    let coord = match (&coordination_branch, topology.routes_through_coordination()) {
+        (Some(branch), true) => Some(coordination_worktree_of(
+            &slug,
+            repo,
+            branch,
+            mid8,
+            &mut warnings,
+        )?),
+        _ => None,
     };
 
     let primary_root = repo.primary_root.clone();
     let primary_dir = naming::mission_dir(&primary_root, &slug);
-    let mid8 = identity.mid8.as_ref();
-    let declared = meta.and_then(|m| m.coordination_branch.as_deref());
-    let coordination_branch = match (topology.routes_through_coordination(), declared) {
-        (_, Some(name)) => {
-            Some(
-                BranchName::parse(name).map_err(|e| ResolveError::InvalidMeta {
-                    slug: slug.to_string(),
-                    detail: e.to_string(),
-                })?,
-            )
-        }
-        (true, None) => Some(naming::coordination_branch(&slug, mid8).ok_or_else(|| {
-            ResolveError::MissingMid8 {
-                slug: slug.to_string(),
-            }
-        })?),
-        (false, None) => None,
-    };
-
-    // Under a coordination topology the destination is the coordination branch, its status
-    // surface the mission directory in the coordination worktree.
-    let coord = match (&coordination_branch, topology.routes_through_coordination()) {
-        (Some(branch), true) => {
-            if !repo.branch_exists(branch.as_str()) {
-                return Err(ResolveError::CoordinationBranchDeleted {
-                    slug: slug.to_string(),
-                    branch: branch.to_string(),
-                });
-            }
-            let worktree = naming::coord_worktree(&primary_root, &slug, mid8).ok_or_else(|| {
-                ResolveError::MissingMid8 {
-                    slug: slug.to_string(),
-                }
-            })?;
-            let registered = repo.worktree_at(&worktree);
-            match registered.map(|w| w.branch.as_deref()) {
-                Some(Some(other)) if other != branch.as_str() => {
-                    return Err(ResolveError::CoordinationWorktreeMissing {
-                        slug: slug.to_string(),
-                        path: worktree,
-                        branch: branch.to_string(),
-                        detail: Some(format!("git lists it on {other}")),
-                    });
-                }
-                // No branch yet: a worktree being created (git registers it before its
-                // checkout finishes; the creation barrier waits for it), or a detached HEAD.
-                Some(None) => warnings.push(format!(
-                    "the coordination worktree {worktree} has no branch checked out"
-                )),
-                _ => {}
-            }
-            Some((
-                CommitTarget::new(branch.clone()),
-                worktree,
-                registered.is_some(),
-            ))
-        }
-        _ => None,
-    };
-
     let target = CommitTarget::new(target_branch.clone());
-    let lock = naming::status_lock(&repo.common_dir, &slug);
     let (destination_ref, destination_root, surface) = match &coord {
-        Some((dest, worktree, checked_out)) => {
-            let dir = naming::mission_dir(worktree, &slug);
-            let pending = (!*checked_out).then(|| PendingWorktree {
-                branch: dest.clone(),
-                worktree: worktree.clone(),
-                path_in_tree: Utf8PathBuf::from(KITTY_SPECS).join(slug.as_str()),
-            });
-            let creation_lock = naming::coord_worktree_lock(&repo.common_dir, &slug);
-            let surface =
-                StatusSurface::in_coordination_worktree(dir, lock, creation_lock, pending);
-            (dest.clone(), worktree.clone(), surface)
-        }
+        Some(coord) => (
+            coord.branch.clone(),
+            coord.worktree.clone(),
+            coordination_surface(repo, &slug, coord),
+        ),
         None => (
             target.clone(),
             primary_root.clone(),
-            StatusSurface::new(primary_dir.clone(), lock),
+            StatusSurface::new(
+                primary_dir.clone(),
+                naming::status_lock(&repo.common_dir, &slug),
+            ),
         ),
     };
-
-    let execution_lane = facts.selector.wp.as_ref().and_then(|wp| {
-        let lane = lanes?
-            .iter()
-            .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))?;
-        let lane_id = LaneId::parse(&lane.lane_id)?;
-        let workspace_record = naming::lane_workspace_record(&primary_root, &slug, &lane_id);
-        if lane_id.is_planning() {
-            return Some(ExecutionLane {
-                lane_id,
-                worktree: primary_root.clone(),
-                branch: None,
-                registered: true,
-                workspace_record,
-            });
-        }
-        let worktree = naming::lane_worktree(&primary_root, &slug, &lane_id);
-        Some(ExecutionLane {
-            registered: repo.worktree_at(&worktree).is_some(),
-            branch: naming::lane_branch(&slug, &lane_id),
-            lane_id,
-            worktree,
-            workspace_record,
-        })
-    });
+    let execution_lane = facts
+        .selector
+        .wp
+        .as_ref()
+        .and_then(|wp| execution_lane_of(repo, &slug, lanes?, wp));
     let execution_workspace = execution_lane
         .as_ref()
         .filter(|l| l.registered)
@@ -399,7 +285,7 @@ fn build(
         workspace: WorkspaceFragment {
             primary_root: primary_root.clone(),
             current_cwd: facts.cwd.clone(),
-            coord_worktree: coord.as_ref().map(|(_, w, _)| w.clone()),
+            coord_worktree: coord.as_ref().map(|c| c.worktree.clone()),
             execution_workspace,
             execution_lane,
             allowed_command_cwd: primary_root.clone(),
@@ -418,6 +304,186 @@ fn build(
         prompt_source_dir: primary_dir.join("tasks"),
         warnings,
     }))
+}
+
+/// The stored topology, or (legacy and `flat` missions) the one derived from what exists.
+fn topology_of(
+    meta: Option<&MissionMeta>,
+    lanes: Option<&[LaneFact]>,
+) -> (Topology, TopologySource) {
+    if let Some(t) = meta.and_then(|m| m.topology) {
+        return (t, TopologySource::Stored);
+    }
+    let declares = meta.is_some_and(|m| m.coordination_branch.is_some());
+    let lanes = lanes.is_some();
+    let reason = format!(
+        "meta.json {} a coordination_branch; lanes.json {}",
+        if declares { "declares" } else { "declares no" },
+        if lanes { "exists" } else { "is absent" }
+    );
+    let recorded = meta.and_then(|m| m.unrecognised_topology.clone());
+    (
+        Topology::derive(declares, lanes),
+        TopologySource::Derived { recorded, reason },
+    )
+}
+
+/// `meta.json`'s `target_branch`, else (with a warning) the primary checkout's branch.
+fn target_branch_of(
+    slug: &MissionSlug,
+    meta: Option<&MissionMeta>,
+    repo: &RepoFacts,
+    warnings: &mut Vec<String>,
+) -> Result<BranchName, ResolveError> {
+    match meta.and_then(|m| m.target_branch.as_deref()) {
+        Some(name) => BranchName::parse(name).map_err(|e| ResolveError::InvalidMeta {
+            slug: slug.to_string(),
+            detail: e.to_string(),
+        }),
+        None => {
+            let fallback = repo
+                .primary_branch
+                .as_deref()
+                .and_then(|b| BranchName::parse(b).ok())
+                .ok_or_else(|| ResolveError::MissingTargetBranch {
+                    slug: slug.to_string(),
+                })?;
+            warnings.push(format!(
+                "meta.json has no target_branch; using the primary checkout's branch {fallback}"
+            ));
+            Ok(fallback)
+        }
+    }
+}
+
+/// The declared coordination branch, else the derived one when the topology routes through
+/// coordination (which needs a mid8), else none.
+fn coordination_branch_of(
+    slug: &MissionSlug,
+    topology: Topology,
+    meta: Option<&MissionMeta>,
+    mid8: Option<&Mid8>,
+) -> Result<Option<BranchName>, ResolveError> {
+    let declared = meta.and_then(|m| m.coordination_branch.as_deref());
+    match (topology.routes_through_coordination(), declared) {
+        (_, Some(name)) => {
+            BranchName::parse(name)
+                .map(Some)
+                .map_err(|e| ResolveError::InvalidMeta {
+                    slug: slug.to_string(),
+                    detail: e.to_string(),
+                })
+        }
+        (true, None) => naming::coordination_branch(slug, mid8)
+            .map(Some)
+            .ok_or_else(|| ResolveError::MissingMid8 {
+                slug: slug.to_string(),
+            }),
+        (false, None) => Ok(None),
+    }
+}
+
+/// The coordination worktree of a coordination topology: where it is, its branch, and whether
+/// git lists it yet.
+struct Coordination {
+    branch: CommitTarget,
+    worktree: Utf8PathBuf,
+    checked_out: bool,
+}
+
+fn coordination_worktree_of(
+    slug: &MissionSlug,
+    repo: &RepoFacts,
+    branch: &BranchName,
+    mid8: Option<&Mid8>,
+    warnings: &mut Vec<String>,
+) -> Result<Coordination, ResolveError> {
+    if !repo.branch_exists(branch.as_str()) {
+        return Err(ResolveError::CoordinationBranchDeleted {
+            slug: slug.to_string(),
+            branch: branch.to_string(),
+        });
+    }
+    let worktree = naming::coord_worktree(&repo.primary_root, slug, mid8).ok_or_else(|| {
+        ResolveError::MissingMid8 {
+            slug: slug.to_string(),
+        }
+    })?;
+    let registered = repo.worktree_at(&worktree);
+    match registered.map(|w| w.branch.as_deref()) {
+        Some(Some(other)) if other != branch.as_str() => {
+            return Err(ResolveError::CoordinationWorktreeMissing {
+                slug: slug.to_string(),
+                path: worktree,
+                branch: branch.to_string(),
+                detail: Some(format!("git lists it on {other}")),
+            });
+        }
+        // No branch yet: a worktree being created (git registers it before its checkout
+        // finishes; the creation barrier waits for it), or a detached HEAD.
+        Some(None) => warnings.push(format!(
+            "the coordination worktree {worktree} has no branch checked out"
+        )),
+        _ => {}
+    }
+    Ok(Coordination {
+        branch: CommitTarget::new(branch.clone()),
+        checked_out: registered.is_some(),
+        worktree,
+    })
+}
+
+/// The status surface in the coordination worktree (awaiting its creation when git does not
+/// list it yet).
+fn coordination_surface(
+    repo: &RepoFacts,
+    slug: &MissionSlug,
+    coord: &Coordination,
+) -> StatusSurface {
+    let pending = (!coord.checked_out).then(|| PendingWorktree {
+        branch: coord.branch.clone(),
+        worktree: coord.worktree.clone(),
+        path_in_tree: Utf8PathBuf::from(KITTY_SPECS).join(slug.as_str()),
+    });
+    StatusSurface::in_coordination_worktree(
+        naming::mission_dir(&coord.worktree, slug),
+        naming::status_lock(&repo.common_dir, slug),
+        naming::coord_worktree_lock(&repo.common_dir, slug),
+        pending,
+    )
+}
+
+/// The execution lane of `wp` in `lanes.json`, with its worktree (the primary checkout for
+/// the planning lane).
+fn execution_lane_of(
+    repo: &RepoFacts,
+    slug: &MissionSlug,
+    lanes: &[LaneFact],
+    wp: &WpId,
+) -> Option<ExecutionLane> {
+    let lane = lanes
+        .iter()
+        .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))?;
+    let lane_id = LaneId::parse(&lane.lane_id)?;
+    let primary_root = &repo.primary_root;
+    let workspace_record = naming::lane_workspace_record(primary_root, slug, &lane_id);
+    if lane_id.is_planning() {
+        return Some(ExecutionLane {
+            lane_id,
+            worktree: primary_root.clone(),
+            branch: None,
+            registered: true,
+            workspace_record,
+        });
+    }
+    let worktree = naming::lane_worktree(primary_root, slug, &lane_id);
+    Some(ExecutionLane {
+        registered: repo.worktree_at(&worktree).is_some(),
+        branch: naming::lane_branch(slug, &lane_id),
+        lane_id,
+        worktree,
+        workspace_record,
+    })
 }
 
 /// Everything a context could hold, before the operation's needs pick from it.
