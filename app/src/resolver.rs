@@ -5,7 +5,8 @@
 //! receives its context from here (`architecture/tests/singletons.rs`).
 
 use camino::Utf8PathBuf;
-use skitty_mission::{Facts, MissionExecutionContext, Op, Selector};
+use skitty_mission::{FactError, Facts, MissionExecutionContext, Op, Selector};
+use skitty_ports::ArtifactError;
 
 use crate::error::AppError;
 use crate::ports::Ports;
@@ -45,11 +46,13 @@ async fn gather(ports: &Ports<'_>, request: &ResolveRequest) -> Result<Facts, Ap
         None => Vec::new(),
     };
     let mission_dir_meta = match &request.selector.mission_dir {
-        Some(dir) => ports
-            .artifacts
-            .read_meta(dir)
-            .await
-            .map_err(|e| e.to_string()),
+        Some(dir) => ports.artifacts.read_meta(dir).await.map_err(|e| match e {
+            ArtifactError::Meta { path, error } => FactError::Meta { path, error },
+            other => FactError::Unreadable {
+                path: dir.join("meta.json"),
+                reason: other.to_string(),
+            },
+        }),
         None => Ok(None),
     };
     let mission_dir_has_log = match &request.selector.mission_dir {

@@ -7,9 +7,8 @@ use async_trait::async_trait;
 use camino::Utf8Path;
 use serde_json::Value;
 use skitty_mission::naming::KITTY_SPECS;
-use skitty_mission::naming::LaneId;
 use skitty_mission::work_packages::PromptFile;
-use skitty_mission::{LaneFact, MissionMeta, MissionRecord, WpId};
+use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord};
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
 
@@ -178,60 +177,31 @@ impl ArtifactStore for FsArtifacts {
     }
 }
 
-/// `lanes.json` lanes: `{"lanes": [{"lane_id", "wp_ids"}]}`; `Ok(None)` when absent. Anything
-/// else (not JSON, a lane without an id, a lane id or WP id of the wrong shape) is an error
-/// naming the value: a lane silently dropped would let the for_review gate pass unchecked.
-fn read_lanes(dir: &Utf8Path) -> Result<Option<Vec<LaneFact>>, String> {
+/// `lanes.json` lanes; `Ok(None)` when absent (parsed by `LaneFact::parse_all`).
+fn read_lanes(dir: &Utf8Path) -> Result<Option<Vec<LaneFact>>, FactError> {
     let path = dir.join("lanes.json");
-    let Some(text) = regular::read_to_string(&path).map_err(|e| e.to_string())? else {
+    let Some(text) = regular::read_to_string(&path).map_err(|e| unreadable(&path, &e))? else {
         return Ok(None);
     };
-    let bad = |what: String| format!("{path}: {what}");
-    let value: Value =
-        serde_json::from_str(&text).map_err(|e| bad(format!("not valid JSON: {e}")))?;
-    let lanes = value
-        .get("lanes")
-        .and_then(Value::as_array)
-        .ok_or_else(|| bad("\"lanes\" must be a list".into()))?;
-    let mut facts = Vec::with_capacity(lanes.len());
-    for lane in lanes {
-        let lane_id = lane
-            .get("lane_id")
-            .and_then(Value::as_str)
-            .filter(|id| LaneId::parse(id).is_some())
-            .ok_or_else(|| {
-                bad(format!(
-                    "lane_id must look like lane-a or lane-planning, got {}",
-                    lane.get("lane_id").unwrap_or(&Value::Null)
-                ))
-            })?;
-        let wp_ids = lane
-            .get("wp_ids")
-            .and_then(Value::as_array)
-            .ok_or_else(|| bad(format!("{lane_id}: wp_ids must be a list")))?
-            .iter()
-            .map(|w| {
-                w.as_str()
-                    .filter(|w| WpId::parse(w).is_ok())
-                    .map(str::to_owned)
-                    .ok_or_else(|| bad(format!("{lane_id}: {w} is not a WP id like WP01")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
-        facts.push(LaneFact {
-            lane_id: lane_id.to_owned(),
-            wp_ids,
-        });
-    }
-    Ok(Some(facts))
+    LaneFact::parse_all(&text)
+        .map(Some)
+        .map_err(|error| FactError::Lanes { path, error })
 }
 
-fn read_meta_text(dir: &Utf8Path) -> Result<Option<MissionMeta>, String> {
+fn read_meta_text(dir: &Utf8Path) -> Result<Option<MissionMeta>, FactError> {
     let path = dir.join("meta.json");
-    match regular::read_to_string(&path).map_err(|e| e.to_string())? {
-        Some(text) => MissionMeta::parse(&text)
-            .map(Some)
-            .map_err(|e| format!("{path}: {e}")),
-        None => Ok(None),
+    let Some(text) = regular::read_to_string(&path).map_err(|e| unreadable(&path, &e))? else {
+        return Ok(None);
+    };
+    MissionMeta::parse(&text)
+        .map(Some)
+        .map_err(|error| FactError::Meta { path, error })
+}
+
+fn unreadable(path: &Utf8Path, e: &regular::NotRegular) -> FactError {
+    FactError::Unreadable {
+        path: path.to_owned(),
+        reason: e.to_string(),
     }
 }
 
@@ -284,9 +254,7 @@ impl MissionCatalog for FsArtifacts {
             let dir = specs.join(&name);
             if let Some(target) = link_leaving(root, &dir) {
                 missions.push(MissionRecord {
-                    meta: Err(format!(
-                        "{dir} is a symbolic link to {target}, outside the repository; skitty does not follow it"
-                    )),
+                    meta: Err(FactError::OutsideRepository { path: dir, target }),
                     lanes: Ok(None),
                     dir_name: name,
                 });

@@ -2,6 +2,9 @@
 
 use camino::Utf8PathBuf;
 
+use crate::commit_target::InvalidBranch;
+use crate::facts::FactError;
+
 /// A structured, actionable resolution failure. The resolver never falls back silently to the
 /// primary checkout: when facts are missing or ambiguous it says so, with the candidates.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,10 +23,26 @@ pub enum ResolveError {
         handle: Option<String>,
         candidates: Vec<String>,
     },
-    #[error("meta.json of {slug} is unreadable: {detail}")]
-    InvalidMeta { slug: String, detail: String },
-    #[error("kitty-specs/{slug}/lanes.json cannot be used: {detail}")]
-    InvalidLanes { slug: String, detail: String },
+    #[error("meta.json of {slug} cannot be used: {error}")]
+    InvalidMeta {
+        slug: String,
+        #[source]
+        error: FactError,
+    },
+    #[error("lanes.json of {slug} cannot be used: {error}")]
+    InvalidLanes {
+        slug: String,
+        #[source]
+        error: FactError,
+    },
+    /// A branch name in `meta.json` that git would not accept.
+    #[error("meta.json of {slug}: {key} {error}")]
+    InvalidBranch {
+        slug: String,
+        key: &'static str,
+        #[source]
+        error: InvalidBranch,
+    },
     #[error("{dir} is not a mission directory: it holds neither meta.json nor status.events.jsonl")]
     NotAMissionDir { dir: Utf8PathBuf },
     #[error("--mission names {mission} but --mission-dir is {mission_dir}: pass one of them")]
@@ -91,6 +110,7 @@ impl ResolveError {
             ResolveError::Ambiguous { .. } => "MISSION_AMBIGUOUS_SELECTOR",
             ResolveError::InvalidMeta { .. } => "INVALID_META",
             ResolveError::InvalidLanes { .. } => "INVALID_LANES",
+            ResolveError::InvalidBranch { .. } => "INVALID_META",
             ResolveError::BadMissionDir { .. } => "BAD_MISSION_DIR",
             ResolveError::NotAMissionDir { .. } => "NOT_A_MISSION_DIR",
             ResolveError::ConflictingSelectors { .. } => "CONFLICTING_SELECTORS",
@@ -117,7 +137,9 @@ impl ResolveError {
                 "pick one with --mission {} (a full slug or mission_id is never ambiguous)",
                 candidates.first().map_or("<slug>", String::as_str)
             ),
-            ResolveError::InvalidMeta { slug, .. } => format!("repair kitty-specs/{slug}/meta.json (a JSON object)"),
+            ResolveError::InvalidMeta { slug, .. } | ResolveError::InvalidBranch { slug, .. } => {
+                format!("repair kitty-specs/{slug}/meta.json (a JSON object as spec-kitty writes it)")
+            }
             ResolveError::InvalidLanes { slug, .. } => format!(
                 "repair kitty-specs/{slug}/lanes.json ({{\"lanes\": [{{\"lane_id\", \"wp_ids\"}}]}}) or regenerate it with `spec-kitty agent mission finalize-tasks`"
             ),

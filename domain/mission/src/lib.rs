@@ -19,7 +19,9 @@ pub use artifacts::ArtifactKind;
 pub use commit_target::{BranchName, CommitTarget};
 pub use context::{Fragment, Location, MissionExecutionContext, Op};
 pub use error::ResolveError;
-pub use facts::{Facts, LaneFact, MissionRecord, RepoFacts, Selector, WorktreeFact};
+pub use facts::{
+    FactError, Facts, LaneFact, LanesError, MissionRecord, RepoFacts, Selector, WorktreeFact,
+};
 pub use fragments::ExecutionLane;
 pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId, is_ulid};
 pub use meta::{MetaError, MissionMeta};

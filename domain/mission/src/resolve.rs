@@ -215,21 +215,20 @@ fn build(
         dir: repo.primary_root.join(KITTY_SPECS).join(&record.dir_name),
         detail: e.to_string(),
     })?;
-    let invalid_meta = |detail: String| ResolveError::InvalidMeta {
-        slug: slug.to_string(),
-        detail,
-    };
     let meta = record
         .meta
         .as_ref()
-        .map_err(|detail| invalid_meta(detail.clone()))?
+        .map_err(|error| ResolveError::InvalidMeta {
+            slug: slug.to_string(),
+            error: error.clone(),
+        })?
         .as_ref();
     let lanes = record
         .lanes
         .as_ref()
-        .map_err(|detail| ResolveError::InvalidLanes {
+        .map_err(|error| ResolveError::InvalidLanes {
             slug: slug.to_string(),
-            detail: detail.clone(),
+            error: error.clone(),
         })?
         .as_deref();
     let identity = identity(slug.clone(), meta);
@@ -336,9 +335,10 @@ fn target_branch_of(
     warnings: &mut Vec<String>,
 ) -> Result<BranchName, ResolveError> {
     match meta.and_then(|m| m.target_branch.as_deref()) {
-        Some(name) => BranchName::parse(name).map_err(|e| ResolveError::InvalidMeta {
+        Some(name) => BranchName::parse(name).map_err(|error| ResolveError::InvalidBranch {
             slug: slug.to_string(),
-            detail: e.to_string(),
+            key: "target_branch",
+            error,
         }),
         None => {
             let fallback = repo
@@ -369,9 +369,10 @@ fn coordination_branch_of(
         (_, Some(name)) => {
             BranchName::parse(name)
                 .map(Some)
-                .map_err(|e| ResolveError::InvalidMeta {
+                .map_err(|error| ResolveError::InvalidBranch {
                     slug: slug.to_string(),
-                    detail: e.to_string(),
+                    key: "coordination_branch",
+                    error,
                 })
         }
         (true, None) => naming::coordination_branch(slug, mid8)
@@ -534,7 +535,10 @@ fn loose(facts: &Facts, dir: &Utf8Path, op: Op) -> Result<MissionExecutionContex
     let meta = facts
         .mission_dir_meta
         .as_ref()
-        .map_err(|detail| bad(detail.clone()))?
+        .map_err(|error| ResolveError::InvalidMeta {
+            slug: slug.to_string(),
+            error: error.clone(),
+        })?
         .as_ref();
     let is_root = facts.repo.as_ref().is_some_and(|repo| {
         dir == repo.primary_root || repo.worktree_at(dir).is_some() || dir == repo.current_root

@@ -42,7 +42,7 @@ fn lane_branch() -> String {
         .to_string()
 }
 
-fn meta(json: &str) -> Result<Option<MissionMeta>, String> {
+fn meta(json: &str) -> Result<Option<MissionMeta>, skitty_mission::FactError> {
     Ok(Some(MissionMeta::parse(json).unwrap()))
 }
 
