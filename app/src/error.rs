@@ -40,8 +40,16 @@ pub enum AppError {
         lane_branch: String,
         base: String,
     },
-    #[error("{path}: {detail}")]
-    BranchLog { path: Utf8PathBuf, detail: String },
+    /// The log at a branch tip (the coordination worktree does not exist yet) is damaged.
+    #[error("{path}: {error}")]
+    BranchLog {
+        path: Utf8PathBuf,
+        #[source]
+        error: skitty_status::LogError,
+    },
+    /// `status.json` at a branch tip is not UTF-8.
+    #[error("{path}: not valid UTF-8")]
+    BranchSnapshotNotUtf8 { path: Utf8PathBuf },
     /// The git-operation guard: a rebase, merge, ... is in progress; nothing was written.
     #[error(
         "a git {} is in progress in {}: skitty writes no status during a git operation (nothing was written)",
@@ -119,7 +127,7 @@ impl AppError {
             AppError::Store(StoreError::Unverified { .. }) => Some(
                 "the disk may be full or failing; check it, then run `skitty validate`".into(),
             ),
-            AppError::BranchLog { .. } => Some(
+            AppError::BranchLog { .. } | AppError::BranchSnapshotNotUtf8 { .. } => Some(
                 "repair the log on that branch (commit a fixed status.events.jsonl), then run the command again".into(),
             ),
             AppError::Artifact(ArtifactError::Roster { .. }) => Some(
@@ -153,9 +161,9 @@ impl AppError {
             AppError::NoLaneCommit { .. } => "NO_LANE_COMMIT",
             AppError::UnknownWorkPackage { .. } => "UNKNOWN_WORK_PACKAGE",
             AppError::Resolve(e) => e.code(),
-            AppError::Store(StoreError::Log { .. }) | AppError::BranchLog { .. } => {
-                "UNREADABLE_LOG"
-            }
+            AppError::Store(StoreError::Log { .. })
+            | AppError::BranchLog { .. }
+            | AppError::BranchSnapshotNotUtf8 { .. } => "UNREADABLE_LOG",
             AppError::Store(_) => "STORE_ERROR",
             AppError::Artifact(_) => "ARTIFACT_ERROR",
             AppError::Catalog(_) => "CATALOG_ERROR",

@@ -80,9 +80,9 @@ impl MissionStatus<'_> {
                     .read_from_branch(scope, pending, EVENTS_FILE)
                     .await?
                     .unwrap_or_default();
-                EventLog::parse_bytes_with(&bytes, audit).map_err(|e| AppError::BranchLog {
+                EventLog::parse_bytes_with(&bytes, audit).map_err(|error| AppError::BranchLog {
                     path: branch_path(pending, EVENTS_FILE),
-                    detail: e.to_string(),
+                    error,
                 })
             }
         }
@@ -118,9 +118,8 @@ impl MissionStatus<'_> {
                 .read_from_branch(scope, pending, SNAPSHOT_FILE)
                 .await?
                 .map(|bytes| {
-                    String::from_utf8(bytes).map_err(|e| AppError::BranchLog {
+                    String::from_utf8(bytes).map_err(|_| AppError::BranchSnapshotNotUtf8 {
                         path: branch_path(pending, SNAPSHOT_FILE),
-                        detail: format!("not valid UTF-8: {e}"),
                     })
                 })
                 .transpose(),
