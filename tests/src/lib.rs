@@ -149,23 +149,37 @@ pub fn run(cwd: &Path, program: &Path, args: &[&str], envs: &[(&str, &Path)]) ->
     )
 }
 
-/// Runs git with a fixed identity.
-pub fn git(cwd: &Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
+/// git with a fixed identity and no editor.
+fn git_command(cwd: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new("git");
+    cmd.args(args)
         .current_dir(cwd)
         .env("GIT_AUTHOR_NAME", "Test")
         .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
         .env("GIT_COMMITTER_NAME", "Test")
         .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
-        .output()
-        .expect("run git");
+        .env("GIT_EDITOR", "true");
+    cmd
+}
+
+/// Runs git (which must succeed) and returns its stdout.
+pub fn git(cwd: &Path, args: &[&str]) -> String {
+    let out = git_command(cwd, args).output().expect("run git");
     assert!(
         out.status.success(),
         "git {args:?} failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Runs git and says whether it succeeded (for commands expected to stop on a conflict).
+pub fn git_succeeds(cwd: &Path, args: &[&str]) -> bool {
+    git_command(cwd, args)
+        .output()
+        .expect("run git")
+        .status
+        .success()
 }
 
 /// Copies a directory tree (symlinks copied as links).

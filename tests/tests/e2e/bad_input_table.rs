@@ -534,48 +534,37 @@ fn crlf_line_ends_are_read_like_spec_kitty_reads_them() {
 #[test]
 fn directories_fifos_devices_and_dangling_links_where_files_belong_are_refused() {
     type Damage = Box<dyn Fn(&Case)>;
-    let kinds: Vec<(&str, Damage, &str)> = vec![
-        (
-            "log is a directory",
-            Box::new(|c: &Case| Case::make_dir(&c.log())),
-            "status.events.jsonl",
-        ),
-        (
-            "log is a FIFO",
-            Box::new(|c: &Case| Case::make_fifo(&c.log())),
+    let mut kinds: Vec<(String, Damage, &str)> = Vec::new();
+    for (file, path) in [
+        ("the log", Case::log as fn(&Case) -> PathBuf),
+        ("meta.json", Case::meta),
+    ] {
+        let at = move |c: &Case| path(c);
+        kinds.push((
+            format!("{file} is a directory"),
+            Box::new(move |c: &Case| Case::make_dir(&at(c))),
+            if file == "meta.json" {
+                "meta.json"
+            } else {
+                "status.events.jsonl"
+            },
+        ));
+        kinds.push((
+            format!("{file} is a FIFO"),
+            Box::new(move |c: &Case| Case::make_fifo(&at(c))),
             "is not a regular file",
-        ),
-        (
-            "log is a dangling link",
-            Box::new(|c: &Case| Case::make_link(&c.log(), Path::new("/nonexistent/x"))),
+        ));
+        kinds.push((
+            format!("{file} is a dangling link"),
+            Box::new(move |c: &Case| Case::make_link(&at(c), Path::new("/nonexistent/x"))),
             "symbolic link",
-        ),
-        (
-            "log links to /dev/zero",
-            Box::new(|c: &Case| Case::make_link(&c.log(), Path::new("/dev/zero"))),
+        ));
+        kinds.push((
+            format!("{file} links to /dev/zero"),
+            Box::new(move |c: &Case| Case::make_link(&at(c), Path::new("/dev/zero"))),
             "symbolic link",
-        ),
-        (
-            "meta.json is a directory",
-            Box::new(|c: &Case| Case::make_dir(&c.meta())),
-            "meta.json",
-        ),
-        (
-            "meta.json is a FIFO",
-            Box::new(|c: &Case| Case::make_fifo(&c.meta())),
-            "is not a regular file",
-        ),
-        (
-            "meta.json is a dangling link",
-            Box::new(|c: &Case| Case::make_link(&c.meta(), Path::new("/nonexistent/meta.json"))),
-            "symbolic link",
-        ),
-        (
-            "meta.json links to /dev/zero",
-            Box::new(|c: &Case| Case::make_link(&c.meta(), Path::new("/dev/zero"))),
-            "symbolic link",
-        ),
-    ];
+        ));
+    }
     for (name, damage, message) in &kinds {
         for args in [
             &["status", "--mission-dir", "{mission}"][..],

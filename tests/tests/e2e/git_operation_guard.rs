@@ -10,23 +10,7 @@ use std::path::Path;
 use std::process::Command;
 
 use skitty_tests::repo::{Layout, MissionRepo, SLUG};
-use skitty_tests::{git, skitty};
-
-/// Runs git and returns whether it succeeded (a conflict is the point here).
-fn git_may_fail(cwd: &Path, args: &[&str]) -> bool {
-    Command::new("git")
-        .args(args)
-        .current_dir(cwd)
-        .env("GIT_AUTHOR_NAME", "Test")
-        .env("GIT_AUTHOR_EMAIL", "test@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Test")
-        .env("GIT_COMMITTER_EMAIL", "test@example.invalid")
-        .env("GIT_EDITOR", "true")
-        .output()
-        .unwrap()
-        .status
-        .success()
-}
+use skitty_tests::{git, git_succeeds, skitty};
 
 /// Commits `conflict.txt` as "base", then "ours" on the target branch and "theirs" on `other`.
 fn prepare_conflict(root: &Path) {
@@ -162,11 +146,11 @@ fn no_status_is_written_while_any_git_operation_is_in_progress() {
     prepare_conflict(&repo.root);
     for op in OPERATIONS {
         for args in op.start {
-            git_may_fail(&repo.root, args);
+            git_succeeds(&repo.root, args);
         }
         assert_every_write_refused(&repo, op.name, op.hint);
         assert!(
-            git_may_fail(&repo.root, op.stop),
+            git_succeeds(&repo.root, op.stop),
             "{} could not be stopped",
             op.name
         );
@@ -188,7 +172,7 @@ fn no_status_is_written_while_any_git_operation_is_in_progress() {
 fn reads_still_answer_during_a_git_operation() {
     let repo = MissionRepo::build(Layout::SingleBranch);
     prepare_conflict(&repo.root);
-    git_may_fail(&repo.root, &["merge", "other"]);
+    git_succeeds(&repo.root, &["merge", "other"]);
     for args in [
         &["status", "--mission", SLUG][..],
         &["validate", "--mission", SLUG],
