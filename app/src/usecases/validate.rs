@@ -62,7 +62,11 @@ pub async fn validate(
         let files = status.prompt_files(prompt_dir).await?;
         for problem in skitty_mission::work_packages::check(&files) {
             findings.push(Finding {
-                severity: Severity::Error,
+                severity: if problem.warning_only {
+                    Severity::Warning
+                } else {
+                    Severity::Error
+                },
                 line: None,
                 event_id: None,
                 message: match problem.file {

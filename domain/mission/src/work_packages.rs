@@ -29,6 +29,9 @@ pub struct PromptFile {
 pub struct PromptProblem {
     pub file: Option<String>,
     pub message: String,
+    /// Readable as written, but not in the shape spec-kitty writes (real missions hold a few
+    /// of these, e.g. `dependencies: "[]"`): reported, not failed.
+    pub warning_only: bool,
 }
 
 /// The WP id a file name starts with (`WP01-part.md` -> `WP01`), if it is a prompt file.
@@ -41,10 +44,11 @@ fn wp_of(name: &str) -> Option<WpId> {
 /// Checks every prompt file (files whose name does not start with a WP id are not prompts).
 pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
     let mut problems = Vec::new();
-    let mut problem = |file: Option<&str>, message: String| {
+    let mut report = |file: Option<&str>, message: String, warning_only: bool| {
         problems.push(PromptProblem {
             file: file.map(str::to_owned),
             message,
+            warning_only,
         });
     };
     let mut by_id: BTreeMap<String, Vec<&PromptFile>> = BTreeMap::new();
@@ -57,13 +61,14 @@ pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
     for (id, files) in &by_id {
         if files.len() > 1 {
             let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
-            problem(
+            report(
                 None,
                 format!(
                     "{id} has {} prompt files: {}",
                     files.len(),
                     names.join(", ")
                 ),
+                false,
             );
         }
         for file in files {
@@ -71,40 +76,57 @@ pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
             let front = match &file.frontmatter {
                 Ok(front) => front,
                 Err(why) => {
-                    problem(name, why.clone());
+                    report(name, why.clone(), false);
                     continue;
                 }
             };
             match front.get("work_package_id") {
                 None | Some(Value::Null) => {}
                 Some(Value::String(declared)) if declared == id => {}
-                Some(other) => problem(
+                Some(other) => report(
                     name,
                     format!("work_package_id {other} does not match the file name ({id})"),
+                    false,
                 ),
             }
             let deps = match front.get("dependencies") {
                 None | Some(Value::Null) => continue,
                 Some(Value::Array(items)) => items,
+                Some(Value::String(text)) if matches!(text.trim(), "" | "[]") => {
+                    report(
+                        name,
+                        format!(
+                            "dependencies is the string {text:?}; read as no dependencies (write `dependencies: []`)"
+                        ),
+                        true,
+                    );
+                    continue;
+                }
                 Some(other) => {
-                    problem(
+                    report(
                         name,
                         format!("dependencies must be a list of WP ids, got {other}"),
+                        false,
                     );
                     continue;
                 }
             };
             for dep in deps {
                 let Some(dep_id) = dep.as_str().filter(|d| WpId::parse(d).is_ok()) else {
-                    problem(name, format!("dependency {dep} is not a WP id like WP01"));
+                    report(
+                        name,
+                        format!("dependency {dep} is not a WP id like WP01"),
+                        false,
+                    );
                     continue;
                 };
                 if dep_id == id {
-                    problem(name, format!("{id} depends on itself"));
+                    report(name, format!("{id} depends on itself"), false);
                 } else if !by_id.contains_key(dep_id) {
-                    problem(
+                    report(
                         name,
                         format!("{id} depends on {dep_id}: no such work package"),
+                        false,
                     );
                 } else {
                     edges
@@ -116,7 +138,11 @@ pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
         }
     }
     if let Some(cycle) = find_cycle(&edges) {
-        problem(None, format!("dependency cycle: {}", cycle.join(" -> ")));
+        report(
+            None,
+            format!("dependency cycle: {}", cycle.join(" -> ")),
+            false,
+        );
     }
     problems
 }
@@ -178,6 +204,14 @@ mod tests {
             problems[0].message,
             "dependency cycle: WP01 -> WP02 -> WP01"
         );
+    }
+
+    #[test]
+    fn the_string_empty_list_real_missions_hold_is_a_warning() {
+        let files = [file("WP07-a.md", json!({"dependencies": "[]"}))];
+        let problems = check(&files);
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].warning_only, "{problems:?}");
     }
 
     #[test]
