@@ -8,7 +8,7 @@ use skitty_ports::{
 ///
 /// The fields are private to the app: code outside it hands the adapters in and can no
 /// longer reach them through `Ports`, and inside it only the `MissionStatus` facade opens a
-/// status write transaction (architecture test `singletons.rs`).
+/// status write transaction (`architecture/tests/invariants.rs`).
 #[derive(Clone, Copy)]
 pub struct Ports<'a> {
     pub(crate) store: &'a dyn StatusStore,

@@ -2,7 +2,7 @@
 //! `skitty_mission::resolve` for the mission's `MissionExecutionContext`.
 //!
 //! Architecture Invariant: this is the only caller of `skitty_mission::resolve`; every command
-//! receives its context from here (`architecture/tests/singletons.rs`).
+//! receives its context from here (`architecture/tests/invariants.rs`).
 
 use camino::Utf8PathBuf;
 use skitty_mission::{FactError, Facts, MissionExecutionContext, Op, Selector};

@@ -57,7 +57,7 @@ impl StoreError {
 /// Reads change nothing anywhere (no lock file is created by a read); every write happens
 /// inside a [`StatusWrite`] transaction, which holds the surface's exclusive lock for its
 /// whole life. The `MissionStatus` facade in `skitty-app` is the only caller of
-/// [`StatusStore::begin_write`] (architecture test `singletons.rs`).
+/// [`StatusStore::begin_write`] (`architecture/tests/invariants.rs`).
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait StatusStore: Send + Sync {

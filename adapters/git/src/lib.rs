@@ -2,7 +2,7 @@
 //! (`git worktree add`).
 //!
 //! Worktree pointers (`.git` files, `gitdir:`) are parsed by gix only: skitty has no parser
-//! of its own (architecture test `singletons.rs`).
+//! of its own (`architecture/tests/invariants.rs`).
 
 mod branch_tip;
 mod cli;

@@ -1,4 +1,4 @@
-//! Artifact kinds and where each lands (design.md §9: placement is a function of kind).
+//! Artifact kinds and where each lands (placement is a function of kind: `ARCHITECTURE.md`).
 
 /// A kind of mission artifact.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -43,7 +43,7 @@ impl ArtifactKind {
         ArtifactKind::ReviewCycles,
     ];
 
-    /// spec-kitty's partition (seams §1.6).
+    /// spec-kitty 3.2.7's partition of artifact kinds between the two homes.
     pub const fn home(self) -> Home {
         match self {
             ArtifactKind::Status

@@ -124,7 +124,7 @@ pub enum Location {
 /// The resolved context of one mission for one operation.
 ///
 /// Architecture Invariant: only `resolve::resolve` constructs this type (its fields are
-/// private; `architecture/tests/singletons.rs` fails the build on a second constructor).
+/// private; `architecture/tests/invariants.rs` fails the build on a second constructor).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MissionExecutionContext {
     pub(crate) op: Op,
