@@ -27,9 +27,13 @@ pub enum AppError {
     Lock(#[from] LockError),
     /// A move of a WP the log has never seen (still in genesis) to a lane other than planned.
     #[error(
-        "{wp_id} has no status events in this mission (it is still in genesis), so it cannot move there"
+        "{wp_id} has no status events in this mission (it is still in genesis), so it cannot move to {to}"
     )]
-    UnknownWorkPackage { wp_id: String, known: Vec<String> },
+    UnknownWorkPackage {
+        wp_id: String,
+        to: skitty_status::Lane,
+        known: Vec<String>,
+    },
     /// spec-kitty's lane-commit gate for `for_review`; nothing was written.
     #[error(
         "{wp_id} cannot move to for_review: no implementation commit on lane {lane_id} ({lane_branch}) beyond {base}. Commit the work in the lane worktree first, or pass --force if there is genuinely nothing to commit."

@@ -98,10 +98,14 @@ impl MissionStatus<'_> {
             at: self.ports.clock.now(),
         };
         let unseeded = !snapshot.work_packages.contains_key(&request.wp_id);
-        let to = Lane::parse_input(&request.to).ok();
-        if unseeded && !request.force && to.is_some_and(|lane| lane != Lane::Planned) {
+        if let Ok(to) = Lane::parse_input(&request.to)
+            && unseeded
+            && !request.force
+            && to != Lane::Planned
+        {
             return Err(AppError::UnknownWorkPackage {
                 wp_id: request.wp_id.clone(),
+                to,
                 known: snapshot.work_packages.keys().cloned().collect(),
             });
         }
