@@ -598,57 +598,18 @@ fn directories_fifos_devices_and_dangling_links_where_files_belong_are_refused()
 #[test]
 fn unusable_meta_json_is_refused_naming_the_key_and_value() {
     type Damage = Box<dyn Fn(&Case)>;
+    #[rustfmt::skip]
     let cases: Vec<(&str, Damage, &[&str])> = vec![
-        (
-            "invalid JSON",
-            Box::new(|c: &Case| Case::replace(&c.meta(), "{\"mission_id\": ")),
-            &["meta.json", "not valid JSON"],
-        ),
-        (
-            "not an object",
-            Box::new(|c: &Case| Case::replace(&c.meta(), "[]")),
-            &["meta.json", "not a JSON object"],
-        ),
-        (
-            "slug with a slash",
-            Box::new(|c: &Case| c.set_meta_key("mission_slug", "a/b".into())),
-            &["meta.json", "mission_slug", "\"a/b\""],
-        ),
-        (
-            "slug ..",
-            Box::new(|c: &Case| c.set_meta_key("mission_slug", "..".into())),
-            &["meta.json", "mission_slug", "\"..\""],
-        ),
-        (
-            "slug key with a slash",
-            Box::new(|c: &Case| c.set_meta_key("slug", "../x".into())),
-            &["meta.json", "slug", "\"../x\""],
-        ),
-        (
-            "mission_id not a ULID",
-            Box::new(|c: &Case| c.set_meta_key("mission_id", "not-a-ulid".into())),
-            &["meta.json", "mission_id", "\"not-a-ulid\""],
-        ),
-        (
-            "mission_id a number",
-            Box::new(|c: &Case| c.set_meta_key("mission_id", 42.into())),
-            &["meta.json", "mission_id", "42"],
-        ),
-        (
-            "mission_number a word",
-            Box::new(|c: &Case| c.set_meta_key("mission_number", "pending".into())),
-            &["meta.json", "mission_number"],
-        ),
-        (
-            "topology a number",
-            Box::new(|c: &Case| c.set_meta_key("topology", 3.into())),
-            &["meta.json", "topology", "3"],
-        ),
-        (
-            "target_branch a list",
-            Box::new(|c: &Case| c.set_meta_key("target_branch", serde_json::json!(["main"]))),
-            &["meta.json", "target_branch"],
-        ),
+        ("invalid JSON", Box::new(|c: &Case| Case::replace(&c.meta(), "{\"mission_id\": ")), &["meta.json", "not valid JSON"]),
+        ("not an object", Box::new(|c: &Case| Case::replace(&c.meta(), "[]")), &["meta.json", "not a JSON object"]),
+        ("slug with a slash", Box::new(|c: &Case| c.set_meta_key("mission_slug", "a/b".into())), &["meta.json", "mission_slug", "\"a/b\""]),
+        ("slug ..", Box::new(|c: &Case| c.set_meta_key("mission_slug", "..".into())), &["meta.json", "mission_slug", "\"..\""]),
+        ("slug key with a slash", Box::new(|c: &Case| c.set_meta_key("slug", "../x".into())), &["meta.json", "slug", "\"../x\""]),
+        ("mission_id not a ULID", Box::new(|c: &Case| c.set_meta_key("mission_id", "not-a-ulid".into())), &["meta.json", "mission_id", "\"not-a-ulid\""]),
+        ("mission_id a number", Box::new(|c: &Case| c.set_meta_key("mission_id", 42.into())), &["meta.json", "mission_id", "42"]),
+        ("mission_number a word", Box::new(|c: &Case| c.set_meta_key("mission_number", "pending".into())), &["meta.json", "mission_number"]),
+        ("topology a number", Box::new(|c: &Case| c.set_meta_key("topology", 3.into())), &["meta.json", "topology", "3"]),
+        ("target_branch a list", Box::new(|c: &Case| c.set_meta_key("target_branch", serde_json::json!(["main"]))), &["meta.json", "target_branch"]),
     ];
     for (name, damage, message) in &cases {
         for args in [
@@ -812,99 +773,18 @@ fn fsm_check_names_the_unknown_lane() {
 #[test]
 fn wp_frontmatter_that_cannot_hold_is_a_validation_finding() {
     type Damage = Box<dyn Fn(&Case)>;
+    #[rustfmt::skip]
     let cases: Vec<(&str, Damage, &[&str])> = vec![
-        (
-            "self-dependency",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(
-                    2,
-                    "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP02]\n",
-                )
-            }),
-            &["WP02-part.md", "WP02 depends on itself"],
-        ),
-        (
-            "a cycle",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(
-                    1,
-                    "work_package_id: WP01\nsubtasks: [T001]\ndependencies: [WP02]\n",
-                );
-                c.set_frontmatter(
-                    2,
-                    "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP01]\n",
-                );
-            }),
-            &["dependency cycle", "WP01", "WP02"],
-        ),
-        (
-            "an unknown dependency",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(
-                    3,
-                    "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [WP99]\n",
-                )
-            }),
-            &["WP03-part.md", "WP99", "no such work package"],
-        ),
-        (
-            "a malformed dependency id",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(
-                    3,
-                    "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [wp-1]\n",
-                )
-            }),
-            &["WP03-part.md", "\"wp-1\""],
-        ),
-        (
-            "dependencies not a list",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(
-                    3,
-                    "work_package_id: WP03\nsubtasks: [T003]\ndependencies: WP01\n",
-                )
-            }),
-            &["WP03-part.md", "dependencies"],
-        ),
-        (
-            "duplicate frontmatter keys",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(
-                    4,
-                    "work_package_id: WP04\nsubtasks: [T004]\nsubtasks: [T005]\n",
-                )
-            }),
-            &["WP04-part.md", "subtasks"],
-        ),
-        (
-            "a YAML alias bomb",
-            Box::new(|c: &Case| {
-                c.set_frontmatter(4, "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nwork_package_id: WP04\n")
-            }),
-            &["WP04-part.md"],
-        ),
-        (
-            "two WP files for one id",
-            Box::new(|c: &Case| {
-                fs::copy(c.wp_file(5), c.mission().join("tasks/WP05-copy.md"))
-                    .map(drop)
-                    .unwrap()
-            }),
-            &["WP05", "WP05-copy.md", "WP05-part.md"],
-        ),
-        (
-            "unterminated frontmatter",
-            Box::new(|c: &Case| {
-                Case::replace(&c.wp_file(6), "---\nwork_package_id: WP06\n# no end\n")
-            }),
-            &["WP06-part.md", "frontmatter"],
-        ),
-        (
-            "frontmatter id disagrees with the file name",
-            Box::new(|c: &Case| c.set_frontmatter(6, "work_package_id: WP07\nsubtasks: [T006]\n")),
-            &["WP06-part.md", "WP07"],
-        ),
+        ("self-dependency", Box::new(|c: &Case| c.set_frontmatter(2, "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP02]\n")), &["WP02-part.md", "WP02 depends on itself"]),
+        ("a cycle", Box::new(|c: &Case| { c.set_frontmatter(1, "work_package_id: WP01\nsubtasks: [T001]\ndependencies: [WP02]\n"); c.set_frontmatter(2, "work_package_id: WP02\nsubtasks: [T002]\ndependencies: [WP01]\n"); }), &["dependency cycle", "WP01", "WP02"]),
+        ("an unknown dependency", Box::new(|c: &Case| c.set_frontmatter(3, "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [WP99]\n")), &["WP03-part.md", "WP99", "no such work package"]),
+        ("a malformed dependency id", Box::new(|c: &Case| c.set_frontmatter(3, "work_package_id: WP03\nsubtasks: [T003]\ndependencies: [wp-1]\n")), &["WP03-part.md", "\"wp-1\""]),
+        ("dependencies not a list", Box::new(|c: &Case| c.set_frontmatter(3, "work_package_id: WP03\nsubtasks: [T003]\ndependencies: WP01\n")), &["WP03-part.md", "dependencies"]),
+        ("duplicate frontmatter keys", Box::new(|c: &Case| c.set_frontmatter(4, "work_package_id: WP04\nsubtasks: [T004]\nsubtasks: [T005]\n")), &["WP04-part.md", "subtasks"]),
+        ("a YAML alias bomb", Box::new(|c: &Case| c.set_frontmatter(4, "a: &a [x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\ng: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\nh: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\nwork_package_id: WP04\n")), &["WP04-part.md"]),
+        ("two WP files for one id", Box::new(|c: &Case| { fs::copy(c.wp_file(5), c.mission().join("tasks/WP05-copy.md")).map(drop).unwrap() }), &["WP05", "WP05-copy.md", "WP05-part.md"]),
+        ("unterminated frontmatter", Box::new(|c: &Case| { Case::replace(&c.wp_file(6), "---\nwork_package_id: WP06\n# no end\n") }), &["WP06-part.md", "frontmatter"]),
+        ("frontmatter id disagrees with the file name", Box::new(|c: &Case| c.set_frontmatter(6, "work_package_id: WP07\nsubtasks: [T006]\n")), &["WP06-part.md", "WP07"]),
     ];
     for (name, damage, message) in &cases {
         check(
