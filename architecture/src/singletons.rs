@@ -397,3 +397,32 @@ pub fn only_the_facade_writes_status(root: &Path) -> Violations {
     }
     violations
 }
+
+/// Invariant: a file named `tests.rs` (which the scans count as test code) is only ever a
+/// unit-test module: every `mod tests;` declaration is `#[cfg(test)]`.
+pub fn test_modules_are_test_only(root: &Path) -> Violations {
+    struct Decls<'v> {
+        file: String,
+        violations: &'v mut Violations,
+    }
+    impl<'ast> Visit<'ast> for Decls<'_> {
+        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
+            if m.content.is_none() && m.ident == "tests" && !is_cfg_test(&m.attrs) {
+                self.violations.push(format!(
+                    "{}: `mod tests;` without #[cfg(test)] (tests.rs files are test code to the scans)",
+                    self.file
+                ));
+            }
+            syn::visit::visit_item_mod(self, m);
+        }
+    }
+    let (sources, mut violations) = sources::workspace(root);
+    for source in &sources {
+        let mut decls = Decls {
+            file: source.rel.clone(),
+            violations: &mut violations,
+        };
+        decls.visit_file(&source.ast);
+    }
+    violations
+}

@@ -71,3 +71,8 @@ fn only_the_facade_writes_status_files() {
 fn every_declared_dependency_is_used() {
     holds(dependencies::no_unused_dependencies);
 }
+
+#[test]
+fn test_modules_are_test_only() {
+    holds(singletons::test_modules_are_test_only);
+}

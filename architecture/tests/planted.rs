@@ -358,3 +358,14 @@ fn an_unused_dependency_is_caught() {
         )],
     );
 }
+
+#[test]
+fn a_production_module_named_tests_is_caught() {
+    caught(
+        singletons::test_modules_are_test_only,
+        &[(
+            Plant::After("app/src/lib.rs", "mod error;", "mod tests;"),
+            "app/src/lib.rs: `mod tests;` without #[cfg(test)]",
+        )],
+    );
+}
