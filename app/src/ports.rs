@@ -23,7 +23,7 @@ pub struct Ports<'a> {
 impl<'a> Ports<'a> {
     /// Bundles the adapters of one process.
     ///
-    /// ```ignore
+    /// ```text
     /// let ports = Ports::new(&store, &artifacts, &artifacts, &git, &locks, &clock, &ids);
     /// let status = MissionStatus::new(ports);
     /// ```

@@ -295,3 +295,28 @@ async fn the_first_write_creates_the_awaited_coordination_worktree_once_under_it
     );
     assert_eq!(m.appended(), 1);
 }
+
+#[tokio::test]
+async fn a_wp_the_log_never_saw_moves_only_where_the_fsm_allows_from_genesis() {
+    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let unseeded = |to: &str| TransitionRequest {
+        wp_id: "WP09".into(),
+        ..request(to)
+    };
+    let err = m
+        .status()
+        .transition(&scope(), &unseeded("claimed"), false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, AppError::UnknownWorkPackage { wp_id, known, .. } if wp_id == "WP09" && known == &["WP01"]),
+        "{err}"
+    );
+    assert_eq!(m.appended(), 0);
+    // genesis -> canceled is an FSM edge: spec-kitty allows it, so does skitty.
+    m.status()
+        .transition(&scope(), &unseeded("canceled"), false)
+        .await
+        .unwrap();
+    assert_eq!(m.appended(), 1);
+}

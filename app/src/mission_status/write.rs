@@ -4,7 +4,9 @@
 use camino::Utf8Path;
 use skitty_ports::{ArtifactError, StatusWrite};
 use skitty_status::transition::{self, current_lane};
-use skitty_status::{Decision, Lane, LogRow, Snapshot, TransitionFacts, TransitionRequest, reduce};
+use skitty_status::{
+    Decision, Lane, LogRow, RequestError, Snapshot, TransitionFacts, TransitionRequest, reduce,
+};
 
 use super::read::consistent;
 use super::{Emitted, Loaded, Materialized, MissionStatus};
@@ -98,20 +100,19 @@ impl MissionStatus<'_> {
             at: self.ports.clock.now(),
         };
         let unseeded = !snapshot.work_packages.contains_key(&request.wp_id);
-        if let Ok(to) = Lane::parse_input(&request.to)
-            && unseeded
-            && !request.force
-            && to != Lane::Planned
-        {
-            return Err(AppError::UnknownWorkPackage {
-                wp_id: request.wp_id.clone(),
-                to,
-                known: snapshot.work_packages.keys().cloned().collect(),
-            });
-        }
-        let event = match transition::decide(request, facts)? {
-            Decision::AlreadyThere { lane } => return Ok(Emitted::AlreadyThere { lane }),
-            Decision::Append(event) => event,
+        let event = match transition::decide(request, facts) {
+            Ok(Decision::AlreadyThere { lane }) => return Ok(Emitted::AlreadyThere { lane }),
+            Ok(Decision::Append(event)) => event,
+            // The FSM refuses a WP the log has never seen: say that, not "genesis -> x".
+            Err(RequestError::Refused(_)) if unseeded => {
+                let to = Lane::parse_input(&request.to).map_err(RequestError::from)?;
+                return Err(AppError::UnknownWorkPackage {
+                    wp_id: request.wp_id.clone(),
+                    to,
+                    known: snapshot.work_packages.keys().cloned().collect(),
+                });
+            }
+            Err(e) => return Err(e.into()),
         };
         let row = LogRow::Transition(event.clone());
         let events_path = scope.surface.events_path();
