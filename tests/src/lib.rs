@@ -61,12 +61,17 @@ fn cache_dir() -> PathBuf {
         return PathBuf::from(dir);
     }
     let script = fs::read(oracle_dir().join("make_mission.sh")).unwrap_or_default();
-    let hash = script.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-    });
+    let hash = fnv(&script);
     user_cache()
         .join("skitty-oracle")
         .join(format!("missions-{hash:016x}"))
+}
+
+/// FNV-1a of `bytes`: a cheap content key (cache folders, tree snapshots), not a checksum.
+fn fnv(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// `${XDG_CACHE_HOME:-$HOME/.cache}`.
@@ -213,11 +218,6 @@ fn default_venv() -> PathBuf {
 /// files, their length and a hash of their bytes; links by target, FIFOs and devices by kind
 /// (never opened). Compare two calls to prove that a command changed nothing.
 pub fn tree(root: &Path) -> std::collections::BTreeMap<PathBuf, String> {
-    fn fnv(bytes: &[u8]) -> u64 {
-        bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        })
-    }
     let mut out = std::collections::BTreeMap::new();
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use camino::Utf8Path;
 use serde_json::Value;
 use skitty_mission::naming::KITTY_SPECS;
-use skitty_mission::work_packages::PromptFile;
+use skitty_mission::work_packages::{PromptFile, wp_of_file_name};
 use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord};
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
@@ -40,13 +40,9 @@ fn frontmatter(text: &str) -> Option<&str> {
     None
 }
 
-/// `tasks/<WP>.md` or `tasks/<WP>-*.md` / `<WP>_*.md` / `<WP>.*.md` (spec-kitty's match).
+/// Whether `name` is the prompt file of `wp_id` (the domain's one file-name rule).
 fn is_wp_file(name: &str, wp_id: &str) -> bool {
-    if name.eq_ignore_ascii_case("readme.md") || !name.ends_with(".md") {
-        return false;
-    }
-    name.strip_prefix(wp_id)
-        .is_some_and(|rest| rest == ".md" || rest.starts_with(['-', '_', '.']))
+    wp_of_file_name(name).is_some_and(|id| id.as_str() == wp_id)
 }
 
 #[async_trait]

@@ -34,8 +34,9 @@ pub struct PromptProblem {
     pub warning_only: bool,
 }
 
-/// The WP id a file name starts with (`WP01-part.md` -> `WP01`), if it is a prompt file.
-fn wp_of(name: &str) -> Option<WpId> {
+/// The WP a prompt file is for, by spec-kitty's file-name rule: `WPxx.md`, or `WPxx` followed
+/// by `-`, `_` or `.` and ending in `.md` (`WP01-part.md` -> `WP01`; `README.md` -> none).
+pub fn wp_of_file_name(name: &str) -> Option<WpId> {
     let stem = name.strip_suffix(".md")?;
     let id = stem.split(['-', '_', '.']).next()?;
     WpId::parse(id).ok()
@@ -53,7 +54,7 @@ pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
     };
     let mut by_id: BTreeMap<String, Vec<&PromptFile>> = BTreeMap::new();
     for file in files {
-        if let Some(id) = wp_of(&file.name) {
+        if let Some(id) = wp_of_file_name(&file.name) {
             by_id.entry(id.as_str().to_owned()).or_default().push(file);
         }
     }

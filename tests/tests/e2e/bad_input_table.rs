@@ -20,6 +20,18 @@ const OTHER: &str = "other-01M85DC2";
 /// Lines in the fixture log: an appended line is line 51.
 const NEXT_LINE: usize = 51;
 
+/// A legal move for WP06, refused only by whatever a case damaged.
+const EMIT_WP06: [&str; 8] = [
+    "emit",
+    "WP06",
+    "--to",
+    "planned",
+    "--actor",
+    "a",
+    "--mission",
+    SLUG,
+];
+
 /// A valid lane transition for WP06 (blocked -> planned is legal), to be damaged key by key.
 const ROW: &str = r#"{"actor": "x", "at": "2099-01-01T00:00:00+00:00", "event_id": "01M85DC1ZZZZZZZZZZZZZZZZZZ", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "blocked", "mission_id": "01M85DC1CZPH25CHFM2BNZJD18", "mission_slug": "demo-01M85DC1", "policy_metadata": null, "reason": null, "review_ref": null, "to_lane": "planned", "wp_id": "WP06"}"#;
 /// A valid annotation for WP06.
@@ -292,20 +304,7 @@ fn log_case(name: &str, damage: impl Fn(&Case) + Copy, line: usize, value: &str)
         (&["status", "--json", "--mission", SLUG], 2, &located),
         (&["materialize", "--mission", SLUG], 2, &located),
         (&["validate", "--mission", SLUG], 1, &finding),
-        (
-            &[
-                "emit",
-                "WP06",
-                "--to",
-                "planned",
-                "--actor",
-                "a",
-                "--mission",
-                SLUG,
-            ],
-            2,
-            &located,
-        ),
+        (&EMIT_WP06, 2, &located),
     ];
     for (args, code, location) in reading {
         check(
@@ -683,19 +682,7 @@ fn symlinks_that_leave_the_repository_are_not_followed() {
         ("kitty-specs links out", &link_specs as &dyn Fn(&Case)),
         ("mission dir links out", &link_mission),
     ] {
-        for args in [
-            &["status", "--mission", SLUG][..],
-            &[
-                "emit",
-                "WP06",
-                "--to",
-                "planned",
-                "--actor",
-                "a",
-                "--mission",
-                SLUG,
-            ],
-        ] {
+        for args in [&["status", "--mission", SLUG][..], &EMIT_WP06] {
             check(
                 name,
                 damage,
