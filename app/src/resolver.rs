@@ -49,7 +49,7 @@ async fn gather(ports: &Ports<'_>, request: &ResolveRequest) -> Result<Facts, Ap
         Some(dir) => ports.artifacts.read_meta(dir).await.map_err(|e| match e {
             ArtifactError::Meta { path, error } => FactError::Meta { path, error },
             other => FactError::Unreadable {
-                path: dir.join("meta.json"),
+                path: dir.join(skitty_artifacts::files::META_FILE),
                 reason: other.to_string(),
             },
         }),
@@ -59,7 +59,7 @@ async fn gather(ports: &Ports<'_>, request: &ResolveRequest) -> Result<Facts, Ap
         Some(dir) => {
             ports
                 .artifacts
-                .holds(dir, skitty_mission::surface::EVENTS_FILE)
+                .holds(dir, skitty_artifacts::files::EVENTS_FILE)
                 .await?
         }
         None => false,

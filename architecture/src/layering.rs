@@ -16,15 +16,16 @@ pub fn metadata(root: &Path) -> Result<Metadata, String> {
         .map_err(|e| format!("cargo metadata failed in {}: {e}", root.display()))
 }
 
-const DOMAIN: [&str; 2] = ["skitty-status", "skitty-mission"];
+const DOMAIN: [&str; 3] = ["skitty-status", "skitty-mission", "skitty-artifacts"];
 
 /// Which workspace crates each workspace crate may depend on (normal and build dependencies).
 fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
     let domain = DOMAIN.to_vec();
     let ports: Vec<&str> = [domain.clone(), vec!["skitty-ports"]].concat();
     BTreeMap::from([
-        ("skitty-status", vec!["skitty-mission"]),
-        ("skitty-mission", vec![]),
+        ("skitty-status", vec!["skitty-mission", "skitty-artifacts"]),
+        ("skitty-mission", vec!["skitty-artifacts"]),
+        ("skitty-artifacts", vec![]),
         ("skitty-ports", domain.clone()),
         ("skitty-fs", ports.clone()),
         ("skitty-git", ports.clone()),
@@ -35,6 +36,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
             vec![
                 "skitty-status",
                 "skitty-mission",
+                "skitty-artifacts",
                 "skitty-ports",
                 "skitty-app",
                 "skitty-fs",
@@ -42,7 +44,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-system",
             ],
         ),
-        ("skitty-tests", vec!["skitty-mission"]),
+        ("skitty-tests", vec!["skitty-mission", "skitty-artifacts"]),
         ("skitty-architecture", vec![]),
     ])
 }

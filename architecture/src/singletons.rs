@@ -370,7 +370,7 @@ pub fn mid8_in_one_function(root: &Path) -> Violations {
 
 /// Invariant: only the `MissionStatus` facade writes `status.events.jsonl` and `status.json`:
 /// the store's `begin_write` and the transaction's `write_snapshot` are called from
-/// `app/src/mission_status/` only, and only `domain/mission/src/surface.rs` spells the file
+/// `app/src/mission_status/` only, and only `domain/artifacts/src/files.rs` spells the file
 /// names as paths.
 pub fn only_the_facade_writes_status(root: &Path) -> Violations {
     let (facts, mut violations) = scan(root);
@@ -387,11 +387,11 @@ pub fn only_the_facade_writes_status(root: &Path) -> Violations {
         let path_like = !text.chars().any(char::is_whitespace);
         if !testing
             && path_like
-            && file != "domain/mission/src/surface.rs"
+            && file != "domain/artifacts/src/files.rs"
             && (text.contains("status.events.jsonl") || text.contains("status.json"))
         {
             violations.push(format!(
-                "{file}: {text:?} (status file names live in surface.rs)"
+                "{file}: {text:?} (status file names live in domain/artifacts/src/files.rs)"
             ));
         }
     }

@@ -6,6 +6,7 @@ use std::io;
 use async_trait::async_trait;
 use camino::Utf8Path;
 use serde_json::Value;
+use skitty_artifacts::files::{LANES_FILE, META_FILE};
 use skitty_mission::naming::KITTY_SPECS;
 use skitty_mission::work_packages::{PromptFile, wp_of_file_name};
 use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord};
@@ -51,7 +52,7 @@ impl ArtifactStore for FsArtifacts {
         &self,
         mission_dir: &Utf8Path,
     ) -> Result<Option<MissionMeta>, ArtifactError> {
-        let path = mission_dir.join("meta.json");
+        let path = mission_dir.join(META_FILE);
         let Some(text) = regular::read_to_string(&path)? else {
             return Ok(None);
         };
@@ -175,7 +176,7 @@ impl ArtifactStore for FsArtifacts {
 
 /// `lanes.json` lanes; `Ok(None)` when absent (parsed by `LaneFact::parse_all`).
 fn read_lanes(dir: &Utf8Path) -> Result<Option<Vec<LaneFact>>, FactError> {
-    let path = dir.join("lanes.json");
+    let path = dir.join(LANES_FILE);
     let Some(text) = regular::read_to_string(&path).map_err(|e| unreadable(&path, &e))? else {
         return Ok(None);
     };
@@ -185,7 +186,7 @@ fn read_lanes(dir: &Utf8Path) -> Result<Option<Vec<LaneFact>>, FactError> {
 }
 
 fn read_meta_text(dir: &Utf8Path) -> Result<Option<MissionMeta>, FactError> {
-    let path = dir.join("meta.json");
+    let path = dir.join(META_FILE);
     let Some(text) = regular::read_to_string(&path).map_err(|e| unreadable(&path, &e))? else {
         return Ok(None);
     };

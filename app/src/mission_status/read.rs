@@ -1,7 +1,7 @@
 //! Reads: nothing is created, changed or removed; the log is checked whole.
 
 use camino::{Utf8Path, Utf8PathBuf};
-use skitty_mission::surface::{EVENTS_FILE, SNAPSHOT_FILE};
+use skitty_artifacts::files::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
 use skitty_ports::StoreError;
 use skitty_status::{EventLog, reduce};

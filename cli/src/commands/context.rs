@@ -18,9 +18,8 @@
 use std::process::ExitCode;
 
 use serde_json::{Value, json};
-use skitty_mission::{
-    ArtifactKind, Location, MissionExecutionContext, Op, SurfaceState, TopologySource,
-};
+use skitty_artifacts::ArtifactKind;
+use skitty_mission::{Location, MissionExecutionContext, Op, SurfaceState, TopologySource};
 
 use crate::args::MissionArgs;
 use crate::error::CliError;
@@ -94,7 +93,7 @@ pub fn to_json(ctx: &MissionExecutionContext) -> Value {
             .iter()
             .map(|k| {
                 let pl = p.placement(*k);
-                (k.as_str().to_owned(), json!({"ref": pl.target.branch().as_str(), "worktree": pl.worktree, "dir": pl.dir}))
+                (k.as_str().to_owned(), json!({"ref": pl.target().branch().as_str(), "worktree": pl.worktree(), "dir": pl.dir()}))
             })
             .collect();
         json!({"placement_ref": p.placement_ref().branch().as_str(), "kinds": kinds})

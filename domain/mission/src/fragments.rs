@@ -3,11 +3,11 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 
-use crate::artifacts::{ArtifactKind, Home};
 use crate::commit_target::{BranchName, CommitTarget};
 use crate::ids::{Mid8, MissionId, MissionSlug};
 use crate::naming::LaneId;
-use crate::surface::StatusSurface;
+use crate::surface::{PendingWorktree, StatusSurface};
+use skitty_artifacts::{ArtifactKind, Home};
 
 /// Who the mission is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,21 +127,81 @@ impl StatusFragment {
 }
 
 /// Where an artifact kind lands: the ref and the worktree that has that ref checked out, as
-/// one value (so a commit can only run where its ref is HEAD).
+/// one value, so a commit can only run where its ref is HEAD (upstream #1814/#1816 came from
+/// choosing the two in different places).
+///
+/// A capability like [`StatusSurface`]: only the resolver builds one, and the git port
+/// commits only to a `Placement`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Placement {
-    pub target: CommitTarget,
-    pub worktree: Utf8PathBuf,
-    /// The mission directory inside that worktree (plus the kind's subpath).
-    pub dir: Utf8PathBuf,
+    kind: ArtifactKind,
+    home: HomePlacement,
+}
+
+/// One home: a ref, the worktree that has it checked out, the mission directory in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct HomePlacement {
+    pub(crate) target: CommitTarget,
+    pub(crate) worktree: Utf8PathBuf,
+    pub(crate) mission_dir: Utf8PathBuf,
+    /// Set while the coordination worktree does not exist yet (the first write creates it,
+    /// under `creation_lock`).
+    pub(crate) pending: Option<PendingWorktree>,
+    pub(crate) creation_lock: Option<Utf8PathBuf>,
+}
+
+impl Placement {
+    pub fn kind(&self) -> ArtifactKind {
+        self.kind
+    }
+
+    /// The ref the kind's commits land on.
+    pub fn target(&self) -> &CommitTarget {
+        &self.home.target
+    }
+
+    /// The worktree whose `HEAD` is [`Placement::target`].
+    pub fn worktree(&self) -> &Utf8Path {
+        &self.home.worktree
+    }
+
+    /// The mission directory inside [`Placement::worktree`].
+    pub fn mission_dir(&self) -> &Utf8Path {
+        &self.home.mission_dir
+    }
+
+    /// Where the kind's files are: the mission directory plus the kind's subdirectory.
+    pub fn dir(&self) -> Utf8PathBuf {
+        match self.kind.subpath() {
+            "" => self.home.mission_dir.clone(),
+            sub => self.home.mission_dir.join(sub),
+        }
+    }
+
+    /// The coordination worktree the first write must create, while it does not exist.
+    pub fn awaiting_worktree(&self) -> Option<&PendingWorktree> {
+        self.home.pending.as_ref()
+    }
+
+    /// The lock serializing creation of the placement's worktree (coordination homes only).
+    pub fn creation_lock(&self) -> Option<&Utf8Path> {
+        self.home.creation_lock.as_deref()
+    }
+
+    /// The same placement once its worktree exists.
+    pub fn checked_out(&self) -> Placement {
+        let mut placed = self.clone();
+        placed.home.pending = None;
+        placed
+    }
 }
 
 /// Where each kind of artifact is read and written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArtifactPlacementFragment {
     pub(crate) placement_ref: CommitTarget,
-    pub(crate) primary: (CommitTarget, Utf8PathBuf, Utf8PathBuf),
-    pub(crate) destination: (CommitTarget, Utf8PathBuf, Utf8PathBuf),
+    pub(crate) primary: HomePlacement,
+    pub(crate) destination: HomePlacement,
 }
 
 impl ArtifactPlacementFragment {
@@ -152,19 +212,13 @@ impl ArtifactPlacementFragment {
 
     /// The placement of one artifact kind.
     pub fn placement(&self, kind: ArtifactKind) -> Placement {
-        let (target, worktree, dir) = match kind.home() {
+        let home = match kind.home() {
             Home::Primary => &self.primary,
             Home::Destination => &self.destination,
         };
-        let dir = if kind.subpath().is_empty() {
-            dir.clone()
-        } else {
-            dir.join(kind.subpath())
-        };
         Placement {
-            target: target.clone(),
-            worktree: worktree.clone(),
-            dir,
+            kind,
+            home: home.clone(),
         }
     }
 }

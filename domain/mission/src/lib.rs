@@ -1,7 +1,6 @@
 //! A Spec Kitty mission's identity and the one resolver that says where everything about it
 //! lives: [`resolve::resolve`] turns [`Facts`] into a [`MissionExecutionContext`]. Pure: no I/O.
 
-pub mod artifacts;
 pub mod commit_target;
 pub mod context;
 pub mod error;
@@ -15,14 +14,13 @@ pub mod surface;
 pub mod topology;
 pub mod work_packages;
 
-pub use artifacts::ArtifactKind;
 pub use commit_target::{BranchName, CommitTarget};
 pub use context::{Fragment, Location, MissionExecutionContext, Op};
 pub use error::ResolveError;
 pub use facts::{
     FactError, Facts, LaneFact, LanesError, MissionRecord, RepoFacts, Selector, WorktreeFact,
 };
-pub use fragments::ExecutionLane;
+pub use fragments::{ExecutionLane, Placement};
 pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId, is_ulid};
 pub use meta::{MetaError, MissionMeta};
 pub use resolve::resolve;

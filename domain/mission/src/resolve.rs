@@ -11,13 +11,13 @@ use crate::context::{Fragment, Location, MissionExecutionContext, Op};
 use crate::error::ResolveError;
 use crate::facts::{Facts, LaneFact, MissionRecord, RepoFacts};
 use crate::fragments::{
-    ArtifactPlacementFragment, BranchRefFragment, ExecutionLane, IdentityFragment,
+    ArtifactPlacementFragment, BranchRefFragment, ExecutionLane, HomePlacement, IdentityFragment,
     PromptSourceFragment, StatusFragment, WorkspaceFragment,
 };
 use crate::ids::{Mid8, MissionSlug, WpId, slug_has_mid8_tail};
 use crate::meta::MissionMeta;
 use crate::naming::{self, KITTY_SPECS, LaneId, WorktreeRole};
-use crate::surface::{PendingWorktree, StatusSurface};
+use crate::surface::{PendingWorktree, StatusSurface, SurfaceState};
 use crate::topology::{Topology, TopologySource};
 
 /// Resolves the mission the facts select, for `op`.
@@ -277,6 +277,11 @@ fn build(
         .map(|l| l.worktree.clone());
 
     let status_dir = surface.dir().to_owned();
+    let pending = match surface.state() {
+        SurfaceState::AwaitingWorktree(pending) => Some(pending.clone()),
+        SurfaceState::Checkedout => None,
+    };
+    let creation_lock = surface.creation_lock().map(Utf8Path::to_owned);
     Ok(assemble(Parts {
         op,
         location: Location::Repository { topology, source },
@@ -297,8 +302,20 @@ fn build(
         surface,
         placement: Some(ArtifactPlacementFragment {
             placement_ref: destination_ref.clone(),
-            primary: (target, primary_root.clone(), primary_dir.clone()),
-            destination: (destination_ref, destination_root, status_dir),
+            primary: HomePlacement {
+                target,
+                worktree: primary_root.clone(),
+                mission_dir: primary_dir.clone(),
+                pending: None,
+                creation_lock: None,
+            },
+            destination: HomePlacement {
+                target: destination_ref,
+                worktree: destination_root,
+                mission_dir: status_dir,
+                pending,
+                creation_lock,
+            },
         }),
         prompt_source_dir: primary_dir.join("tasks"),
         warnings,

@@ -4,10 +4,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 
 use crate::commit_target::CommitTarget;
 
-/// File name of the append-only event log.
-pub const EVENTS_FILE: &str = "status.events.jsonl";
-/// File name of the materialized snapshot.
-pub const SNAPSHOT_FILE: &str = "status.json";
+use skitty_artifacts::files::{EVENTS_FILE, SNAPSHOT_FILE};
 
 /// Whether the surface's directory exists yet.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -5,11 +5,11 @@
 use std::collections::BTreeSet;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use skitty_artifacts::ArtifactKind;
 use skitty_mission::naming::{self, LaneId};
 use skitty_mission::{
-    ArtifactKind, Facts, LaneFact, Location, MissionMeta, MissionRecord, MissionSlug, Op,
-    RepoFacts, ResolveError, Selector, SurfaceState, Topology, TopologySource, WorktreeFact, WpId,
-    resolve,
+    Facts, LaneFact, Location, MissionMeta, MissionRecord, MissionSlug, Op, RepoFacts,
+    ResolveError, Selector, SurfaceState, Topology, TopologySource, WorktreeFact, WpId, resolve,
 };
 
 const ID: &str = "01M85BMA0FGWVDG4KZ13BKSSG0";
@@ -133,11 +133,11 @@ fn coord_places_status_on_the_coordination_branch_and_spec_on_the_target() {
     let spec = placement.placement(ArtifactKind::Spec);
     let status = placement.placement(ArtifactKind::Status);
     assert_eq!(
-        (spec.target.branch().as_str(), spec.worktree.as_str()),
+        (spec.target().branch().as_str(), spec.worktree().as_str()),
         ("feat/demo", "/repo")
     );
-    assert_eq!(status.target.branch().as_str(), coord_branch());
-    assert_eq!(status.worktree, coord_wt());
+    assert_eq!(status.target().branch().as_str(), coord_branch());
+    assert_eq!(status.worktree(), coord_wt());
     assert_eq!(
         ctx.status().unwrap().status_write_dir(),
         format!("{}/kitty-specs/demo-01M85BMA", coord_wt())
