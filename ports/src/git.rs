@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
-use skitty_mission::{BranchName, RepoFacts};
+use skitty_mission::{BranchName, Placement, RepoFacts};
 
 /// A git operation in progress: while one runs, nothing may write a tracked status file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,6 +41,56 @@ pub struct OperationInProgress {
     pub worktree: Utf8PathBuf,
 }
 
+/// How a path differs from `HEAD` (and the index) in a worktree, as `git status` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PathChange {
+    /// Tracked and changed (staged, unstaged or both), type changes included.
+    Modified,
+    /// New in the index.
+    Added,
+    /// Tracked and gone.
+    Deleted,
+    /// Not tracked, not ignored.
+    Untracked,
+    /// Not tracked, and ignored by a `.gitignore` rule.
+    Ignored,
+    /// Unmerged.
+    Conflicted,
+}
+
+impl PathChange {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            PathChange::Modified => "modified",
+            PathChange::Added => "added",
+            PathChange::Deleted => "deleted",
+            PathChange::Untracked => "untracked",
+            PathChange::Ignored => "ignored",
+            PathChange::Conflicted => "conflicted",
+        }
+    }
+}
+
+/// One path `git status` reports.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ChangedPath {
+    /// Relative to the worktree root.
+    pub path: Utf8PathBuf,
+    pub change: PathChange,
+}
+
+/// What a commit did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CommitOutcome {
+    /// A commit was made on the placement's ref.
+    Committed {
+        /// Full hex object id.
+        id: String,
+    },
+    /// The files already match the ref's tip: no commit.
+    Unchanged,
+}
+
 /// Why git could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -61,6 +111,18 @@ pub enum GitError {
     NonUtf8Path(String),
     #[error("`git {command}` failed: {stderr}")]
     Command { command: String, stderr: String },
+    /// A worktree's `HEAD` is not the ref its placement says it has checked out.
+    #[error("{worktree} has {} checked out, not {expected}", found.as_deref().unwrap_or("a detached HEAD"))]
+    HeadMismatch {
+        worktree: Utf8PathBuf,
+        expected: String,
+        found: Option<String>,
+    },
+    #[error("branch {branch} exists already")]
+    BranchExists { branch: String },
+    /// A path handed to a commit is a directory, symlink or other non-file.
+    #[error("{path} is not a regular file; only files are committed")]
+    NotCommittable { path: Utf8PathBuf },
 }
 
 /// Git, read through gix and written through the git binary where gix has no porcelain.
@@ -95,6 +157,31 @@ pub trait GitPort: Send + Sync {
         worktree: &Utf8Path,
         base: &str,
     ) -> Result<Option<u64>, GitError>;
+
+    /// What `git status` reports under `under` (relative to the worktree root; `""` for
+    /// all) in `worktree`: tracked changes, untracked and ignored files, each file listed.
+    /// Reads only: git is asked not to refresh the index.
+    async fn changed_paths(
+        &self,
+        worktree: &Utf8Path,
+        under: &Utf8Path,
+    ) -> Result<Vec<ChangedPath>, GitError>;
+
+    /// Commits exactly `files` (relative to the placement's worktree; a missing file is a
+    /// deletion) on the placement's ref, in the placement's worktree, whose `HEAD` must be that
+    /// ref ([`GitError::HeadMismatch`] otherwise). Other staged or dirty paths are left as
+    /// they are (`git commit --only`); the ref moves only if it still points where the commit's
+    /// parent was read; the index then records the committed files.
+    async fn commit(
+        &self,
+        placement: &Placement,
+        files: &[Utf8PathBuf],
+        message: &str,
+    ) -> Result<CommitOutcome, GitError>;
+
+    /// Creates branch `name` at the commit `HEAD` of `worktree` points to; refuses if the
+    /// branch exists.
+    async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError>;
 
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(

@@ -13,7 +13,9 @@ pub mod status_store;
 pub use artifacts::{ArtifactError, ArtifactStore};
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
-pub use git::{GitError, GitOperation, GitPort, OperationInProgress};
+pub use git::{
+    ChangedPath, CommitOutcome, GitError, GitOperation, GitPort, OperationInProgress, PathChange,
+};
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
 pub use status_store::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
 

@@ -1,18 +1,20 @@
-//! Git through gix for every read, and the git binary for the one porcelain write gix lacks
-//! (`git worktree add`).
+//! Git through gix for reads, commits, branches and the index, and the git binary for the
+//! porcelain gix lacks (`git worktree add`, `git status`).
 //!
 //! Worktree pointers (`.git` files, `gitdir:`) are parsed by gix only: skitty has no parser
 //! of its own (`architecture/tests/invariants.rs`).
 
 mod branch_tip;
 mod cli;
+mod commit;
 mod facts;
 mod operation;
+mod status;
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
-use skitty_mission::{BranchName, RepoFacts};
-use skitty_ports::{GitError, GitPort, OperationInProgress};
+use skitty_mission::{BranchName, Placement, RepoFacts};
+use skitty_ports::{ChangedPath, CommitOutcome, GitError, GitPort, OperationInProgress};
 
 /// Reads repositories with gix; writes worktrees with the git binary.
 #[derive(Debug, Default, Clone, Copy)]
@@ -67,6 +69,27 @@ impl GitPort for GixRepo {
         base: &str,
     ) -> Result<Option<u64>, GitError> {
         branch_tip::commits_beyond(worktree, base)
+    }
+
+    async fn changed_paths(
+        &self,
+        worktree: &Utf8Path,
+        under: &Utf8Path,
+    ) -> Result<Vec<ChangedPath>, GitError> {
+        status::changed_paths(worktree, under)
+    }
+
+    async fn commit(
+        &self,
+        placement: &Placement,
+        files: &[Utf8PathBuf],
+        message: &str,
+    ) -> Result<CommitOutcome, GitError> {
+        commit::commit(placement, files, message)
+    }
+
+    async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError> {
+        commit::create_branch(worktree, name)
     }
 
     async fn add_worktree(

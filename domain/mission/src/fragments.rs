@@ -188,6 +188,26 @@ impl Placement {
         self.home.creation_lock.as_deref()
     }
 
+    /// A placement on `target` checked out in `worktree`, for tests of other crates.
+    #[cfg(feature = "test-support")]
+    pub fn for_tests(
+        kind: ArtifactKind,
+        target: CommitTarget,
+        worktree: Utf8PathBuf,
+        mission_dir: Utf8PathBuf,
+    ) -> Placement {
+        Placement {
+            kind,
+            home: HomePlacement {
+                target,
+                worktree,
+                mission_dir,
+                pending: None,
+                creation_lock: None,
+            },
+        }
+    }
+
     /// The same placement once its worktree exists.
     pub fn checked_out(&self) -> Placement {
         let mut placed = self.clone();
