@@ -1,6 +1,7 @@
 //! The application's errors. Each says what went wrong and what to do next.
 
 use camino::Utf8PathBuf;
+use skitty_artifacts::ArtifactKind;
 use skitty_mission::ResolveError;
 use skitty_ports::{
     ArtifactError, CatalogError, GitError, GitOperation, LockError, OperationInProgress, StoreError,
@@ -60,6 +61,51 @@ pub enum AppError {
         .0.operation.as_str(), .0.worktree
     )]
     GitOperationInProgress(OperationInProgress),
+    /// A commit's worktree is not in a git repository.
+    #[error("{path} is not inside a git repository, so nothing can be committed there")]
+    NotARepository { path: Utf8PathBuf },
+    /// The worktree where a kind's commits land has another branch checked out.
+    #[error(
+        "{kind} lands on {expected}, committed in {worktree}, but that worktree has {} checked out (nothing was written)",
+        found.as_deref().unwrap_or("a detached HEAD")
+    )]
+    WrongCheckout {
+        worktree: Utf8PathBuf,
+        expected: String,
+        found: Option<String>,
+        kind: ArtifactKind,
+    },
+    /// The kind's ref is a protected branch (spec-kitty's rule); nothing was written.
+    #[error("{kind} would be committed to {branch}, a protected branch (nothing was written)")]
+    ProtectedBranch { branch: String, kind: ArtifactKind },
+    /// Files of the kind being committed are changed in the mission's other home, where they
+    /// would never be committed.
+    #[error(
+        "{kind} files are changed in {wrong_home}, but {kind} lands on {target} in {home}: {} (nothing was written)",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    DirtyInWrongHome {
+        kind: ArtifactKind,
+        files: Vec<Utf8PathBuf>,
+        wrong_home: Utf8PathBuf,
+        home: Utf8PathBuf,
+        target: String,
+    },
+    /// A file handed to the commit seam is not of the kind it commits (a bug in skitty).
+    #[error("{path} is not a {kind} file of this mission's placement")]
+    OutsidePlacement {
+        path: Utf8PathBuf,
+        kind: ArtifactKind,
+    },
+    /// An artifact to commit is ignored by git.
+    #[error(
+        "git ignores {} in {worktree}; skitty never commits an ignored file (nothing was committed)",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    IgnoredArtifact {
+        worktree: Utf8PathBuf,
+        files: Vec<Utf8PathBuf>,
+    },
 }
 
 impl AppError {
@@ -152,10 +198,57 @@ impl AppError {
                 "check the WP id (this mission has {}); a new WP is seeded with `--to planned` first",
                 if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }
             )),
+            AppError::NotARepository { path } => Some(format!(
+                "run `git init` in {path} (or work in a clone), then run the command again"
+            )),
+            AppError::WrongCheckout {
+                worktree, expected, ..
+            } => Some(format!("run `git -C {worktree} switch {expected}`, then run the command again")),
+            AppError::ProtectedBranch { .. } => Some(
+                "plan on a feature branch (`git switch -c feat/<name>`, then pass it as the target branch), list the branches to protect in .kittify/config.yaml `protection.protected_branches`, or set SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS=1 for this command".into(),
+            ),
+            AppError::DirtyInWrongHome {
+                files,
+                wrong_home,
+                home,
+                ..
+            } => Some(format!(
+                "move the changes to where they land: `git -C {wrong_home} stash push --include-untracked -- {}`, then `git -C {home} stash pop` (the stash is shared by every worktree)",
+                files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" ")
+            )),
+            AppError::OutsidePlacement { .. } => Some(
+                "this is a bug in skitty: please report it with the command you ran".into(),
+            ),
+            AppError::IgnoredArtifact { worktree, files } => Some(format!(
+                "`git -C {worktree} check-ignore -v {}` names the rule; remove it so the file can be committed",
+                files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" ")
+            )),
+            AppError::Artifact(ArtifactError::Config { path, .. }) => Some(format!(
+                "repair {path} (YAML; `protection.protected_branches` is a list of branch names)"
+            )),
+            AppError::Artifact(ArtifactError::OutsidePlacement { .. }) => Some(
+                "this is a bug in skitty: please report it with the command you ran".into(),
+            ),
             AppError::NoLaneCommit { lane_branch, .. } => Some(format!(
                 "commit the implementation on {lane_branch} first; pass --force only when there is genuinely nothing to commit"
             )),
         }
+    }
+
+    /// Whether the command was refused for a reason the user can act on in the repository
+    /// (exit 1), rather than failing on unreadable or invalid input (exit 2).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            AppError::Refused(_)
+                | AppError::NoLaneCommit { .. }
+                | AppError::UnknownWorkPackage { .. }
+                | AppError::GitOperationInProgress(_)
+                | AppError::WrongCheckout { .. }
+                | AppError::ProtectedBranch { .. }
+                | AppError::DirtyInWrongHome { .. }
+                | AppError::IgnoredArtifact { .. }
+        )
     }
 
     /// A stable machine code, for `--json` error output.
@@ -174,6 +267,12 @@ impl AppError {
             AppError::Git(_) => "GIT_ERROR",
             AppError::Lock(_) => "LOCK_ERROR",
             AppError::GitOperationInProgress(_) => "GIT_OPERATION_IN_PROGRESS",
+            AppError::NotARepository { .. } => "NOT_A_REPOSITORY",
+            AppError::WrongCheckout { .. } => "WRONG_CHECKOUT",
+            AppError::ProtectedBranch { .. } => "PROTECTED_BRANCH",
+            AppError::DirtyInWrongHome { .. } => "DIRTY_IN_WRONG_HOME",
+            AppError::OutsidePlacement { .. } => "INTERNAL_ERROR",
+            AppError::IgnoredArtifact { .. } => "ARTIFACT_IGNORED",
         }
     }
 }

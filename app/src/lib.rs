@@ -6,6 +6,7 @@
 //! * [`StatusScope`]: the status part of a resolved context;
 //! * [`usecases`]: one module per command.
 
+mod commit_seam;
 mod error;
 mod mission_status;
 mod ports;
@@ -14,7 +15,7 @@ mod scope;
 pub mod usecases;
 
 pub use error::AppError;
-pub use mission_status::{Emitted, Loaded, Materialized, MissionStatus};
+pub use mission_status::{Emitted, Loaded, Materialized, MissionStatus, StatusCommit};
 pub use ports::Ports;
 pub use resolver::{ResolveRequest, resolve_context};
 pub use scope::StatusScope;

@@ -1,7 +1,9 @@
 //! What a status command works on, taken from the resolved context.
 
 use camino::Utf8PathBuf;
-use skitty_mission::{MissionExecutionContext, MissionId, MissionSlug, StatusSurface};
+use skitty_mission::{
+    ArtifactPlacementFragment, MissionExecutionContext, MissionId, MissionSlug, StatusSurface,
+};
 use skitty_status::SnapshotIdentity;
 
 use crate::error::AppError;
@@ -20,6 +22,9 @@ pub struct StatusScope {
     pub(crate) identity: SnapshotIdentity,
     /// The primary checkout (or the loose mission directory).
     pub(crate) primary_root: Utf8PathBuf,
+    /// Where each artifact kind is committed; `None` for a loose mission (nothing is
+    /// committed) or an operation that does not commit.
+    pub(crate) placements: Option<ArtifactPlacementFragment>,
 }
 
 impl StatusScope {
@@ -38,6 +43,7 @@ impl StatusScope {
                 mission_type: identity.mission_type().map(str::to_owned),
             },
             primary_root: context.workspace().primary_root().to_owned(),
+            placements: context.artifact_placement().ok().cloned(),
         })
     }
 }

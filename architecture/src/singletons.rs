@@ -398,6 +398,21 @@ pub fn only_the_facade_writes_status(root: &Path) -> Violations {
     violations
 }
 
+/// Invariant: every commit goes through the one commit seam: in the application and the
+/// command line, only `app/src/commit_seam.rs` calls a `commit` (the git port's).
+pub fn one_commit_seam(root: &Path) -> Violations {
+    let (facts, mut violations) = scan(root);
+    for (file, name) in &facts.calls {
+        let front = file.starts_with("app/") || file.starts_with("cli/");
+        if front && name == "commit" && file != "app/src/commit_seam.rs" {
+            violations.push(format!(
+                "{file}: commit (commits go through app/src/commit_seam.rs)"
+            ));
+        }
+    }
+    violations
+}
+
 /// Invariant: a file named `tests.rs` (which the scans count as test code) is only ever a
 /// unit-test module: every `mod tests;` declaration is `#[cfg(test)]`.
 pub fn test_modules_are_test_only(root: &Path) -> Violations {

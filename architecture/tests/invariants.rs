@@ -68,6 +68,11 @@ fn only_the_facade_writes_status_files() {
 }
 
 #[test]
+fn one_commit_seam() {
+    holds(singletons::one_commit_seam);
+}
+
+#[test]
 fn every_declared_dependency_is_used() {
     holds(dependencies::no_unused_dependencies);
 }

@@ -308,6 +308,29 @@ fn a_second_mid8_derivation_is_caught() {
 }
 
 #[test]
+fn a_commit_outside_the_seam_is_caught() {
+    caught(
+        singletons::one_commit_seam,
+        &[
+            (
+                Plant::File(
+                    "app/src/usecases/sneak.rs",
+                    "async fn f() { ports.git.commit(&placement, &files, \"m\").await; }\n",
+                ),
+                "app/src/usecases/sneak.rs: commit",
+            ),
+            (
+                Plant::File(
+                    "cli/src/sneak.rs",
+                    "async fn f() { GitPort::commit(&git, &placement, &files, \"m\").await; }\n",
+                ),
+                "cli/src/sneak.rs: commit",
+            ),
+        ],
+    );
+}
+
+#[test]
 fn a_status_write_outside_the_facade_is_caught() {
     caught(
         singletons::only_the_facade_writes_status,

@@ -81,17 +81,7 @@ impl CliError {
 
 impl From<AppError> for CliError {
     fn from(e: AppError) -> Self {
-        let code = if matches!(
-            e,
-            AppError::Refused(_)
-                | AppError::NoLaneCommit { .. }
-                | AppError::UnknownWorkPackage { .. }
-                | AppError::GitOperationInProgress(_)
-        ) {
-            1
-        } else {
-            2
-        };
+        let code = if e.is_refusal() { 1 } else { 2 };
         let candidates = match &e {
             AppError::Resolve(r) => r.candidates().to_vec(),
             _ => Vec::new(),

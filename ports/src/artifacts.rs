@@ -1,9 +1,10 @@
-//! Mission artifacts the status use cases read: `meta.json` and WP prompt frontmatter.
+//! Mission artifacts: `meta.json`, WP prompt frontmatter and the project settings read; any
+//! artifact written, but only into a [`Placement`] (which only a resolved context has).
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::work_packages::PromptFile;
-use skitty_mission::{MetaError, MissionMeta};
+use skitty_mission::{ConfigError, MetaError, MissionMeta, Placement, ProjectConfig};
 
 /// Why an artifact could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -30,14 +31,50 @@ pub enum ArtifactError {
         path: Utf8PathBuf,
         kind: &'static str,
     },
+    /// `.kittify/config.yaml` is not YAML, or holds a setting skitty cannot use.
+    #[error("{path}: {detail}")]
+    Config { path: Utf8PathBuf, detail: String },
+    /// A name that would leave the placement's directory.
+    #[error("{name} is not a file name inside the mission directory")]
+    OutsidePlacement { name: Utf8PathBuf },
     #[error("cannot resolve the subtask roster of {wp_id}: {detail}")]
     Roster { wp_id: String, detail: String },
 }
 
-/// Read access to a mission directory's artifacts.
+impl From<(Utf8PathBuf, ConfigError)> for ArtifactError {
+    fn from((path, error): (Utf8PathBuf, ConfigError)) -> Self {
+        ArtifactError::Config {
+            path,
+            detail: error.to_string(),
+        }
+    }
+}
+
+/// Access to a mission directory's artifacts.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
 pub trait ArtifactStore: Send + Sync {
+    /// The project settings of the primary checkout (`.kittify/config.yaml`, defaults when it
+    /// is absent) and the `SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS` escape hatch.
+    async fn project_config(&self, primary_root: &Utf8Path)
+    -> Result<ProjectConfig, ArtifactError>;
+
+    /// The bytes of `name` (relative to the placement's directory) or `None` when absent.
+    async fn read_placed(
+        &self,
+        placement: &Placement,
+        name: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, ArtifactError>;
+
+    /// Replaces `name` (relative to the placement's directory, parents created) with `bytes`
+    /// atomically; refuses a symbolic link or a non-file there. Returns the absolute path.
+    async fn write_placed(
+        &self,
+        placement: &Placement,
+        name: &Utf8Path,
+        bytes: &[u8],
+    ) -> Result<Utf8PathBuf, ArtifactError>;
+
     /// `<mission_dir>/meta.json`, or `None` when there is none.
     async fn read_meta(&self, mission_dir: &Utf8Path)
     -> Result<Option<MissionMeta>, ArtifactError>;

@@ -118,6 +118,9 @@ pub enum GitError {
         expected: String,
         found: Option<String>,
     },
+    /// git has no `user.name`/`user.email` (nor `GIT_AUTHOR_*`/`GIT_COMMITTER_*`) to sign with.
+    #[error("git has no identity to commit with in {worktree}")]
+    NoIdentity { worktree: Utf8PathBuf },
     #[error("branch {branch} exists already")]
     BranchExists { branch: String },
     /// A path handed to a commit is a directory, symlink or other non-file.

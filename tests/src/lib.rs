@@ -136,10 +136,19 @@ pub fn skitty(cwd: &Path, args: &[&str]) -> Run {
         .current_dir(cwd)
         .env_remove("SKITTY_MISSION_DIR")
         .env_remove("SKITTY_LOG")
+        .envs(COMMITTER)
         .output()
         .expect("run skitty");
     Run::from(out)
 }
+
+/// The identity skitty's commits carry in the scenarios (whatever the machine's git config).
+pub const COMMITTER: [(&str, &str); 4] = [
+    ("GIT_AUTHOR_NAME", "Skitty Test"),
+    ("GIT_AUTHOR_EMAIL", "skitty@example.invalid"),
+    ("GIT_COMMITTER_NAME", "Skitty Test"),
+    ("GIT_COMMITTER_EMAIL", "skitty@example.invalid"),
+];
 
 /// Runs a command (panics if it cannot start).
 pub fn run(cwd: &Path, program: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Run {

@@ -134,13 +134,10 @@ impl MissionRepo {
                 skitty(&root, &args).ok();
             }
         }
-        if topology == "coord" {
+        // Each emit committed its row (to the coordination branch under coord).
+        if layout == Layout::CoordWithoutWorktree {
             let coord = repo.coord_worktree();
-            git(&coord, &["add", "-A"]);
-            git(&coord, &["commit", "-q", "-m", "status"]);
-            if layout == Layout::CoordWithoutWorktree {
-                git(&root, &["worktree", "remove", coord.to_str().unwrap()]);
-            }
+            git(&root, &["worktree", "remove", coord.to_str().unwrap()]);
         }
         let lane = LaneId::parse("lane-a").unwrap();
         let lane_branch = naming::lane_branch(&slug(), &lane).unwrap();

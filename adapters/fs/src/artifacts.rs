@@ -4,12 +4,14 @@ use std::fs;
 use std::io;
 
 use async_trait::async_trait;
-use camino::Utf8Path;
+use atomic_write_file::AtomicWriteFile;
+use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 use serde_json::Value;
 use skitty_artifacts::files::{LANES_FILE, META_FILE};
 use skitty_mission::naming::KITTY_SPECS;
+use skitty_mission::project::CONFIG_FILE;
 use skitty_mission::work_packages::{PromptFile, wp_of_file_name};
-use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord};
+use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord, Placement, ProjectConfig};
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
 
@@ -46,8 +48,91 @@ fn is_wp_file(name: &str, wp_id: &str) -> bool {
     wp_of_file_name(name).is_some_and(|id| id.as_str() == wp_id)
 }
 
+/// The escape hatch spec-kitty honours for commits on protected branches.
+const ALLOW_PROTECTED: &str = "SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS";
+
+/// `placement.dir()/name`, for a `name` made of plain components only.
+fn placed(placement: &Placement, name: &Utf8Path) -> Result<Utf8PathBuf, ArtifactError> {
+    let plain = name.components().count() > 0
+        && name
+            .components()
+            .all(|c| matches!(c, Utf8Component::Normal(_)));
+    if !plain {
+        return Err(ArtifactError::OutsidePlacement {
+            name: name.to_owned(),
+        });
+    }
+    Ok(placement.dir().join(name))
+}
+
 #[async_trait]
 impl ArtifactStore for FsArtifacts {
+    async fn project_config(
+        &self,
+        primary_root: &Utf8Path,
+    ) -> Result<ProjectConfig, ArtifactError> {
+        let path = primary_root.join(CONFIG_FILE);
+        let allow = std::env::var(ALLOW_PROTECTED)
+            .is_ok_and(|v| matches!(v.trim().to_ascii_lowercase().as_str(), "1" | "true" | "yes"));
+        let value =
+            match regular::read_to_string(&path)? {
+                None => None,
+                Some(text) if text.trim().is_empty() => None,
+                Some(text) => Some(serde_saphyr::from_str::<Value>(&text).map_err(|e| {
+                    ArtifactError::Config {
+                        path: path.clone(),
+                        detail: format!("not valid YAML: {e}"),
+                    }
+                })?),
+            };
+        ProjectConfig::from_value(value.as_ref(), allow).map_err(|e| (path, e).into())
+    }
+
+    async fn read_placed(
+        &self,
+        placement: &Placement,
+        name: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, ArtifactError> {
+        let path = placed(placement, name)?;
+        Ok(regular::read(&path)?)
+    }
+
+    async fn write_placed(
+        &self,
+        placement: &Placement,
+        name: &Utf8Path,
+        bytes: &[u8],
+    ) -> Result<Utf8PathBuf, ArtifactError> {
+        let path = placed(placement, name)?;
+        let io_err = |path: &Utf8Path| {
+            let path = path.to_owned();
+            move |source| ArtifactError::Io { path, source }
+        };
+        match fs::symlink_metadata(&path) {
+            Ok(meta) if meta.file_type().is_symlink() => {
+                return Err(ArtifactError::Symlink { path });
+            }
+            Ok(meta) if !meta.is_file() => {
+                return Err(ArtifactError::NotAFile {
+                    path,
+                    kind: "directory or special file",
+                });
+            }
+            Ok(_) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&path)(e)),
+        }
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        let mut file = AtomicWriteFile::options()
+            .open(&path)
+            .map_err(io_err(&path))?;
+        io::Write::write_all(&mut file, bytes).map_err(io_err(&path))?;
+        file.commit().map_err(io_err(&path))?;
+        Ok(path)
+    }
+
     async fn read_meta(
         &self,
         mission_dir: &Utf8Path,

@@ -87,6 +87,21 @@ const fn libc_flags() -> i32 {
     0o400_000 | 0o4_000
 }
 
+/// The bytes of a regular file (`None` when absent).
+pub(crate) fn read(path: &Utf8Path) -> Result<Option<Vec<u8>>, NotRegular> {
+    use std::io::Read;
+    let Some(mut file) = open(path)? else {
+        return Ok(None);
+    };
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes)
+        .map_err(|source| NotRegular::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+    Ok(Some(bytes))
+}
+
 /// The whole text of a regular file (`None` when absent); invalid UTF-8 is an error.
 pub(crate) fn read_to_string(path: &Utf8Path) -> Result<Option<String>, NotRegular> {
     use std::io::Read;

@@ -43,6 +43,12 @@ pub(crate) fn commit(
         });
     }
     let parent = head.id().map(|id| id.detach());
+    let signed = matches!(repo.author(), Some(Ok(_))) && matches!(repo.committer(), Some(Ok(_)));
+    if !signed {
+        return Err(GitError::NoIdentity {
+            worktree: worktree.to_owned(),
+        });
+    }
     // Taken first: if another git process holds the index, nothing is committed.
     let index_path = repo.index_path();
     let mut index_lock = gix::lock::File::acquire_to_update_resource(

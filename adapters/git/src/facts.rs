@@ -47,6 +47,13 @@ pub(crate) fn discover(path: &Utf8Path) -> Result<Option<gix::Repository>, GitEr
         .map_err(gix_err("open the repository"))
 }
 
+/// The branch `refs/remotes/origin/HEAD` names, without the remote.
+fn remote_default_branch(repo: &gix::Repository) -> Option<String> {
+    let reference = repo.try_find_reference("refs/remotes/origin/HEAD").ok()??;
+    let target = reference.target().try_name()?.shorten().to_string();
+    target.strip_prefix("origin/").map(str::to_owned)
+}
+
 fn short_branch(repo: &gix::Repository) -> Option<String> {
     let name = repo.head_name().ok()??;
     Some(name.shorten().to_string())
@@ -105,5 +112,6 @@ pub(crate) fn repo_facts(path: &Utf8Path) -> Result<Option<RepoFacts>, GitError>
         worktrees,
         local_branches,
         remote_branches,
+        remote_default_branch: remote_default_branch(&main),
     }))
 }

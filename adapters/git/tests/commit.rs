@@ -141,7 +141,7 @@ async fn refuses_a_worktree_whose_head_is_another_branch() {
     let head = git(&root, &["rev-parse", "HEAD"]);
     let err = GixRepo::new()
         .commit(
-            &placement(&root, "kitty/mission-m"),
+            &placement(&root, "other-branch"),
             &files(&["kitty-specs/m/spec.md"]),
             "x\n",
         )
@@ -149,7 +149,7 @@ async fn refuses_a_worktree_whose_head_is_another_branch() {
         .unwrap_err();
     assert!(
         matches!(&err, GitError::HeadMismatch { expected, found: Some(found), .. }
-            if expected == "kitty/mission-m" && found == "feat"),
+            if expected == "other-branch" && found == "feat"),
         "{err}"
     );
     assert_eq!(git(&root, &["rev-parse", "HEAD"]), head);
@@ -180,18 +180,18 @@ async fn refuses_while_another_git_process_holds_the_index() {
 #[tokio::test]
 async fn commits_in_a_linked_worktree_on_its_own_branch() {
     let (_tmp, root) = repo();
-    git(&root, &["branch", "kitty/mission-m"]);
+    git(&root, &["branch", "other-branch"]);
     let coord = root.parent().unwrap().join("coord");
     git(
         &root,
-        &["worktree", "add", "-q", coord.as_str(), "kitty/mission-m"],
+        &["worktree", "add", "-q", coord.as_str(), "other-branch"],
     );
     fs::write(coord.join("kitty-specs/m/status.json"), "{}\n").unwrap();
     let feat = git(&root, &["rev-parse", "feat"]);
 
     GixRepo::new()
         .commit(
-            &placement(&coord, "kitty/mission-m"),
+            &placement(&coord, "other-branch"),
             &files(&["kitty-specs/m/status.json"]),
             "chore(spec-kitty): status transition WP01\n",
         )
@@ -204,7 +204,7 @@ async fn commits_in_a_linked_worktree_on_its_own_branch() {
         "the target branch did not move"
     );
     assert_eq!(
-        git(&root, &["log", "-1", "--format=%s", "kitty/mission-m"]),
+        git(&root, &["log", "-1", "--format=%s", "other-branch"]),
         "chore(spec-kitty): status transition WP01\n"
     );
     assert_eq!(git(&coord, &["status", "--porcelain"]), "");
@@ -229,10 +229,10 @@ async fn refuses_a_symlink() {
 #[tokio::test]
 async fn creates_a_branch_at_head_once() {
     let (_tmp, root) = repo();
-    let name = BranchName::parse("kitty/mission-m").unwrap();
+    let name = BranchName::parse("other-branch").unwrap();
     GixRepo::new().create_branch(&root, &name).await.unwrap();
     assert_eq!(
-        git(&root, &["rev-parse", "kitty/mission-m"]),
+        git(&root, &["rev-parse", "other-branch"]),
         git(&root, &["rev-parse", "HEAD"])
     );
     assert!(GixRepo::new().create_branch(&root, &name).await.is_err());

@@ -18,6 +18,7 @@ use camino::Utf8PathBuf;
 use skitty_ports::{SnapshotWrite, StoreError};
 use skitty_status::{EventLog, Lane, Snapshot, TransitionEvent};
 
+use crate::error::AppError;
 use crate::ports::Ports;
 
 /// The facade over a mission's status surface.
@@ -60,9 +61,22 @@ pub enum Emitted {
         events_path: Utf8PathBuf,
         /// `None` for a dry run; the status.json write failing leaves the event durable.
         snapshot_write: Option<Result<SnapshotWrite, StoreError>>,
+        /// The status commit, when status commits apply (a mission in a repository,
+        /// `auto_commit` on); `None` for a dry run.
+        commit: Option<Box<StatusCommit>>,
     },
     /// `doing` named the lane the WP is already in: nothing written.
     AlreadyThere { lane: Lane },
+}
+
+/// What the status commit did.
+#[derive(Debug)]
+pub struct StatusCommit {
+    /// The branch it landed on.
+    pub target: String,
+    /// The commit id (`None`: the files already matched the tip); `Err`: the event is
+    /// recorded but not committed, and the next status write commits it.
+    pub outcome: Result<Option<String>, AppError>,
 }
 
 impl<'a> MissionStatus<'a> {

@@ -36,6 +36,7 @@ fn scope() -> StatusScope {
             mission_type: Some("software-dev".into()),
         },
         primary_root: "/repo".into(),
+        placements: None,
     }
 }
 

@@ -2,14 +2,16 @@
 //! append and rewrite the snapshot, all under that lock.
 
 use camino::Utf8Path;
-use skitty_ports::{ArtifactError, StatusWrite};
+use skitty_artifacts::ArtifactKind;
+use skitty_ports::{ArtifactError, CommitOutcome, StatusWrite};
 use skitty_status::transition::{self, current_lane};
 use skitty_status::{
     Decision, Lane, LogRow, RequestError, Snapshot, TransitionFacts, TransitionRequest, reduce,
 };
 
 use super::read::consistent;
-use super::{Emitted, Loaded, Materialized, MissionStatus};
+use super::{Emitted, Loaded, Materialized, MissionStatus, StatusCommit};
+use crate::commit_seam::{self, Cleared};
 use crate::error::AppError;
 use crate::scope::StatusScope;
 
@@ -37,6 +39,51 @@ impl MissionStatus<'_> {
         self.refuse_during_git_operation(scope.surface.dir())
             .await?;
         Ok((scope, tx))
+    }
+
+    /// Before a write that will be committed: whether status commits apply (a mission in a
+    /// repository, `auto_commit` on) and, if so, the commit seam's clearance, so a refusal
+    /// leaves nothing written.
+    async fn clear_status_commit(&self, scope: &StatusScope) -> Result<Option<Cleared>, AppError> {
+        let Some(placements) = &scope.placements else {
+            return Ok(None);
+        };
+        let config = self
+            .ports
+            .artifacts
+            .project_config(&scope.primary_root)
+            .await?;
+        if !config.auto_commit {
+            return Ok(None);
+        }
+        let placement = placements.placement(ArtifactKind::Status).checked_out();
+        commit_seam::clear(&self.ports, placements, &placement, &config)
+            .await
+            .map(Some)
+    }
+
+    /// Commits both status files through the seam, still under the surface's lock. The
+    /// event is durable already: a failed commit is reported, and the next status write
+    /// commits the files whole (so it completes this one).
+    async fn commit_status(
+        &self,
+        scope: &StatusScope,
+        cleared: Option<&Cleared>,
+        message: &str,
+    ) -> Option<Box<StatusCommit>> {
+        let cleared = cleared?;
+        let files = [scope.surface.events_path(), scope.surface.snapshot_path()];
+        let outcome = commit_seam::land(&self.ports, cleared, &files, message).await;
+        if let Err(e) = &outcome {
+            tracing::warn!(error = %e, "status recorded, but not committed");
+        }
+        Some(Box::new(StatusCommit {
+            target: cleared.placement().target().branch().to_string(),
+            outcome: outcome.map(|o| match o {
+                CommitOutcome::Committed { id } => Some(id),
+                CommitOutcome::Unchanged => None,
+            }),
+        }))
     }
 
     /// Rewrites `status.json` from the log (skipped when the bytes are already identical).
@@ -124,8 +171,11 @@ impl MissionStatus<'_> {
                 snapshot: Box::new(snapshot),
                 events_path,
                 snapshot_write: None,
+                commit: None,
             });
         };
+        // The request is decided; now the commit must be possible before anything is written.
+        let cleared = self.clear_status_commit(scope).await?;
         tx.append(std::slice::from_ref(&row)).await?;
         // The new row may not sort last, and annotations fold after every transition, so the
         // exact snapshot is a full reduce of the in-memory log (no second read).
@@ -135,11 +185,15 @@ impl MissionStatus<'_> {
         if let Err(e) = &write {
             tracing::warn!(error = %e, "event appended, but status.json could not be rewritten");
         }
+        let message = format!("chore(spec-kitty): status transition {}", event.wp_id);
+        let commit = self.commit_status(scope, cleared.as_ref(), &message).await;
+        drop(tx);
         Ok(Emitted::Appended {
             event,
             snapshot: Box::new(after),
             events_path,
             snapshot_write: Some(write),
+            commit,
         })
     }
 

@@ -7,6 +7,7 @@ fn forge(surface: skitty_mission::StatusSurface) -> skitty_app::StatusScope {
         mission_id: None,
         identity: Default::default(),
         primary_root: "/repo".into(),
+        placements: None,
     }
 }
 fn main() {

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use serde_json::json;
-use skitty_app::Emitted;
 use skitty_app::usecases::emit::emit;
+use skitty_app::{Emitted, StatusCommit};
 use skitty_status::{Actor, TransitionRequest, pyjson};
 
 use super::guard::{flag, parse_structured};
@@ -63,8 +63,28 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
             event,
             events_path,
             snapshot_write,
+            commit,
             ..
         } => {
+            let commit = commit.map(|c| *c);
+            let commit_json = match &commit {
+                Some(StatusCommit {
+                    target,
+                    outcome: Ok(id),
+                }) => json!({"ref": target, "id": id}),
+                _ => serde_json::Value::Null,
+            };
+            if let Some(StatusCommit {
+                target,
+                outcome: Err(e),
+            }) = &commit
+            {
+                eprintln!("warning: the event is recorded, but not committed to {target}: {e}");
+                if let Some(hint) = e.hint() {
+                    eprintln!("hint: {hint}");
+                }
+                eprintln!("hint: the next status write commits it with its own");
+            }
             if let Some(Err(e)) = &snapshot_write {
                 eprintln!(
                     "warning: the event is recorded, but status.json could not be rewritten: {e}"
@@ -80,6 +100,7 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
                     "to_lane": event.to_lane.as_str(),
                     "status_events_path": events_path,
                     "actor": event.actor.to_json(),
+                    "commit": commit_json,
                 });
                 if args.dry_run
                     && let Some(map) = value.as_object_mut()
@@ -95,8 +116,15 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
                 ));
             } else {
                 let short: String = event.event_id.as_str().chars().take(12).collect();
+                let committed = match &commit {
+                    Some(StatusCommit {
+                        target,
+                        outcome: Ok(Some(id)),
+                    }) => format!(", committed {} on {target}", id.get(..10).unwrap_or(id)),
+                    _ => String::new(),
+                };
                 super::out(&format!(
-                    "OK {}: {} -> {} (event: {short}...)\n",
+                    "OK {}: {} -> {} (event: {short}...{committed})\n",
                     event.wp_id, event.from_lane, event.to_lane
                 ));
             }

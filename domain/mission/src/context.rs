@@ -62,6 +62,7 @@ impl Op {
             Op::Emit => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
+                Fragment::ArtifactPlacement,
                 Fragment::PromptSource,
             ],
             Op::Context => &[

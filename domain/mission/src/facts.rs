@@ -33,11 +33,24 @@ pub struct RepoFacts {
     pub local_branches: BTreeSet<String>,
     /// Remote-tracking branches, with the remote name stripped (`origin/x` -> `x`).
     pub remote_branches: BTreeSet<String>,
+    /// The branch `refs/remotes/origin/HEAD` points to (`main` for `origin/main`), when the
+    /// clone recorded one. Read locally; the remote is never contacted.
+    pub remote_default_branch: Option<String>,
 }
 
 impl RepoFacts {
     pub fn branch_exists(&self, name: &str) -> bool {
         self.local_branches.contains(name) || self.remote_branches.contains(name)
+    }
+
+    /// The branch checked out in the worktree at `root` (the primary checkout or a registered
+    /// linked worktree); `None` when detached or unknown.
+    pub fn branch_at(&self, root: &camino::Utf8Path) -> Option<&str> {
+        if root == self.primary_root {
+            self.primary_branch.as_deref()
+        } else {
+            self.worktree_at(root)?.branch.as_deref()
+        }
     }
 
     /// The registered worktree at `path`, if git lists one there.

@@ -9,6 +9,7 @@ pub mod fragments;
 pub mod ids;
 pub mod meta;
 pub mod naming;
+pub mod project;
 pub mod resolve;
 pub mod surface;
 pub mod topology;
@@ -20,9 +21,10 @@ pub use error::ResolveError;
 pub use facts::{
     FactError, Facts, LaneFact, LanesError, MissionRecord, RepoFacts, Selector, WorktreeFact,
 };
-pub use fragments::{ExecutionLane, Placement};
+pub use fragments::{ArtifactPlacementFragment, ExecutionLane, Placement};
 pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId, is_ulid};
 pub use meta::{MetaError, MissionMeta};
+pub use project::{ConfigError, ProjectConfig};
 pub use resolve::resolve;
 pub use surface::{PendingWorktree, StatusSurface, SurfaceState};
 pub use topology::{Topology, TopologySource};

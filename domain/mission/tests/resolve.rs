@@ -72,6 +72,7 @@ fn repo() -> RepoFacts {
         worktrees: Vec::new(),
         local_branches: BTreeSet::from(["main".to_owned(), "feat/demo".to_owned()]),
         remote_branches: BTreeSet::new(),
+        remote_default_branch: None,
     }
 }
 

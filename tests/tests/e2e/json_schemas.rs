@@ -17,6 +17,7 @@ fn snapshot(name: &str, output: &str, root: &Path, volatile: bool) {
     settings.set_snapshot_path("snapshots");
     if volatile {
         settings.add_filter(r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]");
+        settings.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
         settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", "[TIME]");
     }
     settings.bind(|| insta::assert_snapshot!(name, text));

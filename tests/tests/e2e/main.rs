@@ -17,4 +17,5 @@ mod oracle_missions;
 mod parity_ratchet;
 mod reads_change_nothing;
 mod reducer_fuzz;
+mod status_commits;
 mod synthetic_20k;
