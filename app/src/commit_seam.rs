@@ -19,17 +19,38 @@ use skitty_ports::{ChangedPath, CommitOutcome, PathChange};
 use crate::error::AppError;
 use crate::ports::Ports;
 
-/// A commit the seam checked and may now make: the placement, and the mission's other home
-/// (the worktree where files of this kind must not be dirty).
+/// A commit the seam checked and may now make: one home (a placement's ref and worktree) and
+/// the kinds whose files it commits there.
 #[derive(Debug, Clone)]
 pub(crate) struct Cleared {
     placement: Placement,
+    kinds: Vec<ArtifactKind>,
 }
 
 impl Cleared {
     pub(crate) fn placement(&self) -> &Placement {
         &self.placement
     }
+}
+
+/// Groups `kinds` by the home they land in (one commit per placement), in first-seen order.
+pub(crate) fn by_home(
+    placements: &ArtifactPlacementFragment,
+    kinds: impl IntoIterator<Item = ArtifactKind>,
+) -> Vec<(Placement, Vec<ArtifactKind>)> {
+    let mut homes: Vec<(Placement, Vec<ArtifactKind>)> = Vec::new();
+    for kind in kinds {
+        let placement = placements.placement(kind).checked_out();
+        match homes
+            .iter_mut()
+            .find(|(p, _)| p.target() == placement.target() && p.worktree() == placement.worktree())
+        {
+            Some((_, kinds)) if kinds.contains(&kind) => {}
+            Some((_, kinds)) => kinds.push(kind),
+            None => homes.push((placement, vec![kind])),
+        }
+    }
+    homes
 }
 
 /// The worktrees of a mission's two homes that exist, primary first, without duplicates.
@@ -61,11 +82,13 @@ fn mission_rel(placement: &Placement) -> Result<Utf8PathBuf, AppError> {
         })
 }
 
-/// Checks that a commit of `placement`'s kind can land, before anything is written.
+/// Checks that a commit of `kinds` (which all land in `placement`'s home) can land, before
+/// anything is written.
 pub(crate) async fn clear(
     ports: &Ports<'_>,
     placements: &ArtifactPlacementFragment,
     placement: &Placement,
+    kinds: &[ArtifactKind],
     config: &ProjectConfig,
 ) -> Result<Cleared, AppError> {
     let worktree = placement.worktree();
@@ -89,6 +112,15 @@ pub(crate) async fn clear(
             kind: placement.kind(),
         });
     }
+    for kind in kinds {
+        let home = placements.placement(*kind);
+        if home.target() != placement.target() || home.worktree() != worktree {
+            return Err(AppError::OutsidePlacement {
+                path: home.dir(),
+                kind: *kind,
+            });
+        }
+    }
     if config.protects(expected.as_str(), repo.remote_default_branch.as_deref()) {
         return Err(AppError::ProtectedBranch {
             branch: expected.to_string(),
@@ -99,40 +131,48 @@ pub(crate) async fn clear(
     // Status copies outside the surface are never read by either tool (the surface is the one
     // read path), and spec-kitty itself leaves them behind in the primary checkout under a
     // coordination topology: residue, not stranded edits.
-    let homes = if placement.kind() == ArtifactKind::Status {
-        Vec::new()
-    } else {
-        homes(placements, &repo)
-    };
-    for home in homes {
-        if home == worktree {
-            continue;
-        }
-        let misplaced: Vec<Utf8PathBuf> = ports
-            .git
-            .changed_paths(&home, &rel)
-            .await?
-            .into_iter()
-            .filter(|c| c.change != PathChange::Ignored && of_kind(c, &rel, placement.kind()))
-            .map(|c| c.path)
-            .collect();
-        if !misplaced.is_empty() {
-            return Err(AppError::DirtyInWrongHome {
-                kind: placement.kind(),
-                files: misplaced,
-                wrong_home: home,
-                home: worktree.to_owned(),
-                target: expected.to_string(),
-            });
+    let checked: Vec<ArtifactKind> = kinds
+        .iter()
+        .copied()
+        .filter(|k| *k != ArtifactKind::Status)
+        .collect();
+    if !checked.is_empty() {
+        for home in homes(placements, &repo) {
+            if home == worktree {
+                continue;
+            }
+            let misplaced: Vec<(ArtifactKind, Utf8PathBuf)> = ports
+                .git
+                .changed_paths(&home, &rel)
+                .await?
+                .into_iter()
+                .filter(|c| c.change != PathChange::Ignored)
+                .filter_map(|c| {
+                    kind_in(&c, &rel)
+                        .filter(|k| checked.contains(k))
+                        .map(|k| (k, c.path))
+                })
+                .collect();
+            if let Some((kind, _)) = misplaced.first() {
+                return Err(AppError::DirtyInWrongHome {
+                    kind: *kind,
+                    files: misplaced.into_iter().map(|(_, p)| p).collect(),
+                    wrong_home: home,
+                    home: worktree.to_owned(),
+                    target: expected.to_string(),
+                });
+            }
         }
     }
     Ok(Cleared {
         placement: placement.clone(),
+        kinds: kinds.to_vec(),
     })
 }
 
-fn of_kind(change: &ChangedPath, mission_rel: &Utf8Path, kind: ArtifactKind) -> bool {
-    change.path.strip_prefix(mission_rel).ok().and_then(kind_of) == Some(kind)
+/// The kind of a changed path inside the mission directory `mission_rel`.
+fn kind_in(change: &ChangedPath, mission_rel: &Utf8Path) -> Option<ArtifactKind> {
+    change.path.strip_prefix(mission_rel).ok().and_then(kind_of)
 }
 
 /// Lands `files` (absolute paths inside the placement's directory, all of its kind) with
@@ -157,7 +197,10 @@ pub(crate) async fn land(
                 kind: placement.kind(),
             })?;
         let in_mission = rel.strip_prefix(&rel_mission).ok();
-        if in_mission.and_then(kind_of) != Some(placement.kind()) {
+        if !in_mission
+            .and_then(kind_of)
+            .is_some_and(|k| cleared.kinds.contains(&k))
+        {
             return Err(AppError::OutsidePlacement {
                 path: file.clone(),
                 kind: placement.kind(),

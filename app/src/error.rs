@@ -61,6 +61,35 @@ pub enum AppError {
         .0.operation.as_str(), .0.worktree
     )]
     GitOperationInProgress(OperationInProgress),
+    /// `specify` was given a name, topology or purpose it cannot use.
+    #[error(transparent)]
+    NewMission(skitty_mission::new_mission::NewMissionError),
+    /// The target branch does not exist (locally).
+    #[error("no branch {branch} in this repository")]
+    NoSuchBranch { branch: String },
+    /// No target branch was given and the primary checkout has none checked out.
+    #[error(
+        "the primary checkout {primary_root} is on a detached HEAD, so there is no target branch to plan on"
+    )]
+    DetachedTarget { primary_root: Utf8PathBuf },
+    /// A mission file a command reads is missing.
+    #[error("{path} does not exist")]
+    SpecMissing { path: Utf8PathBuf },
+    /// spec-kitty's gate: planning needs at least one written functional requirement.
+    #[error("{path} has no functional requirement yet (nothing was written)")]
+    SpecNotSubstantive { path: Utf8PathBuf },
+    /// A mission text file is not UTF-8.
+    #[error("{path} is not valid UTF-8")]
+    NotUtf8 { path: Utf8PathBuf },
+    /// Something skitty itself got wrong.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// The repository has no `.kittify/config.yaml`.
+    #[error("{root} is not a Spec Kitty project yet (no .kittify/config.yaml)")]
+    NotInitialized { root: Utf8PathBuf },
+    /// `specify` would make a mission whose directory exists already.
+    #[error("a mission {slug} exists already")]
+    MissionExists { slug: String },
     /// A commit's worktree is not in a git repository.
     #[error("{path} is not inside a git repository, so nothing can be committed there")]
     NotARepository { path: Utf8PathBuf },
@@ -198,6 +227,31 @@ impl AppError {
                 "check the WP id (this mission has {}); a new WP is seeded with `--to planned` first",
                 if known.is_empty() { "none yet".to_owned() } else { known.join(", ") }
             )),
+            AppError::NewMission(_) => Some(
+                "names are kebab-case: lowercase letters and digits in words joined by single hyphens (user-auth, fix-bug-123)".into(),
+            ),
+            AppError::NoSuchBranch { branch } => Some(format!(
+                "create it first (`git branch {branch}`), or pass --target-branch with an existing branch"
+            )),
+            AppError::DetachedTarget { primary_root } => Some(format!(
+                "check out the branch to plan on (`git -C {primary_root} switch -c feat/<name>`), or pass --target-branch"
+            )),
+            AppError::SpecMissing { path } => Some(format!(
+                "restore {path} (`git checkout -- {path}`), or start the mission with `skitty specify`"
+            )),
+            AppError::SpecNotSubstantive { path } => Some(format!(
+                "write the requirements in {path} as bullets like `- **FR-001**: what the system must do`, then run `skitty plan` again"
+            )),
+            AppError::NotUtf8 { path } => Some(format!("save {path} as UTF-8")),
+            AppError::Internal(_) => Some(
+                "this is a bug in skitty: please report it with the command you ran".into(),
+            ),
+            AppError::NotInitialized { root } => Some(format!(
+                "run `skitty init {root}` (or `spec-kitty init`), commit what it writes, then run the command again"
+            )),
+            AppError::MissionExists { slug } => Some(format!(
+                "choose another name, or carry on with the existing mission (`skitty context --mission {slug}`)"
+            )),
             AppError::NotARepository { path } => Some(format!(
                 "run `git init` in {path} (or work in a clone), then run the command again"
             )),
@@ -248,6 +302,10 @@ impl AppError {
                 | AppError::ProtectedBranch { .. }
                 | AppError::DirtyInWrongHome { .. }
                 | AppError::IgnoredArtifact { .. }
+                | AppError::MissionExists { .. }
+                | AppError::NotInitialized { .. }
+                | AppError::SpecNotSubstantive { .. }
+                | AppError::DetachedTarget { .. }
         )
     }
 
@@ -268,6 +326,15 @@ impl AppError {
             AppError::Lock(_) => "LOCK_ERROR",
             AppError::GitOperationInProgress(_) => "GIT_OPERATION_IN_PROGRESS",
             AppError::NotARepository { .. } => "NOT_A_REPOSITORY",
+            AppError::MissionExists { .. } => "MISSION_EXISTS",
+            AppError::NotInitialized { .. } => "NOT_INITIALIZED",
+            AppError::NewMission(_) => "INVALID_MISSION_NAME",
+            AppError::NoSuchBranch { .. } => "NO_SUCH_BRANCH",
+            AppError::DetachedTarget { .. } => "DETACHED_HEAD",
+            AppError::SpecMissing { .. } => "SPEC_FILE_MISSING",
+            AppError::SpecNotSubstantive { .. } => "SPEC_NOT_SUBSTANTIVE",
+            AppError::NotUtf8 { .. } => "NOT_UTF8",
+            AppError::Internal(_) => "INTERNAL_ERROR",
             AppError::WrongCheckout { .. } => "WRONG_CHECKOUT",
             AppError::ProtectedBranch { .. } => "PROTECTED_BRANCH",
             AppError::DirtyInWrongHome { .. } => "DIRTY_IN_WRONG_HOME",

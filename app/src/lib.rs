@@ -15,7 +15,10 @@ mod scope;
 pub mod usecases;
 
 pub use error::AppError;
-pub use mission_status::{Emitted, Loaded, Materialized, MissionStatus, StatusCommit};
+pub use mission_status::{
+    ArtifactWrite, Emitted, Loaded, Materialized, MissionStatus, RecordRequest, Recorded,
+    RecordedCommit, StatusCommit,
+};
 pub use ports::Ports;
 pub use resolver::{ResolveRequest, resolve_context};
 pub use scope::StatusScope;

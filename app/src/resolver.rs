@@ -5,7 +5,10 @@
 //! receives its context from here (`architecture/tests/invariants.rs`).
 
 use camino::Utf8PathBuf;
-use skitty_mission::{FactError, Facts, MissionExecutionContext, Op, Selector};
+use skitty_mission::{
+    FactError, Facts, MissionExecutionContext, MissionMeta, MissionRecord, MissionSlug, Op,
+    Selector,
+};
 use skitty_ports::ArtifactError;
 
 use crate::error::AppError;
@@ -32,6 +35,41 @@ pub async fn resolve_context(
         tracing::info!(%warning, "resolver");
     }
     Ok(context)
+}
+
+/// The context of the mission `specify` is about to make: the facts of the repository plus
+/// the new mission's record (its `meta.json`, not yet on disk) and the coordination branch
+/// `specify` will create, resolved by the same pure function as every other context.
+pub(crate) async fn resolve_new_mission(
+    ports: &Ports<'_>,
+    cwd: &Utf8PathBuf,
+    slug: &MissionSlug,
+    meta: MissionMeta,
+) -> Result<MissionExecutionContext, AppError> {
+    let request = ResolveRequest {
+        cwd: cwd.clone(),
+        selector: Selector {
+            mission: Some(slug.to_string()),
+            ..Selector::default()
+        },
+        op: Op::Specify,
+    };
+    let mut facts = gather(ports, &request).await?;
+    if facts.missions.iter().any(|m| m.dir_name == slug.as_str()) {
+        return Err(AppError::MissionExists {
+            slug: slug.to_string(),
+        });
+    }
+    if let (Some(repo), Some(branch)) = (facts.repo.as_mut(), &meta.coordination_branch) {
+        repo.local_branches.insert(branch.clone());
+    }
+    facts.missions.push(MissionRecord {
+        dir_name: slug.to_string(),
+        meta: Ok(Some(meta)),
+        lanes: Ok(None),
+    });
+    facts.missions.sort_by(|a, b| a.dir_name.cmp(&b.dir_name));
+    Ok(skitty_mission::resolve(&facts, Op::Specify)?)
 }
 
 async fn gather(ports: &Ports<'_>, request: &ResolveRequest) -> Result<Facts, AppError> {

@@ -70,6 +70,25 @@ pub enum Command {
     },
     /// Move a work package to another lane (one FSM-checked transition).
     Emit(EmitArgs),
+    /// Make a git repository a Spec Kitty project (.kittify/config.yaml, the event-log merge
+    /// driver in .gitattributes and git config, the .gitignore block). Idempotent; commits
+    /// nothing.
+    Init {
+        /// The repository (default: the current directory).
+        dir: Option<Utf8PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a mission: its id, directory, meta.json, spec.md scaffold and first status rows,
+    /// committed (one commit per placement).
+    Specify(SpecifyArgs),
+    /// The spec is written: scaffold plan.md, record SpecifyCompleted and PlanStarted, commit.
+    Plan {
+        #[command(flatten)]
+        mission: MissionArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     Fsm {
         #[command(subcommand)]
@@ -129,6 +148,60 @@ pub struct EmitArgs {
     pub json: bool,
 }
 
+#[derive(Debug, Args)]
+pub struct SpecifyArgs {
+    /// The mission's name, kebab-case (user-auth); the directory is <name>-<mid8>.
+    pub name: String,
+    /// single_branch (status on the target branch) or coord (status on a coordination branch).
+    #[arg(long, value_enum, default_value = "single_branch")]
+    pub topology: TopologyArg,
+    /// The branch the mission plans on and lands in (default: the branch checked out).
+    #[arg(long, value_name = "BRANCH")]
+    pub target_branch: Option<String>,
+    /// software-dev (default), documentation, research, plan.
+    #[arg(long, value_name = "TYPE")]
+    pub mission_type: Option<String>,
+    /// A human title (default: the name's words).
+    #[arg(long, value_name = "TEXT")]
+    pub friendly_name: Option<String>,
+    /// The mission's purpose, one line.
+    #[arg(long, value_name = "TEXT")]
+    pub purpose: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl SpecifyArgs {
+    /// The topology as `meta.json` spells it.
+    pub fn topology_name(&self) -> &'static str {
+        skitty_mission::Topology::from(self.topology).as_str()
+    }
+}
+
+/// The topologies `specify` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TopologyArg {
+    #[value(name = "single_branch")]
+    SingleBranch,
+    #[value(name = "lanes")]
+    Lanes,
+    #[value(name = "coord")]
+    Coord,
+    #[value(name = "lanes_with_coord")]
+    LanesWithCoord,
+}
+
+impl From<TopologyArg> for skitty_mission::Topology {
+    fn from(arg: TopologyArg) -> Self {
+        match arg {
+            TopologyArg::SingleBranch => skitty_mission::Topology::SingleBranch,
+            TopologyArg::Lanes => skitty_mission::Topology::Lanes,
+            TopologyArg::Coord => skitty_mission::Topology::Coord,
+            TopologyArg::LanesWithCoord => skitty_mission::Topology::LanesWithCoord,
+        }
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum FsmCommand {
     /// May a WP move from FROM to TO with these guard inputs? Prints {"ok", "error"}.
@@ -156,6 +229,9 @@ impl Command {
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",
             Command::Emit(_) => "emit",
+            Command::Init { .. } => "init",
+            Command::Specify(_) => "specify",
+            Command::Plan { .. } => "plan",
             Command::Fsm {
                 command: FsmCommand::Check { .. },
             } => "fsm check",

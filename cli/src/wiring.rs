@@ -21,6 +21,15 @@ pub struct Adapters {
     pub ids: UlidIds,
 }
 
+/// An existing directory, as a canonical absolute path.
+pub fn absolute_dir(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
+    let dir = absolute(path)?;
+    if !dir.is_dir() {
+        return Err(CliError::usage(format!("{dir} is not a directory"), None));
+    }
+    Ok(dir)
+}
+
 /// The canonical absolute path (symlinks resolved, like the paths git reports).
 fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
     let p = std::fs::canonicalize(path).map_err(|e| {
@@ -34,6 +43,16 @@ fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
     })?;
     Utf8PathBuf::from_path_buf(p)
         .map_err(|p| CliError::usage(format!("{}: path is not UTF-8", p.display()), None))
+}
+
+/// The directory the command runs in.
+pub fn cwd() -> Result<Utf8PathBuf, CliError> {
+    std::env::current_dir()
+        .map_err(|e| CliError::usage(format!("cannot read the current directory: {e}"), None))
+        .and_then(|p| {
+            Utf8PathBuf::from_path_buf(p)
+                .map_err(|p| CliError::usage(format!("{}: not UTF-8", p.display()), None))
+        })
 }
 
 impl Adapters {
@@ -60,12 +79,7 @@ impl Adapters {
         wp: Option<&str>,
         op: Op,
     ) -> Result<MissionExecutionContext, CliError> {
-        let cwd = std::env::current_dir()
-            .map_err(|e| CliError::usage(format!("cannot read the current directory: {e}"), None))
-            .and_then(|p| {
-                Utf8PathBuf::from_path_buf(p)
-                    .map_err(|p| CliError::usage(format!("{}: not UTF-8", p.display()), None))
-            })?;
+        let cwd = cwd()?;
         let mission_dir = match &args.mission_dir {
             Some(dir) => {
                 let dir = absolute(dir)?;

@@ -59,6 +59,22 @@ pub trait ArtifactStore: Send + Sync {
     async fn project_config(&self, primary_root: &Utf8Path)
     -> Result<ProjectConfig, ArtifactError>;
 
+    /// The bytes of a project file (`rel` to the primary checkout: `.gitignore`,
+    /// `.kittify/config.yaml`), or `None` when absent.
+    async fn read_project_file(
+        &self,
+        primary_root: &Utf8Path,
+        rel: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, ArtifactError>;
+
+    /// Replaces a project file atomically (parents created; a symbolic link is refused).
+    async fn write_project_file(
+        &self,
+        primary_root: &Utf8Path,
+        rel: &Utf8Path,
+        bytes: &[u8],
+    ) -> Result<Utf8PathBuf, ArtifactError>;
+
     /// The bytes of `name` (relative to the placement's directory) or `None` when absent.
     async fn read_placed(
         &self,

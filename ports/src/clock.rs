@@ -13,4 +13,7 @@ pub trait Clock: Send + Sync {
 #[cfg_attr(feature = "mocks", mockall::automock)]
 pub trait IdGenerator: Send + Sync {
     fn next_id(&self) -> EventId;
+
+    /// A random UUID (version 4), lowercase and hyphenated (a project's identity).
+    fn uuid_v4(&self) -> String;
 }

@@ -186,6 +186,12 @@ pub trait GitPort: Send + Sync {
     /// branch exists.
     async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError>;
 
+    /// The repository-local git config value of `key` (`merge.x.driver`), if set.
+    async fn config_value(&self, root: &Utf8Path, key: &str) -> Result<Option<String>, GitError>;
+
+    /// Sets a repository-local git config value.
+    async fn set_config(&self, root: &Utf8Path, key: &str, value: &str) -> Result<(), GitError>;
+
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(
         &self,

@@ -7,6 +7,7 @@ use async_trait::async_trait;
 use atomic_write_file::AtomicWriteFile;
 use camino::{Utf8Component, Utf8Path, Utf8PathBuf};
 use serde_json::Value;
+use skitty_artifacts::ArtifactKind;
 use skitty_artifacts::files::{LANES_FILE, META_FILE};
 use skitty_mission::naming::KITTY_SPECS;
 use skitty_mission::project::CONFIG_FILE;
@@ -51,18 +52,61 @@ fn is_wp_file(name: &str, wp_id: &str) -> bool {
 /// The escape hatch spec-kitty honours for commits on protected branches.
 const ALLOW_PROTECTED: &str = "SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS";
 
-/// `placement.dir()/name`, for a `name` made of plain components only.
-fn placed(placement: &Placement, name: &Utf8Path) -> Result<Utf8PathBuf, ArtifactError> {
-    let plain = name.components().count() > 0
-        && name
+/// Replaces the regular file at `path` (or creates it, parents too) atomically; refuses a
+/// symbolic link or a non-file there.
+fn write_atomically(path: Utf8PathBuf, bytes: &[u8]) -> Result<Utf8PathBuf, ArtifactError> {
+    let io_err = |path: &Utf8Path| {
+        let path = path.to_owned();
+        move |source| ArtifactError::Io { path, source }
+    };
+    match fs::symlink_metadata(&path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(ArtifactError::Symlink { path });
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(ArtifactError::NotAFile {
+                path,
+                kind: "directory or special file",
+            });
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => return Err(io_err(&path)(e)),
+    }
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_err(parent))?;
+    }
+    let mut file = AtomicWriteFile::options()
+        .open(&path)
+        .map_err(io_err(&path))?;
+    io::Write::write_all(&mut file, bytes).map_err(io_err(&path))?;
+    file.commit().map_err(io_err(&path))?;
+    Ok(path)
+}
+
+/// `base/rel`, for a `rel` of plain components only (no `..`, no root, not empty).
+fn plain_join(base: &Utf8Path, rel: &Utf8Path) -> Result<Utf8PathBuf, ArtifactError> {
+    let plain = rel.components().count() > 0
+        && rel
             .components()
             .all(|c| matches!(c, Utf8Component::Normal(_)));
     if !plain {
         return Err(ArtifactError::OutsidePlacement {
+            name: rel.to_owned(),
+        });
+    }
+    Ok(base.join(rel))
+}
+
+/// `placement.dir()/name`. Status files are never written here: only the `MissionStatus`
+/// facade writes them, through the status store.
+fn placed(placement: &Placement, name: &Utf8Path) -> Result<Utf8PathBuf, ArtifactError> {
+    if placement.kind() == ArtifactKind::Status {
+        return Err(ArtifactError::OutsidePlacement {
             name: name.to_owned(),
         });
     }
-    Ok(placement.dir().join(name))
+    plain_join(&placement.dir(), name)
 }
 
 #[async_trait]
@@ -77,7 +121,7 @@ impl ArtifactStore for FsArtifacts {
         let value =
             match regular::read_to_string(&path)? {
                 None => None,
-                Some(text) if text.trim().is_empty() => None,
+                Some(text) if text.trim().is_empty() => Some(Value::Object(Default::default())),
                 Some(text) => Some(serde_saphyr::from_str::<Value>(&text).map_err(|e| {
                     ArtifactError::Config {
                         path: path.clone(),
@@ -86,6 +130,24 @@ impl ArtifactStore for FsArtifacts {
                 })?),
             };
         ProjectConfig::from_value(value.as_ref(), allow).map_err(|e| (path, e).into())
+    }
+
+    async fn read_project_file(
+        &self,
+        primary_root: &Utf8Path,
+        rel: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, ArtifactError> {
+        Ok(regular::read(&plain_join(primary_root, rel)?)?)
+    }
+
+    async fn write_project_file(
+        &self,
+        primary_root: &Utf8Path,
+        rel: &Utf8Path,
+        bytes: &[u8],
+    ) -> Result<Utf8PathBuf, ArtifactError> {
+        let path = plain_join(primary_root, rel)?;
+        write_atomically(path, bytes)
     }
 
     async fn read_placed(
@@ -103,34 +165,7 @@ impl ArtifactStore for FsArtifacts {
         name: &Utf8Path,
         bytes: &[u8],
     ) -> Result<Utf8PathBuf, ArtifactError> {
-        let path = placed(placement, name)?;
-        let io_err = |path: &Utf8Path| {
-            let path = path.to_owned();
-            move |source| ArtifactError::Io { path, source }
-        };
-        match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(ArtifactError::Symlink { path });
-            }
-            Ok(meta) if !meta.is_file() => {
-                return Err(ArtifactError::NotAFile {
-                    path,
-                    kind: "directory or special file",
-                });
-            }
-            Ok(_) => {}
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
-            Err(e) => return Err(io_err(&path)(e)),
-        }
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(io_err(parent))?;
-        }
-        let mut file = AtomicWriteFile::options()
-            .open(&path)
-            .map_err(io_err(&path))?;
-        io::Write::write_all(&mut file, bytes).map_err(io_err(&path))?;
-        file.commit().map_err(io_err(&path))?;
-        Ok(path)
+        write_atomically(placed(placement, name)?, bytes)
     }
 
     async fn read_meta(

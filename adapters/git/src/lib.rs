@@ -92,6 +92,19 @@ impl GitPort for GixRepo {
         commit::create_branch(worktree, name)
     }
 
+    async fn config_value(&self, root: &Utf8Path, key: &str) -> Result<Option<String>, GitError> {
+        // `git config --get` exits 1 for an unset key: read it as "not set".
+        match cli::git_read(root, &["config", "--local", "--get", key]) {
+            Ok(out) => Ok(Some(String::from_utf8_lossy(&out).trim_end().to_owned())),
+            Err(GitError::Command { stderr, .. }) if stderr.is_empty() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn set_config(&self, root: &Utf8Path, key: &str, value: &str) -> Result<(), GitError> {
+        cli::git(root, &["config", "--local", key, value]).map(|_| ())
+    }
+
     async fn add_worktree(
         &self,
         primary_root: &Utf8Path,

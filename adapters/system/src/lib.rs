@@ -38,6 +38,24 @@ impl IdGenerator for UlidIds {
         // Overflow needs 2^80 ids in one millisecond; a fresh random ULID is still unique.
         EventId::new(generated.unwrap_or_else(ulid::Ulid::generate).to_string())
     }
+
+    fn uuid_v4(&self) -> String {
+        // 80 random bits from each of two fresh ULIDs: 128 random bits, then the version and
+        // variant bits of RFC 9562 version 4.
+        let high = ulid::Ulid::generate().random();
+        let low = ulid::Ulid::generate().random();
+        let bits = (high << 48) ^ low;
+        let bits = (bits & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
+        let hex = format!("{bits:032x}");
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
+    }
 }
 
 #[cfg(test)]
@@ -51,5 +69,15 @@ mod tests {
         let b = ids.next_id();
         assert!(a.is_ulid() && b.is_ulid());
         assert!(a < b);
+    }
+
+    #[test]
+    fn uuids_are_random_version_4() {
+        let ids = UlidIds::new();
+        let (a, b) = (ids.uuid_v4(), ids.uuid_v4());
+        assert_ne!(a, b);
+        assert_eq!(a.len(), 36);
+        assert_eq!(a.as_bytes()[14], b'4');
+        assert!(matches!(a.as_bytes()[19], b'8' | b'9' | b'a' | b'b'), "{a}");
     }
 }

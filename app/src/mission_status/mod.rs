@@ -10,9 +10,12 @@
 
 mod coordination;
 mod read;
+mod record;
 #[cfg(test)]
 mod tests;
 mod write;
+
+pub use record::{ArtifactWrite, RecordRequest, Recorded, RecordedCommit};
 
 use camino::Utf8PathBuf;
 use skitty_ports::{SnapshotWrite, StoreError};

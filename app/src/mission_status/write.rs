@@ -28,7 +28,7 @@ impl MissionStatus<'_> {
     /// The write transaction's opening: creates the surface if needed, takes its exclusive
     /// lock, then checks the git-operation guard while holding it, so no git operation can
     /// have started between the check and the write.
-    async fn begin_write(
+    pub(super) async fn begin_write(
         &self,
         scope: &StatusScope,
     ) -> Result<(StatusScope, Box<dyn StatusWrite>), AppError> {
@@ -57,9 +57,15 @@ impl MissionStatus<'_> {
             return Ok(None);
         }
         let placement = placements.placement(ArtifactKind::Status).checked_out();
-        commit_seam::clear(&self.ports, placements, &placement, &config)
-            .await
-            .map(Some)
+        commit_seam::clear(
+            &self.ports,
+            placements,
+            &placement,
+            &[ArtifactKind::Status],
+            &config,
+        )
+        .await
+        .map(Some)
     }
 
     /// Commits both status files through the seam, still under the surface's lock. The

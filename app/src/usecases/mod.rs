@@ -1,4 +1,7 @@
 //! One module per command.
 
 pub mod emit;
+pub mod init;
+pub mod plan;
+pub mod specify;
 pub mod validate;

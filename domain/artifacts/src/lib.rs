@@ -18,6 +18,7 @@
 
 pub mod files;
 pub mod kind;
+pub mod scaffold;
 
 pub use files::kind_of;
 pub use kind::{ArtifactKind, Home};

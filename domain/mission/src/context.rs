@@ -43,15 +43,23 @@ pub enum Op {
     Validate,
     Emit,
     Context,
+    Specify,
+    Plan,
+    Tasks,
+    Analyze,
 }
 
 impl Op {
-    pub const ALL: [Op; 5] = [
+    pub const ALL: [Op; 9] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
         Op::Emit,
         Op::Context,
+        Op::Specify,
+        Op::Plan,
+        Op::Tasks,
+        Op::Analyze,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
@@ -65,7 +73,7 @@ impl Op {
                 Fragment::ArtifactPlacement,
                 Fragment::PromptSource,
             ],
-            Op::Context => &[
+            Op::Context | Op::Specify | Op::Plan | Op::Tasks | Op::Analyze => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
                 Fragment::ArtifactPlacement,
@@ -86,6 +94,10 @@ impl Op {
             Op::Validate => "validate",
             Op::Emit => "emit",
             Op::Context => "context",
+            Op::Specify => "specify",
+            Op::Plan => "plan",
+            Op::Tasks => "tasks",
+            Op::Analyze => "analyze",
         }
     }
 }
@@ -104,7 +116,7 @@ impl FromStr for Op {
             .find(|op| op.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown operation {s:?} (one of: status, materialize, validate, emit, context)"
+                    "unknown operation {s:?} (one of: status, materialize, validate, emit, context, specify, plan, tasks, analyze)"
                 )
             })
     }

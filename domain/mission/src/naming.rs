@@ -53,6 +53,26 @@ fn coord_stem(slug: &MissionSlug, mid8: Option<&Mid8>) -> Option<String> {
     }
 }
 
+/// The directory name of a new mission: `<name>-<mid8>`, a leading `NNN-` dropped (spec-kitty
+/// 3.2.7's `mission_dir_name`); a name that already ends in `-<mid8>` is kept.
+pub fn new_mission_slug(name: &str, mid8: &Mid8) -> Option<MissionSlug> {
+    let tail = format!("-{mid8}");
+    if name.ends_with(&tail) {
+        return MissionSlug::parse(name).ok();
+    }
+    let human = match name.split_once('-') {
+        Some((digits, rest))
+            if digits.len() == 3
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => name,
+    };
+    MissionSlug::parse(&format!("{human}{tail}")).ok()
+}
+
 /// `kitty/mission-<slug>` (the slug carries its mid8).
 pub fn coordination_branch(slug: &MissionSlug, mid8: Option<&Mid8>) -> Option<BranchName> {
     BranchName::parse(&format!("{BRANCH_PREFIX}{}", coord_stem(slug, mid8)?)).ok()

@@ -26,6 +26,10 @@ pub struct ProjectConfig {
     pub protected_branches: Option<Vec<String>>,
     /// `SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS` is `1`, `true` or `yes`: protection off.
     pub allow_protected: bool,
+    /// `project.slug` and `project.uuid`, when both are recorded.
+    pub project: Option<(String, String)>,
+    /// Whether the file exists: a repository without it is not a Spec Kitty project yet.
+    pub present: bool,
 }
 
 impl Default for ProjectConfig {
@@ -34,6 +38,8 @@ impl Default for ProjectConfig {
             auto_commit: true,
             protected_branches: None,
             allow_protected: false,
+            project: None,
+            present: false,
         }
     }
 }
@@ -65,6 +71,7 @@ impl ProjectConfig {
         let Some(config) = config else {
             return Ok(settings);
         };
+        settings.present = true;
         let section = |name: &str| config.get(name).and_then(|s| s.get("auto_commit"));
         let auto = section("agents")
             .or_else(|| section("tools"))
@@ -72,6 +79,14 @@ impl ProjectConfig {
         if let Some(serde_json::Value::Bool(b)) = auto {
             settings.auto_commit = *b;
         }
+        let project = |key: &str| {
+            config
+                .get("project")
+                .and_then(|p| p.get(key))
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        };
+        settings.project = project("slug").zip(project("uuid"));
         match config
             .get("protection")
             .and_then(|p| p.get("protected_branches"))

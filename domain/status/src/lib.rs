@@ -25,6 +25,7 @@
 pub mod actor;
 pub mod fsm;
 pub mod lane;
+pub mod lifecycle;
 pub mod log;
 pub mod progress;
 pub mod pyjson;

@@ -31,6 +31,18 @@ pub fn isoformat(ts: Timestamp) -> String {
     }
 }
 
+/// pydantic's rendering of a UTC `datetime` (the payload times of lifecycle rows):
+/// `2026-11-30T01:18:19.501517Z`, without the fraction when the microseconds are zero.
+///
+/// ```
+/// let ts: jiff::Timestamp = "2026-11-30T01:18:19.501517Z".parse().unwrap();
+/// assert_eq!(skitty_status::timestamp::zulu(ts), "2026-11-30T01:18:19.501517Z");
+/// ```
+pub fn zulu(ts: Timestamp) -> String {
+    let iso = isoformat(ts);
+    format!("{}Z", iso.trim_end_matches("+00:00"))
+}
+
 /// Whether `value` is an ISO 8601 timestamp spec-kitty's validator accepts (a date, a date-time,
 /// with or without an offset or `Z`).
 pub fn is_valid_iso8601(value: &str) -> bool {

@@ -1,0 +1,230 @@
+//! Planning records: the artifacts a planning command writes, the lifecycle rows (and the
+//! bootstrap `genesis -> planned` transitions) it appends, and one commit per placement, all
+//! in one status write transaction: the git-operation guard, the surface's lock, the commit
+//! seam's clearance for every home before the first byte is written, then the writes, then the
+//! commits.
+
+use camino::Utf8PathBuf;
+use skitty_artifacts::ArtifactKind;
+use skitty_ports::CommitOutcome;
+use skitty_status::lifecycle::Lifecycle;
+use skitty_status::transition::{self, Decision};
+use skitty_status::{Actor, LogRow, TransitionFacts, TransitionRequest, reduce};
+
+use super::MissionStatus;
+use super::read::consistent;
+use crate::commit_seam::{self, Cleared};
+use crate::error::AppError;
+use crate::scope::StatusScope;
+
+/// One file a planning command writes, into its kind's placement.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArtifactWrite {
+    pub kind: ArtifactKind,
+    /// Relative to the kind's directory (`spec.md`, `WP01-part-1.md` for WP prompts).
+    pub name: Utf8PathBuf,
+    pub bytes: Vec<u8>,
+}
+
+/// What a planning command records.
+#[derive(Debug, Clone, Default)]
+pub struct RecordRequest {
+    pub writes: Vec<ArtifactWrite>,
+    /// Files of the mission the command read and that must land with it (`tasks.md`), as
+    /// (kind, name relative to the kind's directory); committed when changed.
+    pub include: Vec<(ArtifactKind, Utf8PathBuf)>,
+    /// Appended unless the log records them already (re-running appends nothing).
+    pub lifecycle: Vec<Lifecycle>,
+    /// WPs to seed `genesis -> planned` (spec-kitty's bootstrap), when the log has none yet.
+    pub seed: Vec<String>,
+    /// Who the lifecycle rows name (`skitty tasks`, ...).
+    pub actor: String,
+    /// The commit message in the primary checkout (and of a flattened mission's one commit).
+    pub primary_message: String,
+    /// The commit message on the coordination branch.
+    pub coordination_message: String,
+}
+
+/// One commit a record made (or would have made, when the files already matched).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordedCommit {
+    /// The branch.
+    pub target: String,
+    pub worktree: Utf8PathBuf,
+    /// `None`: nothing changed on that branch.
+    pub id: Option<String>,
+    pub files: Vec<Utf8PathBuf>,
+}
+
+/// What a record did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Recorded {
+    /// Absolute paths written.
+    pub written: Vec<Utf8PathBuf>,
+    /// Lifecycle rows appended (event types), in order.
+    pub lifecycle_appended: Vec<&'static str>,
+    /// WPs seeded now; WPs the log had already seen.
+    pub seeded: Vec<String>,
+    pub already_seeded: Vec<String>,
+    /// Empty when `auto_commit` is off.
+    pub commits: Vec<RecordedCommit>,
+}
+
+impl MissionStatus<'_> {
+    /// Records a planning step. A refusal (git operation, wrong checkout, protected branch,
+    /// files of a committed kind changed in the other home) leaves nothing written.
+    pub async fn record(
+        &self,
+        scope: &StatusScope,
+        request: &RecordRequest,
+    ) -> Result<Recorded, AppError> {
+        let placements = scope
+            .placements
+            .clone()
+            .ok_or_else(|| AppError::NotARepository {
+                path: scope.primary_root.clone(),
+            })?;
+        let (scope, mut tx) = self.begin_write(scope).await?;
+        let scope = &scope;
+        let mut log = consistent(scope, tx.read_log().await?, false)?;
+
+        // Decide every row first: a refused seed writes nothing.
+        let mut rows = Vec::new();
+        let mut recorded = Recorded::default();
+        for event in &request.lifecycle {
+            if !event.recorded_in(&log) {
+                let row = event.row(
+                    self.ports.ids.next_id(),
+                    self.ports.clock.now(),
+                    &request.actor,
+                );
+                recorded.lifecycle_appended.push(event.event_type());
+                rows.push(LogRow::NonLane(Box::new(row)));
+            }
+        }
+        let snapshot = reduce(&log, scope.identity.clone());
+        for wp in &request.seed {
+            if snapshot.work_packages.contains_key(wp) {
+                recorded.already_seeded.push(wp.clone());
+                continue;
+            }
+            let seed = TransitionRequest {
+                wp_id: wp.clone(),
+                to: "planned".into(),
+                actor: Actor::Name("finalize-tasks".into()),
+                force: false,
+                reason: Some("canonical bootstrap".into()),
+                reason_source: None,
+                review_ref: None,
+                evidence: None,
+                review_result: None,
+                workspace_context: None,
+                subtasks_complete: None,
+                implementation_evidence_present: None,
+                execution_mode: "worktree".into(),
+                policy_metadata: None,
+            };
+            let facts = TransitionFacts {
+                snapshot: &snapshot,
+                mission_slug: scope.slug.as_str(),
+                mission_id: scope.mission_id.as_ref().map(|id| id.as_str()),
+                default_workspace_root: scope.primary_root.as_str(),
+                subtask_roster: None,
+                event_id: self.ports.ids.next_id(),
+                at: self.ports.clock.now(),
+            };
+            if let Decision::Append(event) = transition::decide(&seed, facts)? {
+                rows.push(LogRow::Transition(event));
+                recorded.seeded.push(wp.clone());
+            }
+        }
+
+        // Clear every home the record commits to, before writing anything.
+        let config = self
+            .ports
+            .artifacts
+            .project_config(&scope.primary_root)
+            .await?;
+        let status_kind = (!rows.is_empty()).then_some(ArtifactKind::Status);
+        let kinds = request
+            .writes
+            .iter()
+            .map(|w| w.kind)
+            .chain(request.include.iter().map(|(k, _)| *k))
+            .chain(status_kind);
+        let mut cleared: Vec<Cleared> = Vec::new();
+        if config.auto_commit {
+            for (placement, kinds) in commit_seam::by_home(&placements, kinds) {
+                cleared.push(
+                    commit_seam::clear(&self.ports, &placements, &placement, &kinds, &config)
+                        .await?,
+                );
+            }
+        }
+
+        for write in &request.writes {
+            let placement = placements.placement(write.kind).checked_out();
+            let path = self
+                .ports
+                .artifacts
+                .write_placed(&placement, &write.name, &write.bytes)
+                .await?;
+            recorded.written.push(path);
+        }
+        if !rows.is_empty() {
+            tx.append(&rows).await?;
+            log.extend(rows);
+            let after = reduce(&log, scope.identity.clone());
+            tx.write_snapshot(&after.to_status_json()).await?;
+        }
+
+        for clearance in &cleared {
+            let home = clearance.placement();
+            let mut files: Vec<Utf8PathBuf> = Vec::new();
+            let mut add = |kind: ArtifactKind, name: &camino::Utf8Path| {
+                let placement = placements.placement(kind).checked_out();
+                if placement.target() == home.target() && placement.worktree() == home.worktree() {
+                    let path = placement.dir().join(name);
+                    if !files.contains(&path) {
+                        files.push(path);
+                    }
+                }
+            };
+            for write in &request.writes {
+                add(write.kind, &write.name);
+            }
+            for (kind, name) in &request.include {
+                add(*kind, name);
+            }
+            if status_kind.is_some() {
+                add(
+                    ArtifactKind::Status,
+                    skitty_artifacts::files::EVENTS_FILE.as_ref(),
+                );
+                add(
+                    ArtifactKind::Status,
+                    skitty_artifacts::files::SNAPSHOT_FILE.as_ref(),
+                );
+            }
+            let primary = placements.placement(ArtifactKind::Spec);
+            let message =
+                if home.target() == primary.target() && home.worktree() == primary.worktree() {
+                    &request.primary_message
+                } else {
+                    &request.coordination_message
+                };
+            let outcome = commit_seam::land(&self.ports, clearance, &files, message).await?;
+            recorded.commits.push(RecordedCommit {
+                target: home.target().branch().to_string(),
+                worktree: home.worktree().to_owned(),
+                id: match outcome {
+                    CommitOutcome::Committed { id } => Some(id),
+                    CommitOutcome::Unchanged => None,
+                },
+                files,
+            });
+        }
+        drop(tx);
+        Ok(recorded)
+    }
+}

@@ -1,0 +1,206 @@
+//! `skitty specify` and `skitty plan`.
+//!
+//! `specify --json` prints one object:
+//! ```text
+//! { "result": "success", "mission_slug", "mission_id", "mission_type", "friendly_name",
+//!   "purpose_tldr", "purpose_context", "feature_dir", "spec_file", "meta_file", "created_at",
+//!   "topology", "target_branch", "coordination_branch": str | null,
+//!   "coordination_branch_created": bool, "written": [path], "lifecycle_appended": [event_type],
+//!   "commits": [{ "ref", "worktree", "id": str | null, "files": [path] }] }
+//! ```
+//! `plan --json`:
+//! ```text
+//! { "result": "success", "mission_slug", "spec_file", "plan_file", "plan_scaffolded": bool,
+//!   "written": [path], "lifecycle_appended": [event_type], "commits": [...] }
+//! ```
+
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+use skitty_app::Recorded;
+use skitty_app::usecases::plan::plan as plan_usecase;
+use skitty_app::usecases::specify::{SpecifyRequest, specify as specify_usecase};
+use skitty_mission::Op;
+
+use crate::args::{MissionArgs, SpecifyArgs};
+use crate::error::CliError;
+use crate::wiring::{Adapters, cwd};
+
+/// The `written`, `lifecycle_appended` and `commits` keys every planning command prints.
+pub(crate) fn recorded_json(recorded: &Recorded) -> [(&'static str, Value); 3] {
+    let commits: Vec<Value> = recorded
+        .commits
+        .iter()
+        .map(|c| json!({"ref": c.target, "worktree": c.worktree, "id": c.id, "files": c.files}))
+        .collect();
+    [
+        ("written", json!(recorded.written)),
+        ("lifecycle_appended", json!(recorded.lifecycle_appended)),
+        ("commits", Value::Array(commits)),
+    ]
+}
+
+/// One line per commit, for the human output.
+pub(crate) fn commit_lines(recorded: &Recorded) -> String {
+    let mut out = String::new();
+    for c in &recorded.commits {
+        match &c.id {
+            Some(id) => out.push_str(&format!(
+                "  committed {} on {} ({} file{})\n",
+                id.get(..10).unwrap_or(id),
+                c.target,
+                c.files.len(),
+                if c.files.len() == 1 { "" } else { "s" }
+            )),
+            None => out.push_str(&format!("  {} already up to date\n", c.target)),
+        }
+    }
+    if recorded.commits.is_empty() {
+        out.push_str("  nothing committed (auto_commit is off in .kittify/config.yaml)\n");
+    }
+    out
+}
+
+fn with(mut value: Value, extra: impl IntoIterator<Item = (&'static str, Value)>) -> Value {
+    if let Some(map) = value.as_object_mut() {
+        for (k, v) in extra {
+            map.insert(k.to_owned(), v);
+        }
+    }
+    value
+}
+
+pub async fn init(
+    adapters: &Adapters,
+    dir: Option<&camino::Utf8Path>,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let dir = match dir {
+        Some(d) => crate::wiring::absolute_dir(d),
+        None => cwd(),
+    }
+    .map_err(|e| e.with_json(json))?;
+    let done = skitty_app::usecases::init::init(&adapters.ports(), &dir)
+        .await
+        .map_err(|e| CliError::from(e).with_json(json))?;
+    if json {
+        let files: Vec<Value> = done
+            .files
+            .iter()
+            .map(|(p, c)| json!({"path": p, "action": c.as_str()}))
+            .collect();
+        let config: Vec<Value> = done
+            .git_config
+            .iter()
+            .map(|(k, c)| json!({"key": k, "action": c.as_str()}))
+            .collect();
+        super::out(&format!(
+            "{}\n",
+            json!({"result": "success", "root": done.root, "files": files, "git_config": config})
+        ));
+    } else {
+        let mut text = format!("OK {} is a Spec Kitty project\n", done.root);
+        for (path, change) in &done.files {
+            text.push_str(&format!("  {:<8} {path}\n", change.as_str()));
+        }
+        for (key, change) in &done.git_config {
+            text.push_str(&format!("  {:<8} git config {key}\n", change.as_str()));
+        }
+        text.push_str("next: commit them (`git add .kittify .gitattributes .gitignore && git commit -m 'chore: skitty init'`), then `skitty specify <name>`\n");
+        super::out(&text);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn specify(adapters: &Adapters, args: &SpecifyArgs) -> Result<ExitCode, CliError> {
+    let json = args.json;
+    let request = SpecifyRequest {
+        cwd: cwd().map_err(|e| e.with_json(json))?,
+        name: args.name.clone(),
+        topology: Some(args.topology.into()),
+        target_branch: args.target_branch.clone(),
+        mission_type: args.mission_type.clone(),
+        friendly_name: args.friendly_name.clone(),
+        purpose: args.purpose.clone(),
+    };
+    let made = specify_usecase(&adapters.ports(), &request)
+        .await
+        .map_err(|e| CliError::from(e).with_json(json))?;
+    let branch = made
+        .context
+        .branch_ref()
+        .map_err(|e| CliError::from(skitty_app::AppError::from(e)).with_json(json))?;
+    let slug = made.mission.slug.as_str();
+    if json {
+        let value = with(
+            json!({
+                "result": "success",
+                "mission_slug": slug,
+                "mission_id": made.mission_id.as_str(),
+                "mission_type": made.mission.mission_type,
+                "friendly_name": made.mission.friendly_name,
+                "purpose_tldr": made.mission.purpose_tldr,
+                "purpose_context": made.mission.purpose_context,
+                "feature_dir": made.meta_file.parent(),
+                "spec_file": made.spec_file,
+                "meta_file": made.meta_file,
+                "created_at": made.created_at,
+                "topology": args.topology_name(),
+                "target_branch": branch.target_branch().as_str(),
+                "coordination_branch": branch.coordination_branch().map(|b| b.as_str()),
+                "coordination_branch_created": made.coordination_branch_created,
+            }),
+            recorded_json(&made.recorded),
+        );
+        super::out(&format!("{value}\n"));
+    } else {
+        super::out(&format!(
+            "OK mission {slug} ({}, on {})\n  spec: {}\n{}next: write the requirements in spec.md, then `skitty plan --mission {slug}`\n",
+            args.topology_name(),
+            branch.target_branch(),
+            made.spec_file,
+            commit_lines(&made.recorded)
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub async fn plan(
+    adapters: &Adapters,
+    mission: &MissionArgs,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let context = adapters
+        .context(mission, None, Op::Plan)
+        .await
+        .map_err(|e| e.with_json(json))?;
+    let planned = plan_usecase(&adapters.ports(), &context)
+        .await
+        .map_err(|e| CliError::from(e).with_json(json))?;
+    let slug = context.identity().mission_slug().as_str();
+    if json {
+        let value = with(
+            json!({
+                "result": "success",
+                "mission_slug": slug,
+                "spec_file": planned.spec_file,
+                "plan_file": planned.plan_file,
+                "plan_scaffolded": planned.scaffolded,
+            }),
+            recorded_json(&planned.recorded),
+        );
+        super::out(&format!("{value}\n"));
+    } else {
+        super::out(&format!(
+            "OK planning {slug}\n  plan: {}{}\n{}next: write plan.md, tasks.md and tasks/WPxx-*.md, then `skitty tasks --mission {slug}`\n",
+            planned.plan_file,
+            if planned.scaffolded {
+                " (scaffold)"
+            } else {
+                " (kept as written)"
+            },
+            commit_lines(&planned.recorded)
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}
