@@ -89,6 +89,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// git's merge driver for status.events.jsonl (`skitty init` registers it as
+    /// spec-kitty-event-log): unions BASE, OURS and THEIRS by event_id into OURS.
+    #[command(name = "merge-driver-event-log", hide = true)]
+    MergeDriverEventLog {
+        base: Utf8PathBuf,
+        ours: Utf8PathBuf,
+        theirs: Utf8PathBuf,
+    },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     Fsm {
         #[command(subcommand)]
@@ -230,6 +238,7 @@ impl Command {
             Command::Validate { .. } => "validate",
             Command::Emit(_) => "emit",
             Command::Init { .. } => "init",
+            Command::MergeDriverEventLog { .. } => "merge-driver-event-log",
             Command::Specify(_) => "specify",
             Command::Plan { .. } => "plan",
             Command::Fsm {

@@ -8,6 +8,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+pub mod project;
 pub mod repo;
 
 /// Every lane spec-kitty 3.2.7 writes, in its enum order.

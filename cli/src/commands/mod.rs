@@ -5,6 +5,7 @@ mod emit;
 mod fsm;
 mod guard;
 mod materialize;
+mod merge_driver;
 mod planning;
 mod status;
 mod validate;
@@ -48,6 +49,9 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         } => materialize::run(&adapters, &mission, dry_run, json).await,
         Command::Validate { mission, json } => validate::run(&adapters, &mission, json).await,
         Command::Emit(args) => emit::run(&adapters, &args).await,
+        Command::MergeDriverEventLog { base, ours, theirs } => {
+            merge_driver::run(&base, &ours, &theirs)
+        }
         Command::Init { dir, json } => planning::init(&adapters, dir.as_deref(), json).await,
         Command::Specify(args) => planning::specify(&adapters, &args).await,
         Command::Plan { mission, json } => planning::plan(&adapters, &mission, json).await,

@@ -27,6 +27,7 @@ pub mod fsm;
 pub mod lane;
 pub mod lifecycle;
 pub mod log;
+pub mod merge;
 pub mod progress;
 pub mod pyjson;
 mod raw;

@@ -15,6 +15,7 @@ mod json_schemas;
 mod mission_selection;
 mod oracle_missions;
 mod parity_ratchet;
+mod planning;
 mod reads_change_nothing;
 mod reducer_fuzz;
 mod status_commits;
