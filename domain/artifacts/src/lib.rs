@@ -18,6 +18,7 @@
 
 pub mod files;
 pub mod kind;
+pub mod pyjson;
 pub mod scaffold;
 
 pub use files::kind_of;

@@ -29,7 +29,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod merge;
 pub mod progress;
-pub mod pyjson;
+pub use skitty_artifacts::pyjson;
 mod raw;
 pub mod reducer;
 pub mod review;

@@ -12,8 +12,8 @@
 //! ```
 //! use serde_json::json;
 //! let row = json!({"b": "caf\u{e9}", "a": [1, 2.0]});
-//! assert_eq!(skitty_status::pyjson::to_line(&row), r#"{"a": [1, 2.0], "b": "caf\u00e9"}"#);
-//! assert_eq!(skitty_status::pyjson::to_pretty(&row), "{\n  \"a\": [\n    1,\n    2.0\n  ],\n  \"b\": \"café\"\n}");
+//! assert_eq!(skitty_artifacts::pyjson::to_line(&row), r#"{"a": [1, 2.0], "b": "caf\u00e9"}"#);
+//! assert_eq!(skitty_artifacts::pyjson::to_pretty(&row), "{\n  \"a\": [\n    1,\n    2.0\n  ],\n  \"b\": \"café\"\n}");
 //! ```
 
 use std::io;
@@ -32,10 +32,68 @@ pub fn to_pretty(value: &Value) -> String {
     write_with(value, PyFormatter::pretty())
 }
 
+/// A JSON value whose objects keep their keys in the order given: what Python's `json.dumps`
+/// writes without `sort_keys` (`lanes.json`, `acceptance-matrix.json`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ordered {
+    Object(Vec<(String, Ordered)>),
+    Array(Vec<Ordered>),
+    Value(Value),
+}
+
+impl Ordered {
+    /// An object from `(key, value)` pairs, in that order.
+    pub fn object<K: Into<String>>(entries: impl IntoIterator<Item = (K, Ordered)>) -> Ordered {
+        Ordered::Object(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
+    }
+}
+
+impl From<Value> for Ordered {
+    fn from(value: Value) -> Self {
+        Ordered::Value(value)
+    }
+}
+
+impl Serialize for Ordered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        match self {
+            Ordered::Object(entries) => {
+                let mut map = serializer.serialize_map(Some(entries.len()))?;
+                for (k, v) in entries {
+                    map.serialize_entry(k, v)?;
+                }
+                map.end()
+            }
+            Ordered::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Ordered::Value(v) => v.serialize(serializer),
+        }
+    }
+}
+
+/// `json.dumps(value, indent=2)`: two-space indent, ASCII only, keys in the order given, no
+/// trailing newline.
+///
+/// ```
+/// use serde_json::json;
+/// use skitty_artifacts::pyjson::{Ordered, to_pretty_ordered};
+/// let v = Ordered::object([("b", json!(1).into()), ("a", json!("\u{e9}").into())]);
+/// assert_eq!(to_pretty_ordered(&v), "{\n  \"b\": 1,\n  \"a\": \"\\u00e9\"\n}");
+/// ```
+pub fn to_pretty_ordered(value: &Ordered) -> String {
+    write_with(value, PyFormatter::pretty_ascii())
+}
+
 // Both `expect`s state invariants of serde_json, not conditions of the input: a silent empty
 // string instead would write an empty row into an event log.
 #[allow(clippy::expect_used)]
-fn write_with(value: &Value, formatter: PyFormatter) -> String {
+fn write_with(value: &impl Serialize, formatter: PyFormatter) -> String {
     let mut out = Vec::with_capacity(256);
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
     value
@@ -188,6 +246,13 @@ impl PyFormatter {
             ascii: false,
             depth: 0,
             has_value: false,
+        }
+    }
+
+    fn pretty_ascii() -> Self {
+        Self {
+            ascii: true,
+            ..Self::pretty()
         }
     }
 
