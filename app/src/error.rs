@@ -81,6 +81,17 @@ pub enum AppError {
     /// A mission text file is not UTF-8.
     #[error("{path} is not valid UTF-8")]
     NotUtf8 { path: Utf8PathBuf },
+    /// `tasks` found problems in tasks.md, the WP prompts or their relation to spec.md;
+    /// nothing was written.
+    #[error(
+        "{} problem{} in the work packages (nothing was written):\n{}",
+        problems.len(),
+        if problems.len() == 1 { "" } else { "s" },
+        problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n")
+    )]
+    TasksInvalid {
+        problems: Vec<skitty_planning::finalize::Problem>,
+    },
     /// Something skitty itself got wrong.
     #[error("internal error: {0}")]
     Internal(String),
@@ -243,6 +254,9 @@ impl AppError {
                 "write the requirements in {path} as bullets like `- **FR-001**: what the system must do`, then run `skitty plan` again"
             )),
             AppError::NotUtf8 { path } => Some(format!("save {path} as UTF-8")),
+            AppError::TasksInvalid { .. } => Some(
+                "fix each file named above, then run `skitty tasks --validate-only` until it passes".into(),
+            ),
             AppError::Internal(_) => Some(
                 "this is a bug in skitty: please report it with the command you ran".into(),
             ),
@@ -306,6 +320,7 @@ impl AppError {
                 | AppError::NotInitialized { .. }
                 | AppError::SpecNotSubstantive { .. }
                 | AppError::DetachedTarget { .. }
+                | AppError::TasksInvalid { .. }
         )
     }
 
@@ -335,6 +350,7 @@ impl AppError {
             AppError::SpecNotSubstantive { .. } => "SPEC_NOT_SUBSTANTIVE",
             AppError::NotUtf8 { .. } => "NOT_UTF8",
             AppError::Internal(_) => "INTERNAL_ERROR",
+            AppError::TasksInvalid { .. } => "TASKS_INVALID",
             AppError::WrongCheckout { .. } => "WRONG_CHECKOUT",
             AppError::ProtectedBranch { .. } => "PROTECTED_BRANCH",
             AppError::DirtyInWrongHome { .. } => "DIRTY_IN_WRONG_HOME",

@@ -16,7 +16,12 @@ pub fn metadata(root: &Path) -> Result<Metadata, String> {
         .map_err(|e| format!("cargo metadata failed in {}: {e}", root.display()))
 }
 
-const DOMAIN: [&str; 3] = ["skitty-status", "skitty-mission", "skitty-artifacts"];
+const DOMAIN: [&str; 4] = [
+    "skitty-status",
+    "skitty-mission",
+    "skitty-artifacts",
+    "skitty-planning",
+];
 
 /// Which workspace crates each workspace crate may depend on (normal and build dependencies).
 fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
@@ -26,6 +31,10 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-status", vec!["skitty-mission", "skitty-artifacts"]),
         ("skitty-mission", vec!["skitty-artifacts"]),
         ("skitty-artifacts", vec![]),
+        (
+            "skitty-planning",
+            vec!["skitty-mission", "skitty-artifacts"],
+        ),
         ("skitty-ports", domain.clone()),
         ("skitty-fs", ports.clone()),
         ("skitty-git", ports.clone()),
@@ -37,6 +46,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-status",
                 "skitty-mission",
                 "skitty-artifacts",
+                "skitty-planning",
                 "skitty-ports",
                 "skitty-app",
                 "skitty-fs",
@@ -50,7 +60,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
 }
 
 /// External crates a domain crate may reach (transitively, normal dependencies).
-const DOMAIN_ALLOWED: [&str; 21] = [
+const DOMAIN_ALLOWED: [&str; 24] = [
     "serde",
     "serde_core",
     "serde_derive",
@@ -73,6 +83,10 @@ const DOMAIN_ALLOWED: [&str; 21] = [
     "quote",
     "syn",
     "unicode-ident",
+    // Pattern matching over mission text (spec-kitty parses tasks.md and spec.md with regexes).
+    "regex",
+    "regex-automata",
+    "regex-syntax",
 ];
 
 /// Crates `ports` must not reach, even transitively.

@@ -97,6 +97,17 @@ pub enum Command {
         ours: Utf8PathBuf,
         theirs: Utf8PathBuf,
     },
+    /// Finalize the work packages: check tasks.md and tasks/WPxx-*.md, fill in their
+    /// dependencies and branches, compute lanes.json, seed every WP in `planned`, commit.
+    Tasks {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Check and report what would change; write nothing.
+        #[arg(long)]
+        validate_only: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     Fsm {
         #[command(subcommand)]
@@ -241,6 +252,7 @@ impl Command {
             Command::MergeDriverEventLog { .. } => "merge-driver-event-log",
             Command::Specify(_) => "specify",
             Command::Plan { .. } => "plan",
+            Command::Tasks { .. } => "tasks",
             Command::Fsm {
                 command: FsmCommand::Check { .. },
             } => "fsm check",

@@ -14,7 +14,7 @@ pub struct CliError {
     /// Missions the user may have meant.
     pub candidates: Vec<String>,
     /// More keys of the `--json` error object (e.g. `wp_id`, `lane_id`).
-    pub details: Vec<(&'static str, String)>,
+    pub details: Vec<(&'static str, serde_json::Value)>,
     /// With `--json`, the error is also printed on stdout as an object.
     pub as_json: bool,
 }
@@ -72,7 +72,7 @@ impl CliError {
                 map.insert("hint".into(), hint.clone().into());
             }
             for (key, value) in &self.details {
-                map.insert((*key).into(), value.clone().into());
+                map.insert((*key).into(), value.clone());
             }
         }
         value
@@ -88,12 +88,22 @@ impl From<AppError> for CliError {
         };
         let details = match &e {
             AppError::NoLaneCommit { wp_id, lane_id, .. } => {
-                vec![("wp_id", wp_id.clone()), ("lane_id", lane_id.clone())]
+                vec![("wp_id", wp_id.clone().into()), ("lane_id", lane_id.clone().into())]
             }
             AppError::GitOperationInProgress(found) => vec![
-                ("git_operation", found.operation.as_str().to_owned()),
-                ("worktree", found.worktree.to_string()),
+                ("git_operation", found.operation.as_str().into()),
+                ("worktree", found.worktree.to_string().into()),
             ],
+            AppError::TasksInvalid { problems } => vec![(
+                "problems",
+                problems
+                    .iter()
+                    .map(|p| serde_json::json!({"file": p.file, "line": p.line, "message": p.message}))
+                    .collect(),
+            )],
+            AppError::DirtyInWrongHome { files, .. } | AppError::IgnoredArtifact { files, .. } => {
+                vec![("files", serde_json::json!(files))]
+            }
             _ => Vec::new(),
         };
         CliError {

@@ -182,6 +182,13 @@ pub trait GitPort: Send + Sync {
         message: &str,
     ) -> Result<CommitOutcome, GitError>;
 
+    /// The commit id (hex) the local branch points to; `None` when there is no such branch.
+    async fn branch_tip(
+        &self,
+        repo: &Utf8Path,
+        branch: &BranchName,
+    ) -> Result<Option<String>, GitError>;
+
     /// Creates branch `name` at the commit `HEAD` of `worktree` points to; refuses if the
     /// branch exists.
     async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError>;

@@ -201,8 +201,9 @@ impl ArtifactStore for FsArtifacts {
         Ok(names
             .into_iter()
             .map(|name| {
-                let frontmatter = match regular::read_to_string(&prompt_dir.join(&name)) {
-                    Ok(Some(text)) => match frontmatter(&text) {
+                let read = regular::read_to_string(&prompt_dir.join(&name));
+                let frontmatter = match &read {
+                    Ok(Some(text)) => match frontmatter(text) {
                         Some(yaml) => serde_saphyr::from_str::<Value>(yaml)
                             .map_err(|e| format!("the frontmatter is not valid YAML: {e}")),
                         None => Err("no frontmatter (a block between two `---` lines)".into()),
@@ -210,7 +211,11 @@ impl ArtifactStore for FsArtifacts {
                     Ok(None) => Err("vanished while being read".into()),
                     Err(e) => Err(e.to_string()),
                 };
-                PromptFile { name, frontmatter }
+                PromptFile {
+                    name,
+                    text: read.ok().flatten(),
+                    frontmatter,
+                }
             })
             .collect())
     }

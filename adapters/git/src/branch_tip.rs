@@ -91,3 +91,18 @@ pub(crate) fn commits_beyond(worktree: &Utf8Path, base: &str) -> Result<Option<u
     }
     Ok(Some(count))
 }
+
+/// The commit the local branch `refs/heads/<branch>` points to.
+pub(crate) fn local_tip(root: &Utf8Path, branch: &BranchName) -> Result<Option<String>, GitError> {
+    let repo = crate::facts::open(root)?;
+    let Some(mut reference) = repo
+        .try_find_reference(format!("refs/heads/{branch}").as_str())
+        .map_err(gix_err("read a branch"))?
+    else {
+        return Ok(None);
+    };
+    let id = reference
+        .peel_to_id()
+        .map_err(gix_err("peel a branch to its commit"))?;
+    Ok(Some(id.to_string()))
+}

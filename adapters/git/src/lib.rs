@@ -88,6 +88,14 @@ impl GitPort for GixRepo {
         commit::commit(placement, files, message)
     }
 
+    async fn branch_tip(
+        &self,
+        repo: &Utf8Path,
+        branch: &BranchName,
+    ) -> Result<Option<String>, GitError> {
+        branch_tip::local_tip(repo, branch)
+    }
+
     async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError> {
         commit::create_branch(worktree, name)
     }

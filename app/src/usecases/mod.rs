@@ -4,4 +4,5 @@ pub mod emit;
 pub mod init;
 pub mod plan;
 pub mod specify;
+pub mod tasks;
 pub mod validate;

@@ -55,6 +55,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Init { dir, json } => planning::init(&adapters, dir.as_deref(), json).await,
         Command::Specify(args) => planning::specify(&adapters, &args).await,
         Command::Plan { mission, json } => planning::plan(&adapters, &mission, json).await,
+        Command::Tasks {
+            mission,
+            validate_only,
+            json,
+        } => planning::tasks(&adapters, &mission, validate_only, json).await,
         Command::Fsm {
             command:
                 FsmCommand::Check {

@@ -204,3 +204,114 @@ pub async fn plan(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `tasks --json`:
+/// ```text
+/// { "result": "success" | "validation_passed", "validate_only": bool, "mission_slug",
+///   "tasks_dir", "wp_count", "modified_wps": [wp], "unchanged_wps": [wp],
+///   "changes": { wp: [key] }, "dependencies_parsed": { wp: [wp] },
+///   "requirement_refs_parsed": { wp: [id] },
+///   "bootstrap": { "total_wps", "newly_seeded", "already_initialized" },
+///   "lanes": { "computed": true, "count", "lane_ids", "planning_artifact_wps", "written" },
+///   "acceptance_matrix": "created" | "kept", "warnings": [str],
+///   "written": [path], "lifecycle_appended": [event_type], "commits": [...] }
+/// ```
+pub async fn tasks(
+    adapters: &Adapters,
+    mission: &MissionArgs,
+    validate_only: bool,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    let context = adapters
+        .context(mission, None, Op::Tasks)
+        .await
+        .map_err(|e| e.with_json(json))?;
+    let done = skitty_app::usecases::tasks::tasks(&adapters.ports(), &context, validate_only)
+        .await
+        .map_err(|e| CliError::from(e).with_json(json))?;
+    let slug = context.identity().mission_slug().as_str();
+    let plan = &done.plan;
+    let modified: Vec<&str> = plan
+        .wps
+        .iter()
+        .filter(|w| !w.changed_keys.is_empty())
+        .map(|w| w.wp_id.as_str())
+        .collect();
+    let unchanged: Vec<&str> = plan
+        .wps
+        .iter()
+        .filter(|w| w.changed_keys.is_empty())
+        .map(|w| w.wp_id.as_str())
+        .collect();
+    let (seeded, already) = match &done.recorded {
+        Some(r) => (r.seeded.len(), r.already_seeded.len()),
+        None => (plan.wps.len(), 0),
+    };
+    if json {
+        let map = |f: &dyn Fn(&skitty_planning::finalize::WpPlan) -> Value| -> Value {
+            Value::Object(plan.wps.iter().map(|w| (w.wp_id.clone(), f(w))).collect())
+        };
+        let mut value = json!({
+            "result": if validate_only { "validation_passed" } else { "success" },
+            "validate_only": validate_only,
+            "mission_slug": slug,
+            "tasks_dir": done.tasks_dir,
+            "wp_count": plan.wps.len(),
+            "modified_wps": modified,
+            "unchanged_wps": unchanged,
+            "changes": map(&|w| json!(w.changed_keys)),
+            "dependencies_parsed": map(&|w| json!(w.dependencies)),
+            "requirement_refs_parsed": map(&|w| json!(w.requirement_refs)),
+            "bootstrap": {"total_wps": plan.wps.len(), "newly_seeded": seeded, "already_initialized": already},
+            "lanes": {
+                "computed": true,
+                "count": plan.lanes.lanes.len(),
+                "lane_ids": plan.lanes.lanes.iter().map(|l| l.lane_id.as_str()).collect::<Vec<_>>(),
+                "planning_artifact_wps": plan.lanes.planning_artifact_wps,
+                "written": done.lanes_written,
+            },
+            "acceptance_matrix": if done.acceptance_created { "created" } else { "kept" },
+            "warnings": plan.warnings,
+        });
+        if let Some(recorded) = &done.recorded {
+            value = with(value, recorded_json(recorded));
+        }
+        super::out(&format!("{value}\n"));
+    } else {
+        let mut text = if validate_only {
+            format!(
+                "OK {slug}: {} work packages pass (nothing written)\n",
+                plan.wps.len()
+            )
+        } else {
+            format!("OK {slug}: {} work packages finalized\n", plan.wps.len())
+        };
+        text.push_str(&format!(
+            "  {} changed frontmatter, {} already final; {} seeded in planned, {} already seeded\n",
+            modified.len(),
+            unchanged.len(),
+            seeded,
+            already
+        ));
+        text.push_str(&format!(
+            "  lanes: {}\n",
+            plan.lanes
+                .lanes
+                .iter()
+                .map(|l| format!("{} [{}]", l.lane_id, l.wp_ids.join(" ")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        for w in &plan.warnings {
+            text.push_str(&format!("  warning: {w}\n"));
+        }
+        if let Some(recorded) = &done.recorded {
+            text.push_str(&commit_lines(recorded));
+            text.push_str(&format!(
+                "next: `skitty analyze --mission {slug} --input report.md`, then implement\n"
+            ));
+        }
+        super::out(&text);
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -78,6 +78,15 @@ pub fn coordination_branch(slug: &MissionSlug, mid8: Option<&Mid8>) -> Option<Br
     BranchName::parse(&format!("{BRANCH_PREFIX}{}", coord_stem(slug, mid8)?)).ok()
 }
 
+/// The mission branch `lanes.json` names: `kitty/mission-<slug>` (with `-<mid8>` appended
+/// when the slug lacks it and the mission has one).
+pub fn mission_branch(slug: &MissionSlug, mid8: Option<&Mid8>) -> String {
+    match coord_stem(slug, mid8) {
+        Some(stem) => format!("{BRANCH_PREFIX}{stem}"),
+        None => format!("{BRANCH_PREFIX}{slug}"),
+    }
+}
+
 /// `<primary>/.worktrees/<slug>-coord`.
 pub fn coord_worktree(
     primary_root: &Utf8Path,

@@ -6,6 +6,7 @@
 //! use skitty_mission::work_packages::{PromptFile, check};
 //! let files = [PromptFile {
 //!     name: "WP01-a.md".into(),
+//!     text: None,
 //!     frontmatter: Ok(serde_json::json!({"work_package_id": "WP01", "dependencies": ["WP01"]})),
 //! }];
 //! assert_eq!(check(&files)[0].message, "WP01 depends on itself");
@@ -17,10 +18,12 @@ use serde_json::Value;
 
 use crate::ids::WpId;
 
-/// One prompt file: its name in `tasks/` and its frontmatter (or why it could not be read).
+/// One prompt file: its name in `tasks/`, its text (when readable as UTF-8) and its
+/// frontmatter (or why it could not be read).
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromptFile {
     pub name: String,
+    pub text: Option<String>,
     pub frontmatter: Result<Value, String>,
 }
 
@@ -187,6 +190,7 @@ mod tests {
 
     fn file(name: &str, front: Value) -> PromptFile {
         PromptFile {
+            text: None,
             name: name.into(),
             frontmatter: Ok(front),
         }

@@ -1,0 +1,283 @@
+//! Targeted edits of a WP prompt's YAML frontmatter: one top-level key's block is replaced (or
+//! inserted where spec-kitty orders it); every other byte of the file (comments, key order,
+//! quoting, the body) stays as the author wrote it. Never a re-serialization.
+//!
+//! ```
+//! use skitty_planning::frontmatter::{Edit, YamlValue, edit};
+//! let text = "---\nwork_package_id: WP01 # the first\ntitle: One\nowned_files: [src/a.rs]\n---\n# Body\n";
+//! let edited = edit(text, &[Edit::set("dependencies", YamlValue::List(vec!["WP02".into()]))]).unwrap();
+//! assert_eq!(edited, "---\nwork_package_id: WP01 # the first\ntitle: One\ndependencies:\n- WP02\nowned_files: [src/a.rs]\n---\n# Body\n");
+//! ```
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// spec-kitty's write order for the keys it manages (`FrontmatterManager.WP_FIELD_ORDER`).
+pub const FIELD_ORDER: [&str; 18] = [
+    "work_package_id",
+    "title",
+    "dependencies",
+    "requirement_refs",
+    "planning_base_branch",
+    "merge_target_branch",
+    "branch_strategy",
+    "base_branch",
+    "base_commit",
+    "created_at",
+    "subtasks",
+    "phase",
+    "assignee",
+    "agent",
+    "shell_pid",
+    "shell_pid_created_at",
+    "scope",
+    "history",
+];
+
+/// A value skitty writes into frontmatter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum YamlValue {
+    Str(String),
+    List(Vec<String>),
+}
+
+/// One edit: set `key` to `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edit {
+    pub key: String,
+    pub value: YamlValue,
+}
+
+impl Edit {
+    pub fn set(key: &str, value: YamlValue) -> Edit {
+        Edit {
+            key: key.to_owned(),
+            value,
+        }
+    }
+}
+
+/// Why a file's frontmatter cannot be edited.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FrontmatterError {
+    #[error("no frontmatter (the file must start with a `---` line)")]
+    Missing,
+    #[error("the frontmatter has no closing `---` line")]
+    Unclosed,
+}
+
+#[allow(clippy::expect_used)]
+static KEY_LINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:").expect("a constant pattern compiles")
+});
+
+/// The byte range of the YAML between the two `---` lines (a UTF-8 BOM tolerated).
+pub fn yaml_span(text: &str) -> Result<(usize, usize), FrontmatterError> {
+    let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+    let rest = &text[offset..];
+    let first = rest
+        .split_inclusive('\n')
+        .next()
+        .ok_or(FrontmatterError::Missing)?;
+    if first.trim_end() != "---" {
+        return Err(FrontmatterError::Missing);
+    }
+    let start = offset + first.len();
+    let mut at = start;
+    for line in text[start..].split_inclusive('\n') {
+        if line.trim() == "---" {
+            return Ok((start, at));
+        }
+        at += line.len();
+    }
+    Err(FrontmatterError::Unclosed)
+}
+
+/// The top-level key a line opens, if it opens one.
+fn key_of(line: &str) -> Option<&str> {
+    KEY_LINE
+        .captures(line)
+        .and_then(|c| c.get(1))
+        .map(|m| m.as_str())
+}
+
+/// A top-level key's lines: `[start, end)` as line indices (trailing blank lines excluded).
+fn block(lines: &[&str], key: &str) -> Option<(usize, usize)> {
+    let start = lines.iter().position(|l| key_of(l) == Some(key))?;
+    let mut end = start + 1;
+    while end < lines.len() {
+        let line = lines[end];
+        if key_of(line).is_some() || line.starts_with('#') {
+            break;
+        }
+        end += 1;
+    }
+    while end > start + 1 && lines[end - 1].trim().is_empty() {
+        end -= 1;
+    }
+    Some((start, end))
+}
+
+/// Applies `edits` to the file `text`.
+pub fn edit(text: &str, edits: &[Edit]) -> Result<String, FrontmatterError> {
+    let (start, end) = yaml_span(text)?;
+    let eol = if text[start..end].contains("\r\n") {
+        "\r\n"
+    } else {
+        "\n"
+    };
+    let yaml = &text[start..end];
+    let mut lines: Vec<String> = yaml.lines().map(str::to_owned).collect();
+    for e in edits {
+        let rendered = render(&e.key, &e.value);
+        let refs: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let at = match block(&refs, &e.key) {
+            Some((from, to)) => {
+                lines.splice(from..to, rendered);
+                continue;
+            }
+            None => insertion_point(&refs, &e.key),
+        };
+        lines.splice(at..at, rendered);
+    }
+    let mut out = String::with_capacity(text.len() + 64);
+    out.push_str(&text[..start]);
+    for line in &lines {
+        out.push_str(line);
+        out.push_str(eol);
+    }
+    out.push_str(&text[end..]);
+    Ok(out)
+}
+
+/// Where a missing key goes: after the block of the last key before it in [`FIELD_ORDER`]
+/// that the frontmatter has, else after the last [`FIELD_ORDER`] key present, else first.
+fn insertion_point(lines: &[&str], key: &str) -> usize {
+    let rank = FIELD_ORDER.iter().position(|k| *k == key);
+    let before: Vec<&str> = match rank {
+        Some(r) => FIELD_ORDER[..r].to_vec(),
+        None => FIELD_ORDER.to_vec(),
+    };
+    before
+        .iter()
+        .rev()
+        .find_map(|k| block(lines, k).map(|(_, end)| end))
+        .unwrap_or(0)
+}
+
+fn render(key: &str, value: &YamlValue) -> Vec<String> {
+    match value {
+        YamlValue::Str(s) => vec![format!("{key}: {}", scalar(s))],
+        YamlValue::List(items) if items.is_empty() => vec![format!("{key}: []")],
+        YamlValue::List(items) => std::iter::once(format!("{key}:"))
+            .chain(items.iter().map(|i| format!("- {}", scalar(i))))
+            .collect(),
+    }
+}
+
+#[allow(clippy::expect_used)]
+static OTHER_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:[-+]?(?:\d[\d_]*(?:\.\d*)?(?:e[-+]?\d+)?|\.\d+|\.inf|\.nan)|0x[0-9a-f]+|0o[0-7]+|true|false|yes|no|on|off|null|~|\d{4}-\d\d-\d\d.*)$")
+        .expect("a constant pattern compiles")
+});
+
+/// A string as a YAML scalar: plain when that reads back as the same string, else quoted.
+pub fn scalar(s: &str) -> String {
+    let needs_double = s.chars().any(|c| c.is_control());
+    if needs_double {
+        let escaped: String = s
+            .chars()
+            .map(|c| match c {
+                '\n' => "\\n".to_owned(),
+                '\t' => "\\t".to_owned(),
+                '\r' => "\\r".to_owned(),
+                '"' => "\\\"".to_owned(),
+                '\\' => "\\\\".to_owned(),
+                c if c.is_control() => format!("\\x{:02x}", c as u32),
+                c => c.to_string(),
+            })
+            .collect();
+        return format!("\"{escaped}\"");
+    }
+    let plain = !s.is_empty()
+        && s.trim() == s
+        && !s.starts_with([
+            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
+            '@', '`',
+        ])
+        && !s.contains(": ")
+        && !s.contains(" #")
+        && !s.ends_with(':')
+        && !OTHER_TYPE.is_match(s);
+    if plain {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', "''"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_block_is_replaced_in_place_and_nothing_else_moves() {
+        let text = "---\n# authored by hand\nwork_package_id: \"WP01\"\ndependencies:\n  - \"WP09\" # old\ntitle: 'One'\n\nsubtasks:\n- T001\n---\nBody\n";
+        let edited = edit(
+            text,
+            &[Edit::set(
+                "dependencies",
+                YamlValue::List(vec!["WP02".into(), "WP03".into()]),
+            )],
+        )
+        .unwrap();
+        assert_eq!(
+            edited,
+            "---\n# authored by hand\nwork_package_id: \"WP01\"\ndependencies:\n- WP02\n- WP03\ntitle: 'One'\n\nsubtasks:\n- T001\n---\nBody\n"
+        );
+    }
+
+    #[test]
+    fn missing_keys_go_where_spec_kitty_orders_them() {
+        let text = "---\nwork_package_id: WP01\ntitle: One\nsubtasks: [T001]\n---\n";
+        let edited = edit(
+            text,
+            &[
+                Edit::set("planning_base_branch", YamlValue::Str("feat/demo".into())),
+                Edit::set("dependencies", YamlValue::List(vec![])),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            edited,
+            "---\nwork_package_id: WP01\ntitle: One\ndependencies: []\nplanning_base_branch: feat/demo\nsubtasks: [T001]\n---\n"
+        );
+    }
+
+    #[test]
+    fn scalars_are_quoted_only_when_plain_would_read_back_differently() {
+        assert_eq!(scalar("feat/demo"), "feat/demo");
+        assert_eq!(scalar("Part 1"), "Part 1");
+        assert_eq!(scalar("2026-01-01T00:00:00Z"), "'2026-01-01T00:00:00Z'");
+        assert_eq!(scalar("true"), "'true'");
+        assert_eq!(scalar("0123"), "'0123'");
+        assert_eq!(scalar("a: b"), "'a: b'");
+        assert_eq!(scalar("it's"), "it's");
+        assert_eq!(scalar("'q'"), "'''q'''");
+        assert_eq!(scalar(""), "''");
+        assert_eq!(scalar("two\nlines"), "\"two\\nlines\"");
+    }
+
+    #[test]
+    fn crlf_files_stay_crlf_and_missing_fences_are_named() {
+        let text = "---\r\nwork_package_id: WP01\r\n---\r\nBody\r\n";
+        let edited = edit(text, &[Edit::set("title", YamlValue::Str("One".into()))]).unwrap();
+        assert_eq!(
+            edited,
+            "---\r\nwork_package_id: WP01\r\ntitle: One\r\n---\r\nBody\r\n"
+        );
+        assert_eq!(edit("no fences", &[]), Err(FrontmatterError::Missing));
+        assert_eq!(edit("---\nx: 1\n", &[]), Err(FrontmatterError::Unclosed));
+    }
+}
