@@ -92,6 +92,21 @@ pub enum AppError {
     TasksInvalid {
         problems: Vec<skitty_planning::finalize::Problem>,
     },
+    /// The analysis input is not a report skitty can record.
+    #[error("{0}")]
+    Carrier(skitty_planning::analysis::CarrierError),
+    /// An analysis input is missing at the target branch.
+    #[error("{path} is not on {branch}, so the analysis has nothing to key on")]
+    AnalysisInputMissing { path: Utf8PathBuf, branch: String },
+    /// The analysis inputs have uncommitted changes (the report keys on committed content).
+    #[error(
+        "the analysis inputs have uncommitted changes in {worktree}: {} (nothing was written)",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    InputsNotCommitted {
+        worktree: Utf8PathBuf,
+        files: Vec<Utf8PathBuf>,
+    },
     /// Something skitty itself got wrong.
     #[error("internal error: {0}")]
     Internal(String),
@@ -254,6 +269,16 @@ impl AppError {
                 "write the requirements in {path} as bullets like `- **FR-001**: what the system must do`, then run `skitty plan` again"
             )),
             AppError::NotUtf8 { path } => Some(format!("save {path} as UTF-8")),
+            AppError::Carrier(_) => Some(
+                "start the input with an analysis-findings/v1 block (---, schema: analysis-findings/v1, findings: [{id, severity: low|medium|high|critical, category, summary}], ---), or pass plain markdown".into(),
+            ),
+            AppError::AnalysisInputMissing { path, branch } => Some(format!(
+                "commit {path} on {branch} first (`skitty plan` writes plan.md; tasks.md is yours to write)"
+            )),
+            AppError::InputsNotCommitted { worktree, files } => Some(format!(
+                "commit them first: `git -C {worktree} add {} && git -C {worktree} commit -m 'docs: update mission inputs'`",
+                files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(" ")
+            )),
             AppError::TasksInvalid { .. } => Some(
                 "fix each file named above, then run `skitty tasks --validate-only` until it passes".into(),
             ),
@@ -321,6 +346,9 @@ impl AppError {
                 | AppError::SpecNotSubstantive { .. }
                 | AppError::DetachedTarget { .. }
                 | AppError::TasksInvalid { .. }
+                | AppError::Carrier(_)
+                | AppError::AnalysisInputMissing { .. }
+                | AppError::InputsNotCommitted { .. }
         )
     }
 
@@ -351,6 +379,9 @@ impl AppError {
             AppError::NotUtf8 { .. } => "NOT_UTF8",
             AppError::Internal(_) => "INTERNAL_ERROR",
             AppError::TasksInvalid { .. } => "TASKS_INVALID",
+            AppError::Carrier(_) => "INVALID_ANALYSIS_INPUT",
+            AppError::AnalysisInputMissing { .. } => "ANALYSIS_INPUT_MISSING",
+            AppError::InputsNotCommitted { .. } => "DIRTY_WORKTREE",
             AppError::WrongCheckout { .. } => "WRONG_CHECKOUT",
             AppError::ProtectedBranch { .. } => "PROTECTED_BRANCH",
             AppError::DirtyInWrongHome { .. } => "DIRTY_IN_WRONG_HOME",

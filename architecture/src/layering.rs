@@ -60,7 +60,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
 }
 
 /// External crates a domain crate may reach (transitively, normal dependencies).
-const DOMAIN_ALLOWED: [&str; 24] = [
+const DOMAIN_ALLOWED: [&str; 35] = [
     "serde",
     "serde_core",
     "serde_derive",
@@ -87,6 +87,19 @@ const DOMAIN_ALLOWED: [&str; 24] = [
     "regex",
     "regex-automata",
     "regex-syntax",
+    "aho-corasick",
+    // SHA-256 of the analysis report's inputs (RustCrypto); cpufeatures probes the CPU, through
+    // libc's getauxval on aarch64 only (no file or network access).
+    "sha2",
+    "digest",
+    "block-buffer",
+    "crypto-common",
+    "generic-array",
+    "typenum",
+    "version_check",
+    "cpufeatures",
+    "cfg-if",
+    "libc",
 ];
 
 /// Crates `ports` must not reach, even transitively.

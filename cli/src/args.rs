@@ -108,6 +108,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Record an analysis report (keyed on spec.md, plan.md, tasks.md and the charter at the
+    /// target branch), or check that the recorded one is still fresh.
+    Analyze {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// The analysis: a file, or `-` for stdin (an analysis-findings/v1 block, then markdown).
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "check",
+            conflicts_with = "check"
+        )]
+        input: Option<String>,
+        /// Who analyzed (recorded as analyzer_agent).
+        #[arg(long, value_name = "NAME")]
+        agent: Option<String>,
+        /// Check the recorded report instead: exit 0 fresh, 1 stale or missing.
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     Fsm {
         #[command(subcommand)]
@@ -253,6 +275,8 @@ impl Command {
             Command::Specify(_) => "specify",
             Command::Plan { .. } => "plan",
             Command::Tasks { .. } => "tasks",
+            Command::Analyze { check: true, .. } => "analyze --check",
+            Command::Analyze { .. } => "analyze",
             Command::Fsm {
                 command: FsmCommand::Check { .. },
             } => "fsm check",

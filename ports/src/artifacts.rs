@@ -59,6 +59,10 @@ pub trait ArtifactStore: Send + Sync {
     async fn project_config(&self, primary_root: &Utf8Path)
     -> Result<ProjectConfig, ArtifactError>;
 
+    /// Parses YAML text (a frontmatter block, an analysis carrier) into JSON-like data; `Err`
+    /// holds the parser's message.
+    fn parse_yaml(&self, text: &str) -> Result<serde_json::Value, String>;
+
     /// The bytes of a project file (`rel` to the primary checkout: `.gitignore`,
     /// `.kittify/config.yaml`), or `None` when absent.
     async fn read_project_file(

@@ -50,7 +50,11 @@ impl Project {
 
     /// The coordination worktree of a coord mission.
     pub fn coord_worktree(&self, slug: &str) -> PathBuf {
-        self.root.join(".worktrees").join(format!("{slug}-coord"))
+        let slug = skitty_mission::MissionSlug::parse(slug).unwrap();
+        let root = camino::Utf8Path::from_path(&self.root).unwrap();
+        skitty_mission::naming::coord_worktree(root, &slug, None)
+            .unwrap()
+            .into_std_path_buf()
     }
 
     /// Writes `spec.md` with real requirements (the shape spec-kitty's gate accepts).

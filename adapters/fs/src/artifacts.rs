@@ -132,6 +132,13 @@ impl ArtifactStore for FsArtifacts {
         ProjectConfig::from_value(value.as_ref(), allow).map_err(|e| (path, e).into())
     }
 
+    fn parse_yaml(&self, text: &str) -> Result<Value, String> {
+        if text.trim().is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+    }
+
     async fn read_project_file(
         &self,
         primary_root: &Utf8Path,

@@ -1,5 +1,6 @@
 //! One module per command.
 
+pub mod analyze;
 pub mod emit;
 pub mod init;
 pub mod plan;

@@ -55,6 +55,23 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Init { dir, json } => planning::init(&adapters, dir.as_deref(), json).await,
         Command::Specify(args) => planning::specify(&adapters, &args).await,
         Command::Plan { mission, json } => planning::plan(&adapters, &mission, json).await,
+        Command::Analyze {
+            mission,
+            input,
+            agent,
+            check,
+            json,
+        } => {
+            planning::analyze(
+                &adapters,
+                &mission,
+                input.as_deref(),
+                agent.as_deref(),
+                check,
+                json,
+            )
+            .await
+        }
         Command::Tasks {
             mission,
             validate_only,

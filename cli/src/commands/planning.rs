@@ -315,3 +315,152 @@ pub async fn tasks(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// Reads the analysis: stdin verbatim, a file with universal newlines (as spec-kitty does).
+fn read_input(input: &str) -> Result<String, CliError> {
+    if input == "-" {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+            .map_err(|e| CliError::usage(format!("cannot read stdin: {e}"), None))?;
+        return Ok(text);
+    }
+    let bytes = std::fs::read(input).map_err(|e| {
+        CliError::usage(
+            format!("{input}: {e}"),
+            Some("pass the analysis file, or `-` to read it from stdin".to_owned()),
+        )
+    })?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        CliError::usage(
+            format!("{input} is not UTF-8"),
+            Some("save it as UTF-8".to_owned()),
+        )
+    })?;
+    Ok(text.replace("\r\n", "\n").replace('\r', "\n"))
+}
+
+/// `analyze --json`:
+/// ```text
+/// { "success": true, "result": "success", "path", "mission_slug", "mission_id",
+///   "input_artifacts": { "spec.md" | "plan.md" | "tasks.md" | "charter": { "path", "sha256" } },
+///   "verdict": "ready" | "blocked" | "unknown", "issue_counts": { severity: n | null },
+///   "findings": [{ "id", "severity", "category", "summary" }], "stale": false,
+///   "written", "lifecycle_appended", "commits" }
+/// ```
+/// `analyze --check --json`:
+/// ```text
+/// { "ok", "path", "stale", "missing", "reason": str | null,
+///   "mismatches": { key: { "saved_sha256", "current_sha256" } }, "uncommitted_inputs": [path] }
+/// ```
+pub async fn analyze(
+    adapters: &Adapters,
+    mission: &MissionArgs,
+    input: Option<&str>,
+    agent: Option<&str>,
+    check: bool,
+    json: bool,
+) -> Result<ExitCode, CliError> {
+    use skitty_app::usecases::analyze;
+    let context = adapters
+        .context(mission, None, Op::Analyze)
+        .await
+        .map_err(|e| e.with_json(json))?;
+    let slug = context.identity().mission_slug().as_str();
+    if check {
+        let checked = analyze::check(&adapters.ports(), &context)
+            .await
+            .map_err(|e| CliError::from(e).with_json(json))?;
+        let f = &checked.freshness;
+        if json {
+            let mismatches: serde_json::Map<String, Value> = f
+                .mismatches
+                .iter()
+                .map(|(k, saved, now)| {
+                    (
+                        k.clone(),
+                        json!({"saved_sha256": saved, "current_sha256": now}),
+                    )
+                })
+                .collect();
+            super::out(&format!(
+                "{}\n",
+                json!({"ok": f.ok, "path": checked.path, "stale": f.stale, "missing": f.missing, "reason": f.reason, "mismatches": mismatches, "uncommitted_inputs": checked.uncommitted})
+            ));
+        } else if f.ok {
+            super::out(&format!("OK the analysis of {slug} is fresh\n"));
+        } else {
+            let mut text = format!(
+                "{} the analysis of {slug}: {}\n",
+                if f.missing { "MISSING" } else { "STALE" },
+                f.reason.as_deref().unwrap_or("")
+            );
+            for (key, _, _) in &f.mismatches {
+                text.push_str(&format!("  changed: {key}\n"));
+            }
+            text.push_str(&format!(
+                "next: analyze again and `skitty analyze --mission {slug} --input <report>`\n"
+            ));
+            super::out(&text);
+        }
+        for path in &checked.uncommitted {
+            eprintln!("note: {path} has uncommitted changes (the check reads the target branch)");
+        }
+        return Ok(if f.ok {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
+    let text = read_input(input.unwrap_or("-")).map_err(|e| e.with_json(json))?;
+    let done = analyze::record(&adapters.ports(), &context, &text, agent)
+        .await
+        .map_err(|e| CliError::from(e).with_json(json))?;
+    if json {
+        let inputs: serde_json::Map<String, Value> = done
+            .inputs
+            .iter()
+            .map(|(k, d)| {
+                (
+                    k.as_str().to_owned(),
+                    json!({"path": d.path, "sha256": d.sha256}),
+                )
+            })
+            .collect();
+        let counts: serde_json::Map<String, Value> = done
+            .findings
+            .counts
+            .iter()
+            .map(|(k, n)| ((*k).to_owned(), json!(n)))
+            .collect();
+        let findings: Vec<Value> = done
+            .findings
+            .findings
+            .iter()
+            .map(|f| json!({"id": f.id, "severity": f.severity, "category": f.category, "summary": f.summary}))
+            .collect();
+        let value = with(
+            json!({
+                "success": true,
+                "result": "success",
+                "path": done.path,
+                "mission_slug": slug,
+                "mission_id": context.identity().mission_id().map(|id| id.as_str()),
+                "input_artifacts": inputs,
+                "verdict": done.findings.verdict,
+                "issue_counts": counts,
+                "findings": findings,
+                "stale": false,
+            }),
+            recorded_json(&done.recorded),
+        );
+        super::out(&format!("{value}\n"));
+    } else {
+        super::out(&format!(
+            "OK analysis of {slug} recorded (verdict: {})\n  report: {}\n{}",
+            done.findings.verdict,
+            done.path,
+            commit_lines(&done.recorded)
+        ));
+    }
+    Ok(ExitCode::SUCCESS)
+}

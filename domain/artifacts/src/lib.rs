@@ -16,6 +16,7 @@
 //! assert_eq!(kind_of(Utf8Path::new("spec.md")).map(ArtifactKind::home), Some(Home::Primary));
 //! ```
 
+pub mod analysis;
 pub mod files;
 pub mod kind;
 pub mod pyjson;

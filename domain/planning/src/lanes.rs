@@ -572,7 +572,7 @@ mod tests {
         let text = lanes.to_json(&LanesFile {
             mission_slug: "demo-01M85BMA",
             mission_id: Some("01M85BMA0FGWVDG4KZ13BKSSG0"),
-            mission_branch: "kitty/mission-demo-01M85BMA",
+            mission_branch: "branch-of-demo",
             target_branch: "feat/demo",
             computed_at: "2026-11-29T23:08:54.734484+00:00",
             planning_commit_sha: None,

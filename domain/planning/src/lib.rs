@@ -10,6 +10,7 @@
 //! * [`finalize`]: all of it together, with every refusal named.
 
 pub mod acceptance;
+pub mod analysis;
 pub mod finalize;
 pub mod frontmatter;
 pub mod index;
