@@ -82,3 +82,53 @@ pub fn porcelain(worktree: &Path) -> String {
 pub fn commit_files(worktree: &Path, rev: &str) -> String {
     git(worktree, &["show", "--name-only", "--format=%s", rev])
 }
+
+/// The tasks.md and six WP prompt files of spec-kitty's oracle mission (`oracle/make_mission.sh`):
+/// WP02 and WP03 depend on WP01, each WP owns `src/part<n>.py`, refs FR-001..FR-003.
+pub fn write_oracle_tasks(mission_dir: &Path) {
+    let mut tasks = String::from("# Work Packages: Demo Mission\n\n");
+    for i in 1..=6 {
+        let deps = if i == 2 || i == 3 {
+            "- Depends on WP01."
+        } else {
+            "- None (starting package)."
+        };
+        tasks.push_str(&format!(
+            "## Work Package WP0{i}: Part {i} (Priority: P1)\n\n**Goal**: Deliver part {i}.\n**Requirement Refs**: FR-00{}\n\n### Included Subtasks\n\n- [ ] T00{i} Implement part {i} in `src/part{i}.py`\n\n### Dependencies\n\n{deps}\n\n",
+            (i - 1) % 3 + 1
+        ));
+        fs::write(
+            mission_dir.join(format!("tasks/WP0{i}-part-{i}.md")),
+            format!(
+                "---\nwork_package_id: \"WP0{i}\"\nsubtasks:\n  - \"T00{i}\"\ntitle: \"Part {i}\"\ntask_type: \"implement\"\nphase: \"Phase 1\"\nexecution_mode: \"code_change\"\nowned_files:\n  - \"src/part{i}.py\"\nauthoritative_surface: \"src/part{i}.py\"\ncreate_intent:\n  - \"src/part{i}.py\"\nagent_profile: \"\"\nrole: \"\"\nagent: \"\"\nmodel: \"\"\nassignee: \"\"\nshell_pid: \"\"\nhistory:\n  - at: \"2026-01-01T00:00:00Z\"\n    actor: \"system\"\n    action: \"Prompt generated via /spec-kitty.tasks\"\n---\n\n# Work Package Prompt: WP0{i} – Part {i}\n\nImplement part {i}.\n"
+            ),
+        )
+        .unwrap();
+    }
+    fs::write(mission_dir.join("tasks.md"), tasks).unwrap();
+}
+
+/// An analysis as an agent hands it in: an analysis-findings/v1 carrier without findings.
+pub const READY_ANALYSIS: &str = "---\nschema: analysis-findings/v1\nfindings: []\nverdict_hint: ready\n---\n\n# Analysis\n\nNo issues found.\n";
+
+impl Project {
+    /// `specify` (topology T), spec written, `plan`, the oracle's tasks written (uncommitted):
+    /// the mission slug.
+    pub fn planned(&self, topology: &str) -> String {
+        let slug = self.specify(topology)["mission_slug"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        self.write_spec(&slug);
+        skitty(&self.root, &["plan", "--mission", &slug]).ok();
+        write_oracle_tasks(&self.mission_dir(&slug));
+        slug
+    }
+
+    /// `planned`, then `skitty tasks`.
+    pub fn tasked(&self, topology: &str) -> String {
+        let slug = self.planned(topology);
+        skitty(&self.root, &["tasks", "--mission", &slug]).ok();
+        slug
+    }
+}

@@ -20,3 +20,4 @@ mod reads_change_nothing;
 mod reducer_fuzz;
 mod status_commits;
 mod synthetic_20k;
+mod tasks_and_analysis;
