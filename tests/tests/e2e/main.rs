@@ -21,3 +21,4 @@ mod reducer_fuzz;
 mod status_commits;
 mod synthetic_20k;
 mod tasks_and_analysis;
+mod tasks_bad_input;
