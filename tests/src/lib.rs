@@ -390,6 +390,42 @@ impl Oracle {
         String::from_utf8(out.stdout).unwrap()
     }
 
+    /// Runs `spec-kitty ARGS` in any directory, hermetically: `home` as HOME, no network, the
+    /// venv first on PATH (its merge drivers), the scenarios' git identity, `stdin` piped in.
+    pub fn run_in(&self, cwd: &Path, home: &Path, args: &[&str], stdin: Option<&str>) -> Run {
+        fs::create_dir_all(home).unwrap();
+        let path = format!(
+            "{}:{}",
+            self.venv.join("bin").display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        let mut child = Command::new(self.spec_kitty())
+            .args(args)
+            .current_dir(cwd)
+            .env("HOME", home)
+            .env("PATH", path)
+            .env("SPEC_KITTY_NO_UPGRADE_CHECK", "1")
+            .env("SPEC_KITTY_NON_INTERACTIVE", "1")
+            .env("SPEC_KITTY_NO_NAG", "1")
+            .env("SPEC_KITTY_NO_BANNER", "1")
+            .env("NO_COLOR", "1")
+            .env("COLUMNS", "200")
+            .env("TERM", "dumb")
+            .envs(COMMITTER)
+            .env_remove("SPEC_KITTY_ENABLE_SAAS_SYNC")
+            .env_remove("SPEC_KITTY_SAAS_TOKEN")
+            .env_remove("SPEC_KITTY_SAAS_URL")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut input = child.stdin.take().unwrap();
+        input.write_all(stdin.unwrap_or("").as_bytes()).unwrap();
+        drop(input);
+        Run::from(child.wait_with_output().unwrap())
+    }
+
     /// Runs `spec-kitty ARGS` inside a mission repository, hermetically.
     pub fn spec_kitty_in(&self, mission: &OracleMission, cwd: &Path, args: &[&str]) -> Run {
         let out = Command::new(self.spec_kitty())

@@ -16,6 +16,7 @@ mod mission_selection;
 mod oracle_missions;
 mod parity_ratchet;
 mod planning;
+mod planning_with_spec_kitty;
 mod reads_change_nothing;
 mod reducer_fuzz;
 mod status_commits;
