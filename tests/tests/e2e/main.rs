@@ -6,6 +6,7 @@
 
 mod bad_input;
 mod bad_input_table;
+mod commit_seam_property;
 mod concurrent_writers;
 mod coordination_worktree;
 mod fsm_agrees_with_spec_kitty;
