@@ -5,6 +5,7 @@
 
 use std::path::Path;
 
+use skitty_tests::project::{Project, READY_ANALYSIS};
 use skitty_tests::repo::{Layout, MissionRepo, SLUG};
 use skitty_tests::{copy_tree, fixture, skitty};
 
@@ -17,7 +18,9 @@ fn snapshot(name: &str, output: &str, root: &Path, volatile: bool) {
     settings.set_snapshot_path("snapshots");
     if volatile {
         settings.add_filter(r"\b[0-9A-HJKMNP-TV-Z]{26}\b", "[ULID]");
+        settings.add_filter(r"\b[0-9a-f]{64}\b", "[SHA256]");
         settings.add_filter(r"\b[0-9a-f]{40}\b", "[COMMIT]");
+        settings.add_filter(r"demo-[0-9A-HJKMNP-TV-Z]{8}\b", "demo-[MID8]");
         settings.add_filter(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00", "[TIME]");
     }
     settings.bind(|| insta::assert_snapshot!(name, text));
@@ -151,4 +154,45 @@ fn fsm_json() {
         here,
         false,
     );
+}
+
+#[test]
+fn planning_json() {
+    let project = Project::new();
+    let root = &project.root;
+    let json = |args: &[&str]| {
+        let run = skitty(root, args);
+        assert!(matches!(run.code, 0 | 1), "{args:?}: {run:?}");
+        run.stdout
+    };
+    snapshot("init", &json(&["init", "--json"]), root, true);
+    let specified = json(&["specify", "demo", "--topology", "coord", "--json"]);
+    snapshot("specify", &specified, root, true);
+    let slug = serde_json::from_str::<serde_json::Value>(&specified).unwrap()["mission_slug"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    snapshot("plan_refused", &json(&["plan", "--mission", &slug, "--json"]), root, true);
+    project.write_spec(&slug);
+    snapshot("plan", &json(&["plan", "--mission", &slug, "--json"]), root, true);
+    skitty_tests::project::write_oracle_tasks(&project.mission_dir(&slug));
+    snapshot(
+        "tasks_validate_only",
+        &json(&["tasks", "--mission", &slug, "--validate-only", "--json"]),
+        root,
+        true,
+    );
+    snapshot("tasks", &json(&["tasks", "--mission", &slug, "--json"]), root, true);
+    snapshot("analyze_check_missing", &json(&["analyze", "--check", "--mission", &slug, "--json"]), root, true);
+    let report = root.join("../report.md");
+    std::fs::write(&report, READY_ANALYSIS).unwrap();
+    snapshot(
+        "analyze",
+        &json(&["analyze", "--mission", &slug, "--input", report.to_str().unwrap(), "--agent", "claude", "--json"]),
+        root,
+        true,
+    );
+    snapshot("analyze_check", &json(&["analyze", "--check", "--mission", &slug, "--json"]), root, true);
+    std::fs::write(project.mission_dir(&slug).join("tasks/WP01-part-1.md"), "---\nwork_package_id: WP09\n---\n").unwrap();
+    snapshot("tasks_refused", &json(&["tasks", "--mission", &slug, "--json"]), root, true);
 }
