@@ -102,6 +102,11 @@ pub(crate) async fn clear(
         .ok_or_else(|| AppError::NotARepository {
             path: worktree.to_owned(),
         })?;
+    if !ports.git.can_sign(worktree).await? {
+        return Err(AppError::Git(skitty_ports::GitError::NoIdentity {
+            worktree: worktree.to_owned(),
+        }));
+    }
     let expected = placement.target().branch();
     let found = repo.branch_at(worktree);
     if found != Some(expected.as_str()) {

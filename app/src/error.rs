@@ -205,6 +205,12 @@ impl AppError {
                     op = op.as_str()
                 ),
             }),
+            AppError::Git(GitError::NoIdentity { worktree }) => Some(format!(
+                "tell git who commits: `git -C {worktree} config user.name \"Your Name\"` and `git -C {worktree} config user.email you@example.com` (or set GIT_AUTHOR_NAME/GIT_AUTHOR_EMAIL), then run the command again"
+            )),
+            AppError::Git(GitError::HeadMismatch { worktree, expected, .. }) => Some(format!(
+                "run `git -C {worktree} switch {expected}`, then run the command again"
+            )),
             AppError::Git(GitError::Command { .. }) => Some(
                 "fix what git reports, then run the command again (nothing was written)".into(),
             ),
@@ -349,6 +355,7 @@ impl AppError {
                 | AppError::Carrier(_)
                 | AppError::AnalysisInputMissing { .. }
                 | AppError::InputsNotCommitted { .. }
+                | AppError::Git(GitError::NoIdentity { .. })
         )
     }
 

@@ -37,7 +37,8 @@ pub enum Command {
         /// Resolve for this work package (adds its execution workspace).
         #[arg(long, value_name = "WPxx")]
         wp: Option<String>,
-        /// Resolve for this operation (status, materialize, validate, emit, context).
+        /// Resolve for this operation (status, materialize, validate, emit, context, specify,
+        /// plan, tasks, analyze).
         #[arg(long, default_value = "context")]
         op: skitty_mission::Op,
         #[arg(long)]

@@ -189,6 +189,10 @@ pub trait GitPort: Send + Sync {
         branch: &BranchName,
     ) -> Result<Option<String>, GitError>;
 
+    /// Whether git has an identity to sign commits with in `worktree` (`user.name` and
+    /// `user.email`, or `GIT_AUTHOR_*`/`GIT_COMMITTER_*`).
+    async fn can_sign(&self, worktree: &Utf8Path) -> Result<bool, GitError>;
+
     /// Creates branch `name` at the commit `HEAD` of `worktree` points to; refuses if the
     /// branch exists.
     async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError>;

@@ -132,12 +132,18 @@ impl Run {
 
 /// Runs `skitty ARGS` in `cwd`.
 pub fn skitty(cwd: &Path, args: &[&str]) -> Run {
+    skitty_env(cwd, args, &[])
+}
+
+/// Runs skitty with extra environment variables.
+pub fn skitty_env(cwd: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
     let out = Command::new(skitty_bin())
         .args(args)
         .current_dir(cwd)
         .env_remove("SKITTY_MISSION_DIR")
         .env_remove("SKITTY_LOG")
         .envs(COMMITTER)
+        .envs(envs.iter().copied())
         .output()
         .expect("run skitty");
     Run::from(out)

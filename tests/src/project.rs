@@ -125,10 +125,36 @@ impl Project {
         slug
     }
 
+    /// [`analyze_in`] this project.
+    pub fn analyze(&self, cwd: &Path, slug: &str) -> crate::Run {
+        analyze_in(&self.root, cwd, slug)
+    }
+
     /// `planned`, then `skitty tasks`.
     pub fn tasked(&self, topology: &str) -> String {
         let slug = self.planned(topology);
         skitty(&self.root, &["tasks", "--mission", &slug]).ok();
         slug
     }
+}
+
+/// `skitty analyze --input <READY_ANALYSIS> --agent claude --json` for the repository at
+/// `root`, run in `cwd` (the report file sits beside the repository).
+pub fn analyze_in(root: &Path, cwd: &Path, slug: &str) -> crate::Run {
+    let report = root.join("../report.md");
+    fs::write(&report, READY_ANALYSIS).unwrap();
+    let report = report.to_str().unwrap();
+    skitty(
+        cwd,
+        &[
+            "analyze",
+            "--mission",
+            slug,
+            "--input",
+            report,
+            "--agent",
+            "claude",
+            "--json",
+        ],
+    )
 }

@@ -43,8 +43,7 @@ pub(crate) fn commit(
         });
     }
     let parent = head.id().map(|id| id.detach());
-    let signed = matches!(repo.author(), Some(Ok(_))) && matches!(repo.committer(), Some(Ok(_)));
-    if !signed {
+    if !signs(&repo) {
         return Err(GitError::NoIdentity {
             worktree: worktree.to_owned(),
         });
@@ -149,6 +148,15 @@ pub(crate) fn commit(
         .commit()
         .map_err(|e| gix_err("replace the index")(e.error))?;
     Ok(CommitOutcome::Committed { id: id.to_string() })
+}
+
+fn signs(repo: &gix::Repository) -> bool {
+    matches!(repo.author(), Some(Ok(_))) && matches!(repo.committer(), Some(Ok(_)))
+}
+
+/// Whether the repository at `worktree` has an author and committer identity.
+pub(crate) fn can_sign(worktree: &Utf8Path) -> Result<bool, GitError> {
+    Ok(signs(&open(worktree)?))
 }
 
 /// Writes the file's blob and takes its stat, or notes that it is gone.

@@ -96,6 +96,10 @@ impl GitPort for GixRepo {
         branch_tip::local_tip(repo, branch)
     }
 
+    async fn can_sign(&self, worktree: &Utf8Path) -> Result<bool, GitError> {
+        commit::can_sign(worktree)
+    }
+
     async fn create_branch(&self, worktree: &Utf8Path, name: &BranchName) -> Result<(), GitError> {
         commit::create_branch(worktree, name)
     }

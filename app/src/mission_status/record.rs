@@ -9,7 +9,7 @@ use skitty_artifacts::ArtifactKind;
 use skitty_ports::CommitOutcome;
 use skitty_status::lifecycle::Lifecycle;
 use skitty_status::transition::{self, Decision};
-use skitty_status::{Actor, LogRow, TransitionFacts, TransitionRequest, reduce};
+use skitty_status::{LogRow, TransitionFacts, TransitionRequest, reduce};
 
 use super::MissionStatus;
 use super::read::consistent;
@@ -108,22 +108,7 @@ impl MissionStatus<'_> {
                 recorded.already_seeded.push(wp.clone());
                 continue;
             }
-            let seed = TransitionRequest {
-                wp_id: wp.clone(),
-                to: "planned".into(),
-                actor: Actor::Name("finalize-tasks".into()),
-                force: false,
-                reason: Some("canonical bootstrap".into()),
-                reason_source: None,
-                review_ref: None,
-                evidence: None,
-                review_result: None,
-                workspace_context: None,
-                subtasks_complete: None,
-                implementation_evidence_present: None,
-                execution_mode: "worktree".into(),
-                policy_metadata: None,
-            };
+            let seed = TransitionRequest::bootstrap(wp);
             let facts = TransitionFacts {
                 snapshot: &snapshot,
                 mission_slug: scope.slug.as_str(),

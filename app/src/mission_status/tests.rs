@@ -41,22 +41,7 @@ fn scope() -> StatusScope {
 }
 
 fn request(to: &str) -> TransitionRequest {
-    TransitionRequest {
-        wp_id: "WP01".into(),
-        to: to.into(),
-        actor: Actor::Name("claude".into()),
-        force: false,
-        reason: None,
-        reason_source: None,
-        review_ref: None,
-        evidence: None,
-        review_result: None,
-        workspace_context: None,
-        subtasks_complete: None,
-        implementation_evidence_present: None,
-        execution_mode: "worktree".into(),
-        policy_metadata: None,
-    }
+    TransitionRequest::new("WP01", to, Actor::Name("claude".into()))
 }
 
 /// Every port mocked: a store holding `log` that records appended rows; the snapshot write

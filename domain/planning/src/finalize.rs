@@ -590,9 +590,14 @@ pub fn finalize(input: &FinalizeInput<'_>) -> Result<FinalizePlan, Vec<Problem>>
         });
     }
     // Concurrent WPs (no dependency path between them) must not own the same files.
+    let upstream = ancestors(&deps);
+    let related = |a: &str, b: &str| {
+        upstream.get(a).is_some_and(|s| s.contains(b))
+            || upstream.get(b).is_some_and(|s| s.contains(a))
+    };
     for (i, a) in lane_inputs.iter().enumerate() {
         for b in &lane_inputs[i + 1..] {
-            if a.planning_artifact || b.planning_artifact || related(&a.wp_id, &b.wp_id, &deps) {
+            if a.planning_artifact || b.planning_artifact || related(&a.wp_id, &b.wp_id) {
                 continue;
             }
             if let Some((x, y)) = a
@@ -740,23 +745,34 @@ fn common_prefix(paths: &[String]) -> String {
     }
 }
 
-fn related(a: &str, b: &str, deps: &BTreeMap<String, Vec<String>>) -> bool {
-    let reaches = |from: &str, to: &str| {
-        let mut stack = vec![from.to_owned()];
-        let mut seen = BTreeSet::new();
-        while let Some(at) = stack.pop() {
-            for d in deps.get(&at).into_iter().flatten() {
-                if d == to {
-                    return true;
-                }
-                if seen.insert(d.clone()) {
-                    stack.push(d.clone());
-                }
-            }
+/// Every WP's transitive dependencies (computed once: the ownership check asks about every
+/// pair of WPs).
+fn ancestors(deps: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, BTreeSet<&str>> {
+    fn visit<'d>(
+        wp: &'d str,
+        deps: &'d BTreeMap<String, Vec<String>>,
+        memo: &mut BTreeMap<&'d str, BTreeSet<&'d str>>,
+        on_path: &mut BTreeSet<&'d str>,
+    ) -> BTreeSet<&'d str> {
+        if let Some(done) = memo.get(wp) {
+            return done.clone();
         }
-        false
-    };
-    reaches(a, b) || reaches(b, a)
+        let mut all = BTreeSet::new();
+        if on_path.insert(wp) {
+            for d in deps.get(wp).into_iter().flatten() {
+                all.insert(d.as_str());
+                all.extend(visit(d, deps, memo, on_path));
+            }
+            on_path.remove(wp);
+        }
+        memo.insert(wp, all.clone());
+        all
+    }
+    let mut memo = BTreeMap::new();
+    for wp in deps.keys() {
+        visit(wp, deps, &mut memo, &mut BTreeSet::new());
+    }
+    memo
 }
 
 /// The first dependency cycle, visiting WPs and dependencies in sorted order, closed by its

@@ -31,6 +31,38 @@ pub struct TransitionRequest {
     pub policy_metadata: Option<Value>,
 }
 
+impl TransitionRequest {
+    /// A plain, non-forced request: no reason, evidence, review or guard overrides, mode
+    /// `worktree` (what `spec-kitty agent status emit` sends without flags).
+    pub fn new(wp_id: &str, to: &str, actor: Actor) -> TransitionRequest {
+        TransitionRequest {
+            wp_id: wp_id.to_owned(),
+            to: to.to_owned(),
+            actor,
+            force: false,
+            reason: None,
+            reason_source: None,
+            review_ref: None,
+            evidence: None,
+            review_result: None,
+            workspace_context: None,
+            subtasks_complete: None,
+            implementation_evidence_present: None,
+            execution_mode: "worktree".to_owned(),
+            policy_metadata: None,
+        }
+    }
+
+    /// spec-kitty's bootstrap of a WP by `finalize-tasks`: `genesis -> planned`, reason
+    /// `canonical bootstrap`.
+    pub fn bootstrap(wp_id: &str) -> TransitionRequest {
+        TransitionRequest {
+            reason: Some("canonical bootstrap".to_owned()),
+            ..TransitionRequest::new(wp_id, "planned", Actor::Name("finalize-tasks".to_owned()))
+        }
+    }
+}
+
 /// The facts the decision needs beyond the request; the caller gathers them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TransitionFacts<'a> {

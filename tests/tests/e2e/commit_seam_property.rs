@@ -31,7 +31,14 @@ fn home(project: &Project, slug: &str, which: &str) -> PathBuf {
 }
 
 fn heads(root: &Path) -> String {
-    git(root, &["for-each-ref", "--format=%(objectname) %(refname)", "refs/heads"])
+    git(
+        root,
+        &[
+            "for-each-ref",
+            "--format=%(objectname) %(refname)",
+            "refs/heads",
+        ],
+    )
 }
 
 proptest! {

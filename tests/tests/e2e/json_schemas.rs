@@ -172,9 +172,19 @@ fn planning_json() {
         .as_str()
         .unwrap()
         .to_owned();
-    snapshot("plan_refused", &json(&["plan", "--mission", &slug, "--json"]), root, true);
+    snapshot(
+        "plan_refused",
+        &json(&["plan", "--mission", &slug, "--json"]),
+        root,
+        true,
+    );
     project.write_spec(&slug);
-    snapshot("plan", &json(&["plan", "--mission", &slug, "--json"]), root, true);
+    snapshot(
+        "plan",
+        &json(&["plan", "--mission", &slug, "--json"]),
+        root,
+        true,
+    );
     skitty_tests::project::write_oracle_tasks(&project.mission_dir(&slug));
     snapshot(
         "tasks_validate_only",
@@ -182,17 +192,50 @@ fn planning_json() {
         root,
         true,
     );
-    snapshot("tasks", &json(&["tasks", "--mission", &slug, "--json"]), root, true);
-    snapshot("analyze_check_missing", &json(&["analyze", "--check", "--mission", &slug, "--json"]), root, true);
+    snapshot(
+        "tasks",
+        &json(&["tasks", "--mission", &slug, "--json"]),
+        root,
+        true,
+    );
+    snapshot(
+        "analyze_check_missing",
+        &json(&["analyze", "--check", "--mission", &slug, "--json"]),
+        root,
+        true,
+    );
     let report = root.join("../report.md");
     std::fs::write(&report, READY_ANALYSIS).unwrap();
     snapshot(
         "analyze",
-        &json(&["analyze", "--mission", &slug, "--input", report.to_str().unwrap(), "--agent", "claude", "--json"]),
+        &json(&[
+            "analyze",
+            "--mission",
+            &slug,
+            "--input",
+            report.to_str().unwrap(),
+            "--agent",
+            "claude",
+            "--json",
+        ]),
         root,
         true,
     );
-    snapshot("analyze_check", &json(&["analyze", "--check", "--mission", &slug, "--json"]), root, true);
-    std::fs::write(project.mission_dir(&slug).join("tasks/WP01-part-1.md"), "---\nwork_package_id: WP09\n---\n").unwrap();
-    snapshot("tasks_refused", &json(&["tasks", "--mission", &slug, "--json"]), root, true);
+    snapshot(
+        "analyze_check",
+        &json(&["analyze", "--check", "--mission", &slug, "--json"]),
+        root,
+        true,
+    );
+    std::fs::write(
+        project.mission_dir(&slug).join("tasks/WP01-part-1.md"),
+        "---\nwork_package_id: WP09\n---\n",
+    )
+    .unwrap();
+    snapshot(
+        "tasks_refused",
+        &json(&["tasks", "--mission", &slug, "--json"]),
+        root,
+        true,
+    );
 }

@@ -7,7 +7,9 @@ use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
-use skitty_tests::project::{FEATURE, Project, READY_ANALYSIS, porcelain, write_oracle_tasks};
+use skitty_tests::project::{
+    FEATURE, Project, READY_ANALYSIS, analyze_in, porcelain, write_oracle_tasks,
+};
 use skitty_tests::{Oracle, copy_tree, git, skitty};
 
 /// The JSON object a spec-kitty `--json` command prints last (one line, or indented: human
@@ -26,23 +28,36 @@ fn last_json(run: &skitty_tests::Run) -> Value {
         .unwrap_or_else(|| panic!("no JSON object: {run:?}"))
 }
 
-fn skitty_analyze(root: &Path, slug: &str) -> Value {
-    let report = root.join("..").join("report.md");
-    fs::write(&report, READY_ANALYSIS).unwrap();
-    skitty(
-        root,
-        &[
-            "analyze",
-            "--mission",
-            slug,
-            "--input",
-            report.to_str().unwrap(),
-            "--agent",
-            "claude",
-            "--json",
-        ],
-    )
-    .json()
+/// spec-kitty validates the mission, then claims WP01 (`agent action implement`), and skitty
+/// sees the claim.
+fn spec_kitty_validates_and_claims(oracle: &Oracle, root: &Path, slug: &str, label: &str) {
+    let home = root.join("../home");
+    let sk = |args: &[&str]| oracle.run_in(root, &home, args, None);
+    let validate = last_json(&sk(&[
+        "agent",
+        "status",
+        "validate",
+        "--mission",
+        slug,
+        "--json",
+    ]));
+    assert_eq!(validate["passed"], true, "{label}: {validate}");
+    let claim = sk(&[
+        "agent",
+        "action",
+        "implement",
+        "WP01",
+        "--agent",
+        "claude",
+        "--mission",
+        slug,
+    ]);
+    assert_eq!(claim.code, 0, "{label}: {claim:?}");
+    let ours = skitty(root, &["status", "--json", "--mission", slug]).json();
+    assert_eq!(
+        ours["work_packages"]["WP01"]["lane"], "in_progress",
+        "{label}: {ours}"
+    );
 }
 
 #[test]
@@ -56,11 +71,6 @@ fn a_mission_skitty_planned_is_carried_on_by_spec_kitty() {
         let sk =
             |args: &[&str], stdin: Option<&str>| oracle.run_in(&project.root, &home, args, stdin);
 
-        let validate = last_json(&sk(
-            &["agent", "status", "validate", "--mission", &slug, "--json"],
-            None,
-        ));
-        assert_eq!(validate["passed"], true, "{topology}: {validate}");
         let status = last_json(&sk(
             &["agent", "tasks", "status", "--mission", &slug, "--json"],
             None,
@@ -92,25 +102,7 @@ fn a_mission_skitty_planned_is_carried_on_by_spec_kitty() {
             true,
             "{topology}: {analysis:?}"
         );
-        let claim = sk(
-            &[
-                "agent",
-                "action",
-                "implement",
-                "WP01",
-                "--agent",
-                "claude",
-                "--mission",
-                &slug,
-            ],
-            None,
-        );
-        assert_eq!(claim.code, 0, "{topology}: {claim:?}");
-        let ours = skitty(&project.root, &["status", "--json", "--mission", &slug]).json();
-        assert_eq!(
-            ours["work_packages"]["WP01"]["lane"], "in_progress",
-            "{topology}: {ours}"
-        );
+        spec_kitty_validates_and_claims(oracle, &project.root, &slug, topology);
     }
 }
 
@@ -124,7 +116,7 @@ fn skittys_analysis_keys_are_spec_kittys() {
     let twin_root = fs::canonicalize(twin.path()).unwrap().join("repo");
     copy_tree(&project.root, &twin_root);
 
-    let ours = skitty_analyze(&project.root, &slug);
+    let ours = project.analyze(&project.root, &slug).json();
     let theirs = oracle.run_in(
         &twin_root,
         &twin_root.join("../home"),
@@ -205,34 +197,10 @@ fn a_mission_spec_kitty_specified_and_planned_is_finalized_and_analyzed_by_skitt
         let tasks = skitty(&root, &["tasks", "--mission", &slug, "--json"]);
         assert_eq!(tasks.code, 0, "{topology}: {tasks:?}");
         assert_eq!(tasks.json()["bootstrap"]["newly_seeded"], 6, "{topology}");
-        let analysis = skitty_analyze(&root, &slug);
+        let analysis = analyze_in(&root, &root, &slug).json();
         assert_eq!(analysis["verdict"], "ready", "{topology}: {analysis}");
         assert_eq!(porcelain(&root), "", "{topology}");
 
-        let validate = last_json(&sk(&[
-            "agent",
-            "status",
-            "validate",
-            "--mission",
-            &slug,
-            "--json",
-        ]));
-        assert_eq!(validate["passed"], true, "{topology}: {validate}");
-        let claim = sk(&[
-            "agent",
-            "action",
-            "implement",
-            "WP01",
-            "--agent",
-            "claude",
-            "--mission",
-            &slug,
-        ]);
-        assert_eq!(claim.code, 0, "{topology}: {claim:?}");
-        let ours = skitty(&root, &["status", "--json", "--mission", &slug]).json();
-        assert_eq!(
-            ours["work_packages"]["WP01"]["lane"], "in_progress",
-            "{topology}: {ours}"
-        );
+        spec_kitty_validates_and_claims(oracle, &root, &slug, topology);
     }
 }

@@ -149,8 +149,9 @@ fn a_protected_target_branch_refuses_before_writing_unless_allowed() {
     );
     assert_eq!(fs::read(&log).unwrap(), before, "nothing written");
 
-    let allowed = std::process::Command::new(skitty_tests::skitty_bin())
-        .args([
+    let allowed = skitty_tests::skitty_env(
+        &repo.root,
+        &[
             "emit",
             "WP03",
             "--to",
@@ -159,13 +160,10 @@ fn a_protected_target_branch_refuses_before_writing_unless_allowed() {
             "a",
             "--mission",
             SLUG,
-        ])
-        .current_dir(&repo.root)
-        .envs(skitty_tests::COMMITTER)
-        .env("SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS", "1")
-        .output()
-        .unwrap();
-    assert!(allowed.status.success(), "{allowed:?}");
+        ],
+        &[("SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS", "1")],
+    );
+    assert_eq!(allowed.code, 0, "{allowed:?}");
     assert_eq!(git(&repo.root, &["status", "--porcelain"]), "");
 }
 
@@ -206,4 +204,35 @@ fn spec_kitty_status_residue_in_the_primary_does_not_block_a_coord_write() {
         format!("?? kitty-specs/{SLUG}/status.json\n")
     );
     assert_eq!(git(&repo.coord_worktree(), &["status", "--porcelain"]), "");
+}
+
+#[test]
+fn without_a_git_identity_the_write_is_refused_before_anything_is_written() {
+    let repo = MissionRepo::build(Layout::SingleBranch);
+    let log = repo.mission_dir().join("status.events.jsonl");
+    let before = fs::read(&log).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(skitty_tests::skitty_bin())
+        .args([
+            "emit",
+            "WP03",
+            "--to",
+            "claimed",
+            "--actor",
+            "a",
+            "--mission",
+            SLUG,
+        ])
+        .current_dir(&repo.root)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("no identity to commit with"), "{stderr}");
+    assert!(stderr.contains("config user.name"), "{stderr}");
+    assert_eq!(fs::read(&log).unwrap(), before, "nothing written");
 }

@@ -6,26 +6,8 @@ use std::fs;
 use std::path::Path;
 
 use serde_json::Value;
-use skitty_tests::project::{FEATURE, Project, READY_ANALYSIS, commit_files, porcelain};
+use skitty_tests::project::{FEATURE, Project, commit_files, porcelain};
 use skitty_tests::{git, skitty, tree};
-
-fn analyze(cwd: &Path, slug: &str) -> skitty_tests::Run {
-    let report = cwd.join("..").join("report.md");
-    fs::write(&report, READY_ANALYSIS).unwrap();
-    skitty(
-        cwd,
-        &[
-            "analyze",
-            "--mission",
-            slug,
-            "--input",
-            report.to_str().unwrap(),
-            "--agent",
-            "claude",
-            "--json",
-        ],
-    )
-}
 
 /// The `--json` of a command with the run's own values masked: the root, the slug (its mid8
 /// is minted per run), commit ids and sha256 keys.
@@ -124,7 +106,7 @@ fn tasks_and_analyze_give_the_same_json_from_the_primary_and_the_coordination_wo
                 project.root.clone()
             };
             let tasks = skitty(&cwd, &["tasks", "--mission", &slug, "--json"]).json();
-            let mut analysis = analyze(&cwd, &slug).json();
+            let mut analysis = project.analyze(&cwd, &slug).json();
             analysis["mission_id"] = "[MISSION_ID]".into();
             assert_eq!(porcelain(&project.root), "");
             assert_eq!(porcelain(&project.coord_worktree(&slug)), "");
@@ -172,7 +154,7 @@ fn analyze_right_after_tasks_under_coord_succeeds_from_either_home_1814() {
         } else {
             project.root.clone()
         };
-        let run = analyze(&cwd, &slug);
+        let run = project.analyze(&cwd, &slug);
         assert_eq!(run.code, 0, "{run:?}");
         assert_eq!(run.json()["verdict"], "ready");
         assert_eq!(
@@ -192,7 +174,7 @@ fn the_analysis_stays_fresh_through_status_churn_and_goes_stale_on_real_change_1
     let project = Project::new();
     let slug = project.tasked("single_branch");
     let root = &project.root;
-    analyze(root, &slug).ok();
+    project.analyze(root, &slug).ok();
     let check = |root: &Path| skitty(root, &["analyze", "--check", "--mission", &slug, "--json"]);
     assert_eq!(check(root).code, 0);
 
@@ -267,7 +249,7 @@ fn a_dirty_spec_refuses_the_analysis_naming_it_and_writes_nothing() {
     fs::write(project.mission_dir(&slug).join("spec.md"), "# changed\n").unwrap();
     let before = tree(&project.root);
     let head = git(&project.root, &["rev-parse", "HEAD"]);
-    let run = analyze(&project.root, &slug);
+    let run = project.analyze(&project.root, &slug);
     assert_eq!(run.code, 1, "{run:?}");
     let json = run.json();
     assert_eq!(json["error_code"], "DIRTY_WORKTREE");
