@@ -407,7 +407,7 @@ pub fn finalize(input: &FinalizeInput<'_>) -> Result<FinalizePlan, Vec<Problem>>
             .unwrap_or_default();
         refs.insert(wp.id.clone(), r);
     }
-    if let Some(cycle) = dependency_cycle(&deps) {
+    if let Some(cycle) = crate::graph::first_cycle(&deps) {
         problems.push(Problem {
             file: None,
             line: None,
@@ -773,49 +773,4 @@ fn ancestors(deps: &BTreeMap<String, Vec<String>>) -> BTreeMap<&str, BTreeSet<&s
         visit(wp, deps, &mut memo, &mut BTreeSet::new());
     }
     memo
-}
-
-/// The first dependency cycle, visiting WPs and dependencies in sorted order, closed by its
-/// first WP.
-fn dependency_cycle(deps: &BTreeMap<String, Vec<String>>) -> Option<Vec<String>> {
-    fn visit(
-        at: &str,
-        deps: &BTreeMap<String, Vec<String>>,
-        state: &mut BTreeMap<String, u8>,
-        path: &mut Vec<String>,
-    ) -> Option<Vec<String>> {
-        state.insert(at.to_owned(), 1);
-        path.push(at.to_owned());
-        for d in deps.get(at).into_iter().flatten() {
-            if d == at || !deps.contains_key(d) {
-                continue;
-            }
-            match state.get(d).copied().unwrap_or(0) {
-                1 => {
-                    let from = path.iter().position(|p| p == d).unwrap_or(0);
-                    let mut cycle = path[from..].to_vec();
-                    cycle.push(d.clone());
-                    return Some(cycle);
-                }
-                0 => {
-                    if let Some(c) = visit(d, deps, state, path) {
-                        return Some(c);
-                    }
-                }
-                _ => {}
-            }
-        }
-        path.pop();
-        state.insert(at.to_owned(), 2);
-        None
-    }
-    let mut state = BTreeMap::new();
-    for wp in deps.keys() {
-        if state.get(wp).copied().unwrap_or(0) == 0
-            && let Some(c) = visit(wp, deps, &mut state, &mut Vec::new())
-        {
-            return Some(c);
-        }
-    }
-    None
 }

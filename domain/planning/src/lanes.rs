@@ -383,51 +383,23 @@ fn lane_letter(k: usize) -> String {
     out
 }
 
-/// The first cycle found visiting lanes and their dependencies in lexical order, rotated to
-/// start at its lowest lane id, the start repeated at the end.
+/// The first lane cycle (lanes and their dependencies visited in lexical order), rotated to
+/// start at its lowest lane id, the start repeated at the end: spec-kitty's report.
 fn find_cycle(deps: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
-    fn visit(
-        l: &str,
-        deps: &BTreeMap<String, BTreeSet<String>>,
-        state: &mut BTreeMap<String, u8>,
-        path: &mut Vec<String>,
-    ) -> Option<Vec<String>> {
-        state.insert(l.to_owned(), 1);
-        path.push(l.to_owned());
-        for d in deps.get(l).into_iter().flatten() {
-            match state.get(d.as_str()).copied().unwrap_or(0) {
-                1 => {
-                    let at = path.iter().position(|p| p == d).unwrap_or(0);
-                    return Some(path[at..].to_vec());
-                }
-                0 => {
-                    if let Some(c) = visit(d, deps, state, path) {
-                        return Some(c);
-                    }
-                }
-                _ => {}
-            }
-        }
-        path.pop();
-        state.insert(l.to_owned(), 2);
-        None
-    }
-    let mut state = BTreeMap::new();
-    for l in deps.keys() {
-        if state.get(l.as_str()).copied().unwrap_or(0) == 0
-            && let Some(mut cycle) = visit(l, deps, &mut state, &mut Vec::new())
-        {
-            let min = cycle
-                .iter()
-                .enumerate()
-                .min_by(|a, b| a.1.cmp(b.1))
-                .map_or(0, |(i, _)| i);
-            cycle.rotate_left(min);
-            cycle.push(cycle[0].clone());
-            return Some(cycle);
-        }
-    }
-    None
+    let edges: BTreeMap<String, Vec<String>> = deps
+        .iter()
+        .map(|(k, v)| (k.clone(), v.iter().cloned().collect()))
+        .collect();
+    let mut cycle = crate::graph::first_cycle(&edges)?;
+    cycle.pop();
+    let min = cycle
+        .iter()
+        .enumerate()
+        .min_by(|a, b| a.1.cmp(b.1))
+        .map_or(0, |(i, _)| i);
+    cycle.rotate_left(min);
+    cycle.push(cycle[0].clone());
+    Some(cycle)
 }
 
 /// What `lanes.json` records beside the lanes.

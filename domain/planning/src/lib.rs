@@ -13,6 +13,7 @@ pub mod acceptance;
 pub mod analysis;
 pub mod finalize;
 pub mod frontmatter;
+pub mod graph;
 pub mod index;
 pub mod lanes;
 pub mod requirements;

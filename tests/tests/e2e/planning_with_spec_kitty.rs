@@ -28,6 +28,22 @@ fn last_json(run: &skitty_tests::Run) -> Value {
         .unwrap_or_else(|| panic!("no JSON object: {run:?}"))
 }
 
+/// `spec-kitty agent mission record-analysis` reading the analysis from stdin.
+fn record_analysis(slug: &str) -> [&str; 10] {
+    [
+        "agent",
+        "mission",
+        "record-analysis",
+        "--mission",
+        slug,
+        "--input-file",
+        "-",
+        "--agent",
+        "claude",
+        "--json",
+    ]
+}
+
 /// spec-kitty validates the mission, then claims WP01 (`agent action implement`), and skitty
 /// sees the claim.
 fn spec_kitty_validates_and_claims(oracle: &Oracle, root: &Path, slug: &str, label: &str) {
@@ -82,21 +98,7 @@ fn a_mission_skitty_planned_is_carried_on_by_spec_kitty() {
             "{topology}"
         );
 
-        let analysis = sk(
-            &[
-                "agent",
-                "mission",
-                "record-analysis",
-                "--mission",
-                &slug,
-                "--input-file",
-                "-",
-                "--agent",
-                "claude",
-                "--json",
-            ],
-            Some(READY_ANALYSIS),
-        );
+        let analysis = sk(&record_analysis(&slug), Some(READY_ANALYSIS));
         assert_eq!(
             last_json(&analysis)["success"],
             true,
@@ -120,18 +122,7 @@ fn skittys_analysis_keys_are_spec_kittys() {
     let theirs = oracle.run_in(
         &twin_root,
         &twin_root.join("../home"),
-        &[
-            "agent",
-            "mission",
-            "record-analysis",
-            "--mission",
-            &slug,
-            "--input-file",
-            "-",
-            "--agent",
-            "claude",
-            "--json",
-        ],
+        &record_analysis(&slug),
         Some(READY_ANALYSIS),
     );
     let theirs = last_json(&theirs);

@@ -8,6 +8,18 @@ use std::path::Path;
 use skitty_tests::repo::{Layout, MissionRepo, SLUG, TARGET, coordination_branch};
 use skitty_tests::{git, skitty};
 
+/// `emit WP03 --to claimed`, the move these scenarios commit.
+const CLAIM_WP03: [&str; 8] = [
+    "emit",
+    "WP03",
+    "--to",
+    "claimed",
+    "--actor",
+    "a",
+    "--mission",
+    SLUG,
+];
+
 fn emit(cwd: &Path, wp: &str, to: &str) -> skitty_tests::Run {
     skitty(
         cwd,
@@ -151,16 +163,7 @@ fn a_protected_target_branch_refuses_before_writing_unless_allowed() {
 
     let allowed = skitty_tests::skitty_env(
         &repo.root,
-        &[
-            "emit",
-            "WP03",
-            "--to",
-            "claimed",
-            "--actor",
-            "a",
-            "--mission",
-            SLUG,
-        ],
+        &CLAIM_WP03,
         &[("SPEC_KITTY_ALLOW_PROTECTED_BRANCH_COMMITS", "1")],
     );
     assert_eq!(allowed.code, 0, "{allowed:?}");
@@ -213,16 +216,7 @@ fn without_a_git_identity_the_write_is_refused_before_anything_is_written() {
     let before = fs::read(&log).unwrap();
     let home = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(skitty_tests::skitty_bin())
-        .args([
-            "emit",
-            "WP03",
-            "--to",
-            "claimed",
-            "--actor",
-            "a",
-            "--mission",
-            SLUG,
-        ])
+        .args(CLAIM_WP03)
         .current_dir(&repo.root)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
