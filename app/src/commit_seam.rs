@@ -1,11 +1,13 @@
 //! The one commit seam: every commit skitty makes goes through here.
 //!
-//! A commit lands the files of one artifact kind on that kind's ref, in the worktree that has
-//! the ref checked out (both from one [`Placement`], so they cannot disagree). Before anything
-//! is written the seam checks, in order: no git operation in progress there, the worktree's
-//! `HEAD` is the placement's ref, the ref is not protected, and no file of the kind is dirty
-//! in the mission's other home (where it would never be committed). A refusal names each file
-//! and the one command that fixes it; nothing loops and nothing needs `--force`.
+//! A commit lands the files of the artifact kinds that share one home on that home's ref, in
+//! the worktree that has the ref checked out (both from one [`Placement`], so they cannot
+//! disagree). Before anything is written, [`clear`] checks: no git operation in progress
+//! there, git has an identity to sign with, the worktree's `HEAD` is the placement's ref, the
+//! ref is not protected, and no file of the kinds is changed in the mission's other home
+//! (where it would never be committed). A refusal names each file and the one command that
+//! fixes it; nothing loops and nothing needs `--force`. [`land`] then commits exactly those
+//! kinds' files, never an ignored one or one under `.worktrees/`.
 //!
 //! Architecture Invariant: only this module calls `GitPort::commit`
 //! (`architecture/tests/invariants.rs::one_commit_seam`).
@@ -236,4 +238,215 @@ pub(crate) async fn land(
         .await?;
     tracing::info!(kind = %placement.kind(), target = %placement.target(), ?outcome, "commit");
     Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use skitty_mission::{BranchName, CommitTarget, RepoFacts, WorktreeFact};
+    use skitty_ports::{
+        MockArtifactStore, MockClock, MockGitPort, MockIdGenerator, MockLocks, MockMissionCatalog,
+        MockStatusStore,
+    };
+
+    use super::*;
+
+    const PRIMARY: &str = "/repo";
+    const COORD: &str = "/repo/.worktrees/m-01M85BMA-coord";
+
+    fn target(name: &str) -> CommitTarget {
+        CommitTarget::new(BranchName::parse(name).unwrap())
+    }
+
+    /// A coord mission: specs on `feat/demo` in the primary, status on `coord` in its worktree.
+    fn placements() -> ArtifactPlacementFragment {
+        ArtifactPlacementFragment::for_tests(
+            (
+                target("feat/demo"),
+                PRIMARY.into(),
+                format!("{PRIMARY}/kitty-specs/m").into(),
+            ),
+            (
+                target("coord"),
+                COORD.into(),
+                format!("{COORD}/kitty-specs/m").into(),
+            ),
+        )
+    }
+
+    fn repo(primary_branch: &str) -> RepoFacts {
+        RepoFacts {
+            current_root: PRIMARY.into(),
+            primary_root: PRIMARY.into(),
+            common_dir: "/repo/.git".into(),
+            primary_branch: Some(primary_branch.into()),
+            worktrees: vec![WorktreeFact {
+                path: COORD.into(),
+                branch: Some("coord".into()),
+            }],
+            local_branches: BTreeSet::new(),
+            remote_branches: BTreeSet::new(),
+            remote_default_branch: None,
+        }
+    }
+
+    /// A git port for a repository whose primary has `branch` checked out and whose worktrees
+    /// report `changes`; `commit` is never expected (mockall panics if it is called).
+    fn git(
+        branch: &'static str,
+        changes: Vec<(&'static str, &'static str, PathChange)>,
+    ) -> MockGitPort {
+        let mut git = MockGitPort::new();
+        git.expect_operation_in_progress().returning(|_| Ok(None));
+        git.expect_can_sign().returning(|_| Ok(true));
+        git.expect_repo_facts()
+            .returning(move |_| Ok(Some(repo(branch))));
+        git.expect_changed_paths().returning(move |worktree, _| {
+            Ok(changes
+                .iter()
+                .filter(|(w, _, _)| worktree.as_str() == *w)
+                .map(|(_, path, change)| ChangedPath {
+                    path: (*path).into(),
+                    change: *change,
+                })
+                .collect())
+        });
+        git
+    }
+
+    struct Others {
+        store: MockStatusStore,
+        artifacts: MockArtifactStore,
+        catalog: MockMissionCatalog,
+        locks: MockLocks,
+        clock: MockClock,
+        ids: MockIdGenerator,
+    }
+
+    fn with_ports<T>(git: &MockGitPort, run: impl FnOnce(Ports<'_>) -> T) -> T {
+        let o = Others {
+            store: MockStatusStore::new(),
+            artifacts: MockArtifactStore::new(),
+            catalog: MockMissionCatalog::new(),
+            locks: MockLocks::new(),
+            clock: MockClock::new(),
+            ids: MockIdGenerator::new(),
+        };
+        run(Ports {
+            store: &o.store,
+            artifacts: &o.artifacts,
+            catalog: &o.catalog,
+            git,
+            locks: &o.locks,
+            clock: &o.clock,
+            ids: &o.ids,
+        })
+    }
+
+    fn clear_spec(git: &MockGitPort) -> Result<Cleared, AppError> {
+        let placements = placements();
+        let spec = placements.placement(ArtifactKind::Spec);
+        with_ports(git, |ports| {
+            tokio_block(clear(
+                &ports,
+                &placements,
+                &spec,
+                &[ArtifactKind::Spec],
+                &ProjectConfig::default(),
+            ))
+        })
+    }
+
+    fn tokio_block<F: std::future::Future>(f: F) -> F::Output {
+        tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap()
+            .block_on(f)
+    }
+
+    #[test]
+    fn another_branch_checked_out_is_refused_before_any_commit() {
+        let err = clear_spec(&git("main", vec![])).unwrap_err();
+        assert!(
+            matches!(&err, AppError::WrongCheckout { expected, found: Some(found), .. } if expected == "feat/demo" && found == "main"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_kind_changed_in_the_other_home_is_refused_by_name() {
+        let git = git(
+            "feat/demo",
+            vec![(COORD, "kitty-specs/m/spec.md", PathChange::Modified)],
+        );
+        let err = clear_spec(&git).unwrap_err();
+        assert!(
+            matches!(&err, AppError::DirtyInWrongHome { files, wrong_home, .. } if files == &[Utf8PathBuf::from("kitty-specs/m/spec.md")] && wrong_home == COORD),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn other_kinds_and_ignored_files_in_the_other_home_do_not_block() {
+        let git = git(
+            "feat/demo",
+            vec![
+                (COORD, "kitty-specs/m/status.json", PathChange::Modified),
+                (COORD, "kitty-specs/m/spec.md", PathChange::Ignored),
+                (PRIMARY, "kitty-specs/m/plan.md", PathChange::Untracked),
+            ],
+        );
+        assert!(clear_spec(&git).is_ok());
+    }
+
+    #[test]
+    fn a_protected_ref_is_refused() {
+        let placements = placements();
+        let spec = placements.placement(ArtifactKind::Spec);
+        let config = ProjectConfig {
+            protected_branches: Some(vec!["feat/demo".into()]),
+            ..ProjectConfig::default()
+        };
+        let err = with_ports(&git("feat/demo", vec![]), |ports| {
+            tokio_block(clear(
+                &ports,
+                &placements,
+                &spec,
+                &[ArtifactKind::Spec],
+                &config,
+            ))
+        })
+        .unwrap_err();
+        assert!(matches!(err, AppError::ProtectedBranch { .. }), "{err}");
+    }
+
+    #[test]
+    fn land_refuses_files_of_other_kinds_and_ignored_files_without_committing() {
+        let git = git(
+            "feat/demo",
+            vec![(PRIMARY, "kitty-specs/m/spec.md", PathChange::Ignored)],
+        );
+        let cleared = clear_spec(&git).unwrap();
+        let land_one = |file: &str| {
+            with_ports(&git, |ports| {
+                tokio_block(land(&ports, &cleared, &[Utf8PathBuf::from(file)], "m"))
+            })
+        };
+        let other_kind = land_one("/repo/kitty-specs/m/meta.json").unwrap_err();
+        assert!(
+            matches!(other_kind, AppError::OutsidePlacement { .. }),
+            "{other_kind}"
+        );
+        let worktrees = land_one("/repo/.worktrees/x/kitty-specs/m/spec.md").unwrap_err();
+        assert!(
+            matches!(worktrees, AppError::OutsidePlacement { .. }),
+            "{worktrees}"
+        );
+        let ignored = land_one("/repo/kitty-specs/m/spec.md").unwrap_err();
+        assert!(
+            matches!(ignored, AppError::IgnoredArtifact { .. }),
+            "{ignored}"
+        );
+    }
 }

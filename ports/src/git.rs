@@ -138,7 +138,8 @@ pub trait GitPort: Send + Sync {
 
     /// A git operation in progress for the worktree containing `path` (or, for a path that
     /// does not exist yet, its nearest existing ancestor), looking in that worktree's own git
-    /// dir and in the common dir. `None` outside any repository.
+    /// dir and in the common dir. A held `index.lock` counts only once it outlasts a few
+    /// seconds (a commit holds it for milliseconds). `None` outside any repository.
     async fn operation_in_progress(
         &self,
         path: &Utf8Path,

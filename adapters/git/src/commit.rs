@@ -52,7 +52,8 @@ pub(crate) fn commit(
     let index_path = repo.index_path();
     let mut index_lock = gix::lock::File::acquire_to_update_resource(
         &index_path,
-        gix::lock::acquire::Fail::Immediately,
+        // Another process committing holds it for milliseconds: wait that out.
+        gix::lock::acquire::Fail::AfterDurationWithBackoff(std::time::Duration::from_secs(3)),
         None,
         0,
     )

@@ -1,5 +1,7 @@
 //! The one function that decides whether a git operation is in progress.
 
+use std::time::{Duration, Instant};
+
 use camino::Utf8Path;
 use skitty_ports::{GitError, GitOperation, OperationInProgress};
 
@@ -26,12 +28,35 @@ fn existing(path: &Utf8Path) -> Option<&Utf8Path> {
     path.ancestors().find(|p| p.exists())
 }
 
+/// How long a held `index.lock` is waited out before it is reported: git holds it for
+/// milliseconds (a commit, `git status` refreshing the index), so only a stuck or stale lock
+/// outlasts this.
+const INDEX_LOCK_PATIENCE: Duration = Duration::from_secs(3);
+
 /// Looks in the own git dir of the worktree containing `path`, then in the common dir (a
 /// rebase of the primary checkout, a bisect, or a held `index.lock` there stops every
-/// worktree's writes), from any subdirectory.
+/// worktree's writes), from any subdirectory. A held `index.lock` is reported only once it has
+/// been held for [`INDEX_LOCK_PATIENCE`]: concurrent writers each commit, and must not refuse
+/// one another for the moment a commit holds the index.
 pub(crate) fn operation_in_progress(
     path: &Utf8Path,
 ) -> Result<Option<OperationInProgress>, GitError> {
+    let started = Instant::now();
+    let mut pause = Duration::from_millis(5);
+    loop {
+        let found = look(path)?;
+        let transient = found
+            .as_ref()
+            .is_some_and(|f| f.operation == GitOperation::IndexLocked);
+        if !transient || started.elapsed() >= INDEX_LOCK_PATIENCE {
+            return Ok(found);
+        }
+        std::thread::sleep(pause);
+        pause = (pause * 2).min(Duration::from_millis(200));
+    }
+}
+
+fn look(path: &Utf8Path) -> Result<Option<OperationInProgress>, GitError> {
     let Some(start) = existing(path) else {
         return Ok(None);
     };

@@ -225,6 +225,29 @@ pub struct ArtifactPlacementFragment {
 }
 
 impl ArtifactPlacementFragment {
+    /// Two checked-out homes, for tests of other crates: `(ref, worktree, mission dir)` of the
+    /// primary checkout and of the destination (the same for a flattened mission).
+    #[cfg(feature = "test-support")]
+    pub fn for_tests(
+        primary: (CommitTarget, Utf8PathBuf, Utf8PathBuf),
+        destination: (CommitTarget, Utf8PathBuf, Utf8PathBuf),
+    ) -> ArtifactPlacementFragment {
+        let home = |(target, worktree, mission_dir): (CommitTarget, Utf8PathBuf, Utf8PathBuf)| {
+            HomePlacement {
+                target,
+                worktree,
+                mission_dir,
+                pending: None,
+                creation_lock: None,
+            }
+        };
+        ArtifactPlacementFragment {
+            placement_ref: destination.0.clone(),
+            primary: home(primary),
+            destination: home(destination),
+        }
+    }
+
     /// The ref coordination artifacts (status first) land on.
     pub fn placement_ref(&self) -> &CommitTarget {
         &self.placement_ref
