@@ -253,7 +253,14 @@ mod tests {
     use super::*;
 
     const PRIMARY: &str = "/repo";
-    const COORD: &str = "/repo/.worktrees/m-01M85BMA-coord";
+
+    /// The coordination worktree of mission `m-01M85BMA` (named by the one naming module).
+    fn coord() -> String {
+        let slug = skitty_mission::MissionSlug::parse("m-01M85BMA").unwrap();
+        skitty_mission::naming::coord_worktree(Utf8Path::new(PRIMARY), &slug, None)
+            .unwrap()
+            .into_string()
+    }
 
     fn target(name: &str) -> CommitTarget {
         CommitTarget::new(BranchName::parse(name).unwrap())
@@ -269,8 +276,8 @@ mod tests {
             ),
             (
                 target("coord"),
-                COORD.into(),
-                format!("{COORD}/kitty-specs/m").into(),
+                coord().into(),
+                format!("{}/kitty-specs/m", coord()).into(),
             ),
         )
     }
@@ -282,7 +289,7 @@ mod tests {
             common_dir: "/repo/.git".into(),
             primary_branch: Some(primary_branch.into()),
             worktrees: vec![WorktreeFact {
-                path: COORD.into(),
+                path: coord().into(),
                 branch: Some("coord".into()),
             }],
             local_branches: BTreeSet::new(),
@@ -293,10 +300,7 @@ mod tests {
 
     /// A git port for a repository whose primary has `branch` checked out and whose worktrees
     /// report `changes`; `commit` is never expected (mockall panics if it is called).
-    fn git(
-        branch: &'static str,
-        changes: Vec<(&'static str, &'static str, PathChange)>,
-    ) -> MockGitPort {
+    fn git(branch: &'static str, changes: Vec<(String, &'static str, PathChange)>) -> MockGitPort {
         let mut git = MockGitPort::new();
         git.expect_operation_in_progress().returning(|_| Ok(None));
         git.expect_can_sign().returning(|_| Ok(true));
@@ -305,7 +309,7 @@ mod tests {
         git.expect_changed_paths().returning(move |worktree, _| {
             Ok(changes
                 .iter()
-                .filter(|(w, _, _)| worktree.as_str() == *w)
+                .filter(|(w, _, _)| worktree.as_str() == w)
                 .map(|(_, path, change)| ChangedPath {
                     path: (*path).into(),
                     change: *change,
@@ -378,11 +382,11 @@ mod tests {
     fn a_kind_changed_in_the_other_home_is_refused_by_name() {
         let git = git(
             "feat/demo",
-            vec![(COORD, "kitty-specs/m/spec.md", PathChange::Modified)],
+            vec![(coord(), "kitty-specs/m/spec.md", PathChange::Modified)],
         );
         let err = clear_spec(&git).unwrap_err();
         assert!(
-            matches!(&err, AppError::DirtyInWrongHome { files, wrong_home, .. } if files == &[Utf8PathBuf::from("kitty-specs/m/spec.md")] && wrong_home == COORD),
+            matches!(&err, AppError::DirtyInWrongHome { files, wrong_home, .. } if files == &[Utf8PathBuf::from("kitty-specs/m/spec.md")] && wrong_home.as_str() == coord()),
             "{err}"
         );
     }
@@ -392,9 +396,13 @@ mod tests {
         let git = git(
             "feat/demo",
             vec![
-                (COORD, "kitty-specs/m/status.json", PathChange::Modified),
-                (COORD, "kitty-specs/m/spec.md", PathChange::Ignored),
-                (PRIMARY, "kitty-specs/m/plan.md", PathChange::Untracked),
+                (coord(), "kitty-specs/m/status.json", PathChange::Modified),
+                (coord(), "kitty-specs/m/spec.md", PathChange::Ignored),
+                (
+                    PRIMARY.into(),
+                    "kitty-specs/m/plan.md",
+                    PathChange::Untracked,
+                ),
             ],
         );
         assert!(clear_spec(&git).is_ok());
@@ -425,7 +433,7 @@ mod tests {
     fn land_refuses_files_of_other_kinds_and_ignored_files_without_committing() {
         let git = git(
             "feat/demo",
-            vec![(PRIMARY, "kitty-specs/m/spec.md", PathChange::Ignored)],
+            vec![(PRIMARY.into(), "kitty-specs/m/spec.md", PathChange::Ignored)],
         );
         let cleared = clear_spec(&git).unwrap();
         let land_one = |file: &str| {
@@ -438,7 +446,8 @@ mod tests {
             matches!(other_kind, AppError::OutsidePlacement { .. }),
             "{other_kind}"
         );
-        let worktrees = land_one("/repo/.worktrees/x/kitty-specs/m/spec.md").unwrap_err();
+        let under_worktrees = format!("{}/kitty-specs/m/spec.md", coord());
+        let worktrees = land_one(&under_worktrees).unwrap_err();
         assert!(
             matches!(worktrees, AppError::OutsidePlacement { .. }),
             "{worktrees}"

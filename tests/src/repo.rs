@@ -15,6 +15,18 @@ use crate::{git, skitty};
 pub const SLUG: &str = "demo-01M85BMA";
 pub const MISSION_ID: &str = "01M85BMA0FGWVDG4KZ13BKSSG0";
 pub const TARGET: &str = "feat/demo";
+/// `emit WP03 --to claimed` (WP03 is planned in every built repository): a write the
+/// scenarios try from everywhere.
+pub const CLAIM_WP03: [&str; 8] = [
+    "emit",
+    "WP03",
+    "--to",
+    "claimed",
+    "--actor",
+    "a",
+    "--mission",
+    SLUG,
+];
 
 /// Which layout to build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,7 +3,7 @@
 
 use std::process::{Command, Stdio};
 
-use skitty_tests::repo::{Layout, MissionRepo, SLUG, coordination_branch};
+use skitty_tests::repo::{CLAIM_WP03, Layout, MissionRepo, SLUG, coordination_branch};
 use skitty_tests::{git, skitty, skitty_bin};
 
 #[test]
@@ -102,19 +102,7 @@ fn an_unregistered_husk_folder_is_never_read() {
         status["event_count"], 6,
         "the branch tip is the truth, not the husk"
     );
-    let write = skitty(
-        &repo.root,
-        &[
-            "emit",
-            "WP03",
-            "--to",
-            "claimed",
-            "--actor",
-            "a",
-            "--mission",
-            SLUG,
-        ],
-    );
+    let write = skitty(&repo.root, &CLAIM_WP03);
     assert_eq!(
         write.code, 2,
         "writing must not adopt the husk: {}",

@@ -9,7 +9,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use skitty_tests::repo::{Layout, MissionRepo, SLUG};
+use skitty_tests::repo::{CLAIM_WP03, Layout, MissionRepo, SLUG};
 use skitty_tests::{git, git_succeeds, skitty};
 
 /// Commits `conflict.txt` as "base", then "ours" on the target branch and "theirs" on `other`.
@@ -103,19 +103,7 @@ fn assert_every_write_refused(repo: &MissionRepo, name: &str, hint: &str) {
         repo.lane_worktree(),
     ];
     for cwd in &vantage_points {
-        let writes: [&[&str]; 2] = [
-            &[
-                "emit",
-                "WP03",
-                "--to",
-                "claimed",
-                "--actor",
-                "a",
-                "--mission",
-                SLUG,
-            ],
-            &["materialize", "--mission", SLUG, "--json"],
-        ];
+        let writes: [&[&str]; 2] = [&CLAIM_WP03, &["materialize", "--mission", SLUG, "--json"]];
         for args in writes {
             let run = skitty(cwd, args);
             let context = format!("{name}: skitty {args:?} from {}", cwd.display());

@@ -5,20 +5,8 @@
 use std::fs;
 use std::path::Path;
 
-use skitty_tests::repo::{Layout, MissionRepo, SLUG, TARGET, coordination_branch};
+use skitty_tests::repo::{CLAIM_WP03, Layout, MissionRepo, SLUG, TARGET, coordination_branch};
 use skitty_tests::{git, skitty};
-
-/// `emit WP03 --to claimed`, the move these scenarios commit.
-const CLAIM_WP03: [&str; 8] = [
-    "emit",
-    "WP03",
-    "--to",
-    "claimed",
-    "--actor",
-    "a",
-    "--mission",
-    SLUG,
-];
 
 fn emit(cwd: &Path, wp: &str, to: &str) -> skitty_tests::Run {
     skitty(
