@@ -8,7 +8,7 @@ use camino::Utf8PathBuf;
 use skitty_artifacts::{ArtifactKind, files};
 use skitty_mission::{MissionExecutionContext, naming};
 use skitty_planning::acceptance;
-use skitty_planning::finalize::{FinalizeInput, FinalizePlan, Problem, finalize};
+use skitty_planning::finalize::{FinalizeInput, FinalizePlan, finalize};
 use skitty_planning::lanes::LanesFile;
 use skitty_status::lifecycle::Lifecycle;
 use skitty_status::timestamp::isoformat;
@@ -220,14 +220,4 @@ fn same_lanes(existing: Option<&[u8]>, new: &str) -> bool {
         v
     };
     keep(&old) == keep(&new)
-}
-
-impl AppError {
-    /// The problems of a refused `tasks`, for `--json`.
-    pub fn problems(&self) -> &[Problem] {
-        match self {
-            AppError::TasksInvalid { problems } => problems,
-            _ => &[],
-        }
-    }
 }
