@@ -30,6 +30,58 @@ pub struct MissionArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Make a git repository a Spec Kitty project (.kittify/config.yaml, the event-log merge
+    /// driver in .gitattributes and git config, the .gitignore block). Idempotent; commits
+    /// nothing.
+    Init {
+        /// The repository (default: the current directory).
+        dir: Option<Utf8PathBuf>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Start a mission: its id, directory, meta.json, spec.md scaffold and first status rows,
+    /// committed (one commit per placement).
+    Specify(SpecifyArgs),
+    /// The spec is written: scaffold plan.md, record SpecifyCompleted and PlanStarted, commit.
+    Plan {
+        #[command(flatten)]
+        mission: MissionArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Finalize the work packages: check tasks.md and tasks/WPxx-*.md, fill in their
+    /// dependencies and branches, compute lanes.json, seed every WP in `planned`, commit.
+    Tasks {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Check and report what would change; write nothing.
+        #[arg(long)]
+        validate_only: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Record an analysis report (keyed on spec.md, plan.md, tasks.md and the charter at the
+    /// target branch), or check that the recorded one is still fresh.
+    Analyze {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// The analysis: a file, or `-` for stdin (an analysis-findings/v1 block, then markdown).
+        #[arg(
+            long,
+            value_name = "FILE",
+            required_unless_present = "check",
+            conflicts_with = "check"
+        )]
+        input: Option<String>,
+        /// Who analyzed (recorded as analyzer_agent).
+        #[arg(long, value_name = "NAME")]
+        agent: Option<String>,
+        /// Check the recorded report instead: exit 0 fresh, 1 stale or missing.
+        #[arg(long)]
+        check: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where the mission lives: the resolved context, fragment by fragment.
     Context {
         #[command(flatten)]
@@ -71,25 +123,6 @@ pub enum Command {
     },
     /// Move a work package to another lane (one FSM-checked transition).
     Emit(EmitArgs),
-    /// Make a git repository a Spec Kitty project (.kittify/config.yaml, the event-log merge
-    /// driver in .gitattributes and git config, the .gitignore block). Idempotent; commits
-    /// nothing.
-    Init {
-        /// The repository (default: the current directory).
-        dir: Option<Utf8PathBuf>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Start a mission: its id, directory, meta.json, spec.md scaffold and first status rows,
-    /// committed (one commit per placement).
-    Specify(SpecifyArgs),
-    /// The spec is written: scaffold plan.md, record SpecifyCompleted and PlanStarted, commit.
-    Plan {
-        #[command(flatten)]
-        mission: MissionArgs,
-        #[arg(long)]
-        json: bool,
-    },
     /// git's merge driver for status.events.jsonl (`skitty init` registers it as
     /// spec-kitty-event-log): unions BASE, OURS and THEIRS by event_id into OURS.
     #[command(name = "merge-driver-event-log", hide = true)]
@@ -97,39 +130,6 @@ pub enum Command {
         base: Utf8PathBuf,
         ours: Utf8PathBuf,
         theirs: Utf8PathBuf,
-    },
-    /// Finalize the work packages: check tasks.md and tasks/WPxx-*.md, fill in their
-    /// dependencies and branches, compute lanes.json, seed every WP in `planned`, commit.
-    Tasks {
-        #[command(flatten)]
-        mission: MissionArgs,
-        /// Check and report what would change; write nothing.
-        #[arg(long)]
-        validate_only: bool,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Record an analysis report (keyed on spec.md, plan.md, tasks.md and the charter at the
-    /// target branch), or check that the recorded one is still fresh.
-    Analyze {
-        #[command(flatten)]
-        mission: MissionArgs,
-        /// The analysis: a file, or `-` for stdin (an analysis-findings/v1 block, then markdown).
-        #[arg(
-            long,
-            value_name = "FILE",
-            required_unless_present = "check",
-            conflicts_with = "check"
-        )]
-        input: Option<String>,
-        /// Who analyzed (recorded as analyzer_agent).
-        #[arg(long, value_name = "NAME")]
-        agent: Option<String>,
-        /// Check the recorded report instead: exit 0 fresh, 1 stale or missing.
-        #[arg(long)]
-        check: bool,
-        #[arg(long)]
-        json: bool,
     },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     Fsm {
