@@ -114,7 +114,7 @@ pub(crate) async fn clear(
     if found != Some(expected.as_str()) {
         return Err(AppError::WrongCheckout {
             worktree: worktree.to_owned(),
-            expected: expected.to_string(),
+            expected: expected.clone(),
             found: found.map(str::to_owned),
             kind: placement.kind(),
         });
@@ -130,7 +130,7 @@ pub(crate) async fn clear(
     }
     if config.protects(expected.as_str(), repo.remote_default_branch.as_deref()) {
         return Err(AppError::ProtectedBranch {
-            branch: expected.to_string(),
+            branch: expected.clone(),
             kind: placement.kind(),
         });
     }
@@ -166,7 +166,7 @@ pub(crate) async fn clear(
                     files: misplaced.into_iter().map(|(_, p)| p).collect(),
                     wrong_home: home,
                     home: worktree.to_owned(),
-                    target: expected.to_string(),
+                    target: expected.clone(),
                 });
             }
         }
@@ -373,7 +373,7 @@ mod tests {
     fn another_branch_checked_out_is_refused_before_any_commit() {
         let err = clear_spec(&git("main", vec![])).unwrap_err();
         assert!(
-            matches!(&err, AppError::WrongCheckout { expected, found: Some(found), .. } if expected == "feat/demo" && found == "main"),
+            matches!(&err, AppError::WrongCheckout { expected, found: Some(found), .. } if expected.as_str() == "feat/demo" && found == "main"),
             "{err}"
         );
     }

@@ -2,7 +2,7 @@
 
 use camino::Utf8PathBuf;
 use skitty_artifacts::ArtifactKind;
-use skitty_mission::ResolveError;
+use skitty_mission::{BranchName, ResolveError};
 use skitty_ports::{
     ArtifactError, CatalogError, GitError, GitOperation, LockError, OperationInProgress, StoreError,
 };
@@ -126,13 +126,16 @@ pub enum AppError {
     )]
     WrongCheckout {
         worktree: Utf8PathBuf,
-        expected: String,
+        expected: BranchName,
         found: Option<String>,
         kind: ArtifactKind,
     },
     /// The kind's ref is a protected branch (spec-kitty's rule); nothing was written.
     #[error("{kind} would be committed to {branch}, a protected branch (nothing was written)")]
-    ProtectedBranch { branch: String, kind: ArtifactKind },
+    ProtectedBranch {
+        branch: BranchName,
+        kind: ArtifactKind,
+    },
     /// Files of the kind being committed are changed in the mission's other home, where they
     /// would never be committed.
     #[error(
@@ -144,7 +147,7 @@ pub enum AppError {
         files: Vec<Utf8PathBuf>,
         wrong_home: Utf8PathBuf,
         home: Utf8PathBuf,
-        target: String,
+        target: BranchName,
     },
     /// A file handed to the commit seam is not of the kind it commits (a bug in skitty).
     #[error("{path} is not a {kind} file of this mission's placement")]

@@ -13,6 +13,7 @@ use skitty_mission::naming::KITTY_SPECS;
 use skitty_mission::project::CONFIG_FILE;
 use skitty_mission::work_packages::{PromptFile, wp_of_file_name};
 use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord, Placement, ProjectConfig};
+use skitty_planning::frontmatter::yaml_span;
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
 use skitty_status::pyjson::python_str;
 
@@ -30,18 +31,8 @@ impl FsArtifacts {
 
 /// The text between the opening `---` line and the next `---` line (UTF-8 BOM tolerated).
 fn frontmatter(text: &str) -> Option<&str> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text
-        .strip_prefix("---\n")
-        .or_else(|| text.strip_prefix("---\r\n"))?;
-    let mut offset = 0;
-    for line in rest.split_inclusive('\n') {
-        if line.trim_end() == "---" {
-            return Some(&rest[..offset]);
-        }
-        offset += line.len();
-    }
-    None
+    let (start, end) = yaml_span(text).ok()?;
+    Some(&text[start..end])
 }
 
 /// Whether `name` is the prompt file of `wp_id` (the domain's one file-name rule).

@@ -21,6 +21,8 @@ use camino::Utf8PathBuf;
 use skitty_ports::{SnapshotWrite, StoreError};
 use skitty_status::{EventLog, Lane, Snapshot, TransitionEvent};
 
+use skitty_mission::BranchName;
+
 use crate::error::AppError;
 use crate::ports::Ports;
 
@@ -76,7 +78,7 @@ pub enum Emitted {
 #[derive(Debug)]
 pub struct StatusCommit {
     /// The branch it landed on.
-    pub target: String,
+    pub target: BranchName,
     /// The commit id (`None`: the files already matched the tip); `Err`: the event is
     /// recorded but not committed, and the next status write commits it.
     pub outcome: Result<Option<String>, AppError>,

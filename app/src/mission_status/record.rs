@@ -6,6 +6,7 @@
 
 use camino::Utf8PathBuf;
 use skitty_artifacts::ArtifactKind;
+use skitty_mission::BranchName;
 use skitty_ports::CommitOutcome;
 use skitty_status::lifecycle::Lifecycle;
 use skitty_status::transition::{self, Decision};
@@ -49,7 +50,7 @@ pub struct RecordRequest {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordedCommit {
     /// The branch.
-    pub target: String,
+    pub target: BranchName,
     pub worktree: Utf8PathBuf,
     /// `None`: nothing changed on that branch.
     pub id: Option<String>,
@@ -200,7 +201,7 @@ impl MissionStatus<'_> {
                 };
             let outcome = commit_seam::land(&self.ports, clearance, &files, message).await?;
             recorded.commits.push(RecordedCommit {
-                target: home.target().branch().to_string(),
+                target: home.target().branch().clone(),
                 worktree: home.worktree().to_owned(),
                 id: match outcome {
                     CommitOutcome::Committed { id } => Some(id),

@@ -84,7 +84,7 @@ impl MissionStatus<'_> {
             tracing::warn!(error = %e, "status recorded, but not committed");
         }
         Some(Box::new(StatusCommit {
-            target: cleared.placement().target().branch().to_string(),
+            target: cleared.placement().target().branch().clone(),
             outcome: outcome.map(|o| match o {
                 CommitOutcome::Committed { id } => Some(id),
                 CommitOutcome::Unchanged => None,

@@ -71,7 +71,7 @@ pub async fn run(adapters: &Adapters, args: &EmitArgs) -> Result<ExitCode, CliEr
                 Some(StatusCommit {
                     target,
                     outcome: Ok(id),
-                }) => json!({"ref": target, "id": id}),
+                }) => json!({"ref": target.as_str(), "id": id}),
                 _ => serde_json::Value::Null,
             };
             if let Some(StatusCommit {

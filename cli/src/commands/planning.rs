@@ -31,7 +31,7 @@ pub(crate) fn recorded_json(recorded: &Recorded) -> [(&'static str, Value); 3] {
     let commits: Vec<Value> = recorded
         .commits
         .iter()
-        .map(|c| json!({"ref": c.target, "worktree": c.worktree, "id": c.id, "files": c.files}))
+        .map(|c| json!({"ref": c.target.as_str(), "worktree": c.worktree, "id": c.id, "files": c.files}))
         .collect();
     [
         ("written", json!(recorded.written)),

@@ -16,6 +16,12 @@ const COORD_SUFFIX: &str = "-coord";
 const LANE_INFIX: &str = "-lane-";
 const LOCKS: &str = "spec-kitty-locks";
 
+impl std::fmt::Display for LaneId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// An execution lane id: `lane-a`, `lane-b`, ... or `lane-planning`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct LaneId(String);
@@ -26,6 +32,25 @@ impl LaneId {
         let rest = raw.strip_prefix("lane-")?;
         (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_lowercase()))
             .then(|| LaneId(raw.to_owned()))
+    }
+
+    /// The `k`-th execution lane (from 0): `lane-a` ... `lane-z`, then `lane-aa`, `lane-ab`, ...
+    pub fn nth(k: usize) -> LaneId {
+        let mut n = k;
+        let mut letters = String::new();
+        loop {
+            letters.insert(0, char::from(b'a' + (n % 26) as u8));
+            if n < 26 {
+                break;
+            }
+            n = n / 26 - 1;
+        }
+        LaneId(format!("lane-{letters}"))
+    }
+
+    /// `lane-planning`, shared by the planning-artifact WPs.
+    pub fn planning() -> LaneId {
+        LaneId("lane-planning".to_owned())
     }
 
     pub fn as_str(&self) -> &str {

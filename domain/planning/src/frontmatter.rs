@@ -72,7 +72,8 @@ static KEY_LINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:").expect("a constant pattern compiles")
 });
 
-/// The byte range of the YAML between the two `---` lines (a UTF-8 BOM tolerated).
+/// The byte range of the YAML between the two `---` lines (a UTF-8 BOM tolerated): the one
+/// frontmatter splitter (the artifact store reads prompt frontmatter through it too).
 pub fn yaml_span(text: &str) -> Result<(usize, usize), FrontmatterError> {
     let offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
     let rest = &text[offset..];
@@ -86,7 +87,7 @@ pub fn yaml_span(text: &str) -> Result<(usize, usize), FrontmatterError> {
     let start = offset + first.len();
     let mut at = start;
     for line in text[start..].split_inclusive('\n') {
-        if line.trim() == "---" {
+        if line.trim_end() == "---" {
             return Ok((start, at));
         }
         at += line.len();

@@ -21,6 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 use skitty_artifacts::pyjson::{Ordered, to_pretty_ordered};
+use skitty_mission::naming::LaneId;
 
 /// What lane computation needs of one WP.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,11 +39,11 @@ pub struct LaneInput {
 /// One execution lane.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lane {
-    pub lane_id: String,
+    pub lane_id: LaneId,
     pub wp_ids: Vec<String>,
     pub write_scope: Vec<String>,
     pub predicted_surfaces: Vec<String>,
-    pub depends_on_lanes: Vec<String>,
+    pub depends_on_lanes: Vec<LaneId>,
     pub parallel_group: usize,
 }
 
@@ -277,10 +278,10 @@ pub fn compute(wps: &[LaneInput]) -> Result<Lanes, LaneCycle> {
     let mut groups: Vec<Vec<String>> = groups.into_values().collect();
     groups.sort_by(|a, b| a[0].cmp(&b[0]));
 
-    let mut lane_of: BTreeMap<String, String> = BTreeMap::new();
-    let mut members: Vec<(String, Vec<String>)> = Vec::new();
+    let mut lane_of: BTreeMap<String, LaneId> = BTreeMap::new();
+    let mut members: Vec<(LaneId, Vec<String>)> = Vec::new();
     for (k, group) in groups.iter().enumerate() {
-        let id = format!("lane-{}", lane_letter(k));
+        let id = LaneId::nth(k);
         for wp in group {
             lane_of.insert(wp.clone(), id.clone());
         }
@@ -289,14 +290,14 @@ pub fn compute(wps: &[LaneInput]) -> Result<Lanes, LaneCycle> {
     if !planning.is_empty() {
         let ids: Vec<String> = planning.iter().map(|w| w.wp_id.clone()).collect();
         for wp in &ids {
-            lane_of.insert(wp.clone(), "lane-planning".into());
+            lane_of.insert(wp.clone(), LaneId::planning());
         }
-        members.push(("lane-planning".into(), ids));
+        members.push((LaneId::planning(), ids));
     }
-    let lane_deps: BTreeMap<String, BTreeSet<String>> = members
+    let lane_deps: BTreeMap<LaneId, BTreeSet<LaneId>> = members
         .iter()
         .map(|(id, wps)| {
-            let ds: BTreeSet<String> = wps
+            let ds: BTreeSet<LaneId> = wps
                 .iter()
                 .flat_map(|wp| deps.get(wp.as_str()).copied().unwrap_or(&[]).iter())
                 .filter_map(|d| lane_of.get(d).cloned())
@@ -308,14 +309,17 @@ pub fn compute(wps: &[LaneInput]) -> Result<Lanes, LaneCycle> {
     if let Some(cycle) = find_cycle(&lane_deps) {
         return Err(LaneCycle {
             cycle,
-            lanes: members.clone(),
+            lanes: members
+                .iter()
+                .map(|(id, wps)| (id.to_string(), wps.clone()))
+                .collect(),
         });
     }
-    let mut depth: BTreeMap<String, usize> = BTreeMap::new();
+    let mut depth: BTreeMap<LaneId, usize> = BTreeMap::new();
     fn depth_of(
-        l: &str,
-        deps: &BTreeMap<String, BTreeSet<String>>,
-        memo: &mut BTreeMap<String, usize>,
+        l: &LaneId,
+        deps: &BTreeMap<LaneId, BTreeSet<LaneId>>,
+        memo: &mut BTreeMap<LaneId, usize>,
     ) -> usize {
         if let Some(d) = memo.get(l) {
             return *d;
@@ -326,7 +330,7 @@ pub fn compute(wps: &[LaneInput]) -> Result<Lanes, LaneCycle> {
                 .max()
                 .unwrap_or(0)
         });
-        memo.insert(l.to_owned(), d);
+        memo.insert(l.clone(), d);
         d
     }
     let by_id: BTreeMap<&str, &LaneInput> = sorted.iter().map(|w| (w.wp_id.as_str(), *w)).collect();
@@ -338,7 +342,7 @@ pub fn compute(wps: &[LaneInput]) -> Result<Lanes, LaneCycle> {
                 .filter_map(|w| by_id.get(w.as_str()))
                 .flat_map(|w| w.owned_files.iter().cloned())
                 .collect();
-            let surfaces: Vec<String> = if id == "lane-planning" {
+            let surfaces: Vec<String> = if id.is_planning() {
                 vec!["planning".into()]
             } else {
                 let set: BTreeSet<String> = wps
@@ -369,26 +373,12 @@ pub fn compute(wps: &[LaneInput]) -> Result<Lanes, LaneCycle> {
     })
 }
 
-/// `a`, `b`, ... (spec-kitty does not wrap after `z`; neither does a 99-WP mission need it).
-fn lane_letter(k: usize) -> String {
-    let mut n = k;
-    let mut out = String::new();
-    loop {
-        out.insert(0, char::from(b'a' + (n % 26) as u8));
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    out
-}
-
 /// The first lane cycle (lanes and their dependencies visited in lexical order), rotated to
 /// start at its lowest lane id, the start repeated at the end: spec-kitty's report.
-fn find_cycle(deps: &BTreeMap<String, BTreeSet<String>>) -> Option<Vec<String>> {
+fn find_cycle(deps: &BTreeMap<LaneId, BTreeSet<LaneId>>) -> Option<Vec<String>> {
     let edges: BTreeMap<String, Vec<String>> = deps
         .iter()
-        .map(|(k, v)| (k.clone(), v.iter().cloned().collect()))
+        .map(|(k, v)| (k.to_string(), v.iter().map(LaneId::to_string).collect()))
         .collect();
     let mut cycle = crate::graph::first_cycle(&edges)?;
     cycle.pop();
@@ -423,11 +413,19 @@ impl Lanes {
             .iter()
             .map(|l| {
                 Ordered::object([
-                    ("lane_id", v(json!(l.lane_id))),
+                    ("lane_id", v(json!(l.lane_id.as_str()))),
                     ("wp_ids", v(json!(l.wp_ids))),
                     ("write_scope", v(json!(l.write_scope))),
                     ("predicted_surfaces", v(json!(l.predicted_surfaces))),
-                    ("depends_on_lanes", v(json!(l.depends_on_lanes))),
+                    (
+                        "depends_on_lanes",
+                        v(json!(
+                            l.depends_on_lanes
+                                .iter()
+                                .map(LaneId::as_str)
+                                .collect::<Vec<_>>()
+                        )),
+                    ),
                     ("parallel_group", v(json!(l.parallel_group))),
                 ])
             })
@@ -510,7 +508,8 @@ mod tests {
             order,
             ["lane-a", "lane-d", "lane-e", "lane-f", "lane-b", "lane-c"]
         );
-        assert_eq!(lanes.lanes[4].depends_on_lanes, ["lane-a"]);
+        assert_eq!(lanes.lanes[4].depends_on_lanes, [LaneId::nth(0)]);
+        assert_eq!(LaneId::nth(0).as_str(), "lane-a");
         assert_eq!(lanes.lanes[4].parallel_group, 1);
         assert!(lanes.collapses.is_empty());
     }
