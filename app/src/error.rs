@@ -26,6 +26,8 @@ pub enum AppError {
     Git(#[from] GitError),
     #[error(transparent)]
     Lock(#[from] LockError),
+    #[error(transparent)]
+    Execution(#[from] crate::execution_error::ExecutionError),
     /// A move of a WP the log has never seen (still in genesis) to a lane other than planned.
     #[error(
         "{wp_id} has no status events in this mission (it is still in genesis), so it cannot move to {to}"
@@ -170,6 +172,7 @@ impl AppError {
     /// The next step for the user.
     pub fn hint(&self) -> Option<String> {
         match self {
+            AppError::Execution(e) => e.hint(),
             AppError::Resolve(e) => Some(e.hint()),
             AppError::Store(StoreError::Log { path, error }) => Some(match error {
                 skitty_status::LogError::TornTail { offset, .. } => format!(
@@ -340,6 +343,9 @@ impl AppError {
     /// Whether the command was refused for a reason the user can act on in the repository
     /// (exit 1), rather than failing on unreadable or invalid input (exit 2).
     pub fn is_refusal(&self) -> bool {
+        if let AppError::Execution(e) = self {
+            return e.is_refusal();
+        }
         matches!(
             self,
             AppError::Refused(_)
@@ -365,6 +371,7 @@ impl AppError {
     /// A stable machine code, for `--json` error output.
     pub fn code(&self) -> &'static str {
         match self {
+            AppError::Execution(e) => e.code(),
             AppError::Refused(_) => "REFUSED",
             AppError::NoLaneCommit { .. } => "NO_LANE_COMMIT",
             AppError::UnknownWorkPackage { .. } => "UNKNOWN_WORK_PACKAGE",

@@ -8,6 +8,7 @@
 
 mod commit_seam;
 mod error;
+mod execution_error;
 mod mission_status;
 mod ports;
 mod resolver;
@@ -15,9 +16,10 @@ mod scope;
 pub mod usecases;
 
 pub use error::AppError;
+pub use execution_error::ExecutionError;
 pub use mission_status::{
-    ArtifactWrite, Emitted, Loaded, Materialized, MissionStatus, RecordRequest, Recorded,
-    RecordedCommit, StatusCommit,
+    ArtifactWrite, Emitted, Loaded, Materialized, MissionStatus, Planner, RecordRequest, Recorded,
+    RecordedCommit, StatusCommit, Step,
 };
 pub use ports::Ports;
 pub use resolver::{ResolveRequest, resolve_context};

@@ -16,11 +16,12 @@ pub fn metadata(root: &Path) -> Result<Metadata, String> {
         .map_err(|e| format!("cargo metadata failed in {}: {e}", root.display()))
 }
 
-const DOMAIN: [&str; 4] = [
+const DOMAIN: [&str; 5] = [
     "skitty-status",
     "skitty-mission",
     "skitty-artifacts",
     "skitty-planning",
+    "skitty-execution",
 ];
 
 /// Which workspace crates each workspace crate may depend on (normal and build dependencies).
@@ -35,6 +36,10 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
             "skitty-planning",
             vec!["skitty-mission", "skitty-artifacts"],
         ),
+        (
+            "skitty-execution",
+            vec!["skitty-status", "skitty-mission", "skitty-artifacts"],
+        ),
         ("skitty-ports", domain.clone()),
         ("skitty-fs", ports.clone()),
         ("skitty-git", ports.clone()),
@@ -47,6 +52,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-mission",
                 "skitty-artifacts",
                 "skitty-planning",
+                "skitty-execution",
                 "skitty-ports",
                 "skitty-app",
                 "skitty-fs",

@@ -82,6 +82,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// List the work packages ready to implement: not started, every dependency approved or
+    /// done, in dependency order, with the lane worktree each would use. Reads only.
+    Ready {
+        #[command(flatten)]
+        mission: MissionArgs,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where the mission lives: the resolved context, fragment by fragment.
     Context {
         #[command(flatten)]
@@ -135,6 +143,16 @@ pub enum Command {
     Fsm {
         #[command(subcommand)]
         command: FsmCommand,
+    },
+    /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (or write one page per command into --out DIR).
+    Man {
+        #[arg(long, value_name = "DIR")]
+        out: Option<Utf8PathBuf>,
     },
 }
 
@@ -267,6 +285,7 @@ impl Command {
     pub fn name(&self) -> &'static str {
         match self {
             Command::Context { .. } => "context",
+            Command::Ready { .. } => "ready",
             Command::Status { .. } => "status",
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",
@@ -284,6 +303,8 @@ impl Command {
             Command::Fsm {
                 command: FsmCommand::Table { .. },
             } => "fsm table",
+            Command::Completions { .. } => "completions",
+            Command::Man { .. } => "man",
         }
     }
 }

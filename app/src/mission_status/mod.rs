@@ -15,7 +15,7 @@ mod record;
 mod tests;
 mod write;
 
-pub use record::{ArtifactWrite, RecordRequest, Recorded, RecordedCommit};
+pub use record::{ArtifactWrite, Planner, RecordRequest, Recorded, RecordedCommit, Step};
 
 use camino::Utf8PathBuf;
 use skitty_ports::{SnapshotWrite, StoreError};

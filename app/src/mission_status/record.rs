@@ -9,8 +9,12 @@ use skitty_artifacts::ArtifactKind;
 use skitty_mission::BranchName;
 use skitty_ports::CommitOutcome;
 use skitty_status::lifecycle::Lifecycle;
+use skitty_status::timestamp::plus_micros;
 use skitty_status::transition::{self, Decision};
-use skitty_status::{LogRow, TransitionFacts, TransitionRequest, reduce};
+use skitty_status::{
+    Actor, Annotation, AnnotationDelta, LogRow, Snapshot, TransitionFacts, TransitionRequest,
+    reduce,
+};
 
 use super::MissionStatus;
 use super::read::consistent;
@@ -26,6 +30,24 @@ pub struct ArtifactWrite {
     pub name: Utf8PathBuf,
     pub bytes: Vec<u8>,
 }
+
+/// One row an execution command appends for a work package, decided under the lock.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Step {
+    /// A lane transition, checked by the FSM against the state the earlier steps left.
+    Transition(TransitionRequest),
+    /// An annotation (`"kind": "annotation"`): runtime state that is not a lane.
+    Annotate {
+        wp_id: String,
+        actor: Actor,
+        delta: AnnotationDelta,
+    },
+}
+
+/// Decides the steps from the snapshot reduced under the surface's lock, so a decision that
+/// depends on the current lane (a claim, a move's hops) cannot race another writer. An empty
+/// list appends nothing.
+pub type Planner<'p> = &'p (dyn Fn(&Snapshot) -> Result<Vec<Step>, AppError> + Sync);
 
 /// What a planning command records.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +66,8 @@ pub struct RecordRequest {
     pub primary_message: String,
     /// The commit message on the coordination branch.
     pub coordination_message: String,
+    /// The authored subtask roster of the WP the steps move, for the `for_review` guard.
+    pub subtask_roster: Option<Vec<String>>,
 }
 
 /// One commit a record made (or would have made, when the files already matched).
@@ -58,7 +82,7 @@ pub struct RecordedCommit {
 }
 
 /// What a record did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Recorded {
     /// Absolute paths written.
     pub written: Vec<Utf8PathBuf>,
@@ -69,6 +93,10 @@ pub struct Recorded {
     pub already_seeded: Vec<String>,
     /// Empty when `auto_commit` is off.
     pub commits: Vec<RecordedCommit>,
+    /// The rows the planned steps appended, in order.
+    pub steps: Vec<LogRow>,
+    /// The reduced state after the record (`None` when nothing was appended).
+    pub snapshot: Option<Snapshot>,
 }
 
 impl MissionStatus<'_> {
@@ -78,6 +106,18 @@ impl MissionStatus<'_> {
         &self,
         scope: &StatusScope,
         request: &RecordRequest,
+    ) -> Result<Recorded, AppError> {
+        self.record_with(scope, request, &|_| Ok(Vec::new())).await
+    }
+
+    /// Records like [`MissionStatus::record`], plus the rows `plan` decides from the state
+    /// under the lock: transitions (each checked by the FSM against the state the steps before
+    /// it left) and annotations, stamped 1 µs apart, appended in one write with the rest.
+    pub async fn record_with(
+        &self,
+        scope: &StatusScope,
+        request: &RecordRequest,
+        plan: Planner<'_>,
     ) -> Result<Recorded, AppError> {
         let placements = scope
             .placements
@@ -124,6 +164,12 @@ impl MissionStatus<'_> {
                 recorded.seeded.push(wp.clone());
             }
         }
+        let steps = plan(&snapshot)?;
+        if !steps.is_empty() {
+            let stepped = self.decide_steps(scope, &log, &rows, &steps, request)?;
+            recorded.steps = stepped.clone();
+            rows.extend(stepped);
+        }
 
         // Clear every home the record commits to, before writing anything.
         let config = self
@@ -162,6 +208,7 @@ impl MissionStatus<'_> {
             log.extend(rows);
             let after = reduce(&log, scope.identity.clone());
             tx.write_snapshot(&after.to_status_json()).await?;
+            recorded.snapshot = Some(after);
         }
 
         for clearance in &cleared {
@@ -212,5 +259,57 @@ impl MissionStatus<'_> {
         }
         drop(tx);
         Ok(recorded)
+    }
+
+    /// Turns planned steps into rows: each transition decided against the state the rows
+    /// before it leave (so `from_lane` is always derived), all stamped 1 µs apart.
+    fn decide_steps(
+        &self,
+        scope: &StatusScope,
+        log: &skitty_status::EventLog,
+        earlier: &[LogRow],
+        steps: &[Step],
+        request: &RecordRequest,
+    ) -> Result<Vec<LogRow>, AppError> {
+        let mut working = log.clone();
+        working.extend(earlier.iter().cloned());
+        let started = self.ports.clock.now();
+        let mut rows = Vec::with_capacity(steps.len());
+        for (i, step) in steps.iter().enumerate() {
+            let at = plus_micros(started, u32::try_from(i).unwrap_or(u32::MAX));
+            let row = match step {
+                Step::Transition(req) => {
+                    let snapshot = reduce(&working, scope.identity.clone());
+                    let facts = TransitionFacts {
+                        snapshot: &snapshot,
+                        mission_slug: scope.slug.as_str(),
+                        mission_id: scope.mission_id.as_ref().map(|id| id.as_str()),
+                        default_workspace_root: scope.primary_root.as_str(),
+                        subtask_roster: request.subtask_roster.as_deref(),
+                        event_id: self.ports.ids.next_id(),
+                        at,
+                    };
+                    match transition::decide(req, facts)? {
+                        Decision::Append(event) => LogRow::Transition(event),
+                        Decision::AlreadyThere { .. } => continue,
+                    }
+                }
+                Step::Annotate {
+                    wp_id,
+                    actor,
+                    delta,
+                } => LogRow::Annotation(Box::new(Annotation {
+                    event_id: self.ports.ids.next_id(),
+                    wp_id: wp_id.clone(),
+                    at: skitty_status::timestamp::isoformat(at),
+                    actor: actor.clone(),
+                    delta: delta.clone(),
+                    extra: serde_json::Map::new(),
+                })),
+            };
+            working.extend([row.clone()]);
+            rows.push(row);
+        }
+        Ok(rows)
     }
 }

@@ -178,6 +178,7 @@ pub async fn record(
                 primary_message: format!(
                     "docs(record-analysis): record analysis report for mission {slug}"
                 ),
+                subtask_roster: None,
                 coordination_message: String::new(),
             },
         )

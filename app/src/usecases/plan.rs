@@ -100,6 +100,7 @@ pub async fn plan(
                 seed: Vec::new(),
                 actor: ACTOR.into(),
                 primary_message: format!("Add plan for feature {slug}"),
+                subtask_roster: None,
                 coordination_message: format!(
                     "chore(spec-kitty): mission lifecycle {slug} (planning)"
                 ),

@@ -178,6 +178,7 @@ pub async fn specify(ports: &Ports<'_>, request: &SpecifyRequest) -> Result<Spec
                 seed: Vec::new(),
                 actor: ACTOR.into(),
                 primary_message: format!("Add scaffold for feature {}", mission.slug),
+                subtask_roster: None,
                 coordination_message: format!(
                     "chore(spec-kitty): mission lifecycle {} (created)",
                     mission.slug

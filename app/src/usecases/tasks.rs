@@ -187,6 +187,7 @@ pub async fn tasks(
                         seed: plan.wps.iter().map(|wp| wp.wp_id.clone()).collect(),
                         actor: ACTOR.into(),
                         primary_message: format!("Add tasks for feature {slug}"),
+                        subtask_roster: None,
                         coordination_message: format!(
                             "chore({slug}): bootstrap status and scaffold acceptance-matrix"
                         ),

@@ -7,6 +7,8 @@ mod guard;
 mod materialize;
 mod merge_driver;
 mod planning;
+mod ready;
+mod shell;
 mod status;
 mod validate;
 
@@ -42,6 +44,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             json,
         } => context::run(&adapters, &mission, wp.as_deref(), op, json).await,
         Command::Status { mission, json } => status::run(&adapters, &mission, json).await,
+        Command::Ready { mission, json } => ready::run(&adapters, &mission, json).await,
         Command::Materialize {
             mission,
             dry_run,
@@ -89,6 +92,8 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::Fsm {
             command: FsmCommand::Table { json },
         } => Ok(fsm::table(json)),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man { out } => shell::man(out.as_deref()),
     }
 }
 

@@ -47,10 +47,17 @@ pub enum Op {
     Plan,
     Tasks,
     Analyze,
+    Ready,
+    Implement,
+    Move,
+    Subtask,
+    Review,
+    Merge,
+    Retrospect,
 }
 
 impl Op {
-    pub const ALL: [Op; 9] = [
+    pub const ALL: [Op; 16] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
@@ -60,20 +67,37 @@ impl Op {
         Op::Plan,
         Op::Tasks,
         Op::Analyze,
+        Op::Ready,
+        Op::Implement,
+        Op::Move,
+        Op::Subtask,
+        Op::Review,
+        Op::Merge,
+        Op::Retrospect,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
     pub const fn needs(self) -> &'static [Fragment] {
         match self {
             Op::Status | Op::Materialize => &[Fragment::StatusSurface],
-            Op::Validate => &[Fragment::StatusSurface, Fragment::PromptSource],
+            Op::Validate | Op::Ready => &[Fragment::StatusSurface, Fragment::PromptSource],
             Op::Emit => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
                 Fragment::ArtifactPlacement,
                 Fragment::PromptSource,
             ],
-            Op::Context | Op::Specify | Op::Plan | Op::Tasks | Op::Analyze => &[
+            Op::Context
+            | Op::Specify
+            | Op::Plan
+            | Op::Tasks
+            | Op::Analyze
+            | Op::Implement
+            | Op::Move
+            | Op::Subtask
+            | Op::Review
+            | Op::Merge
+            | Op::Retrospect => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
                 Fragment::ArtifactPlacement,
@@ -98,6 +122,13 @@ impl Op {
             Op::Plan => "plan",
             Op::Tasks => "tasks",
             Op::Analyze => "analyze",
+            Op::Ready => "ready",
+            Op::Implement => "implement",
+            Op::Move => "move",
+            Op::Subtask => "subtask",
+            Op::Review => "review",
+            Op::Merge => "merge",
+            Op::Retrospect => "retrospect",
         }
     }
 }
@@ -116,7 +147,8 @@ impl FromStr for Op {
             .find(|op| op.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown operation {s:?} (one of: status, materialize, validate, emit, context, specify, plan, tasks, analyze)"
+                    "unknown operation {s:?} (one of: {})",
+                    Op::ALL.map(Op::as_str).join(", ")
                 )
             })
     }

@@ -67,6 +67,7 @@ pub struct WorkspaceFragment {
     pub(crate) coord_worktree: Option<Utf8PathBuf>,
     pub(crate) execution_workspace: Option<Utf8PathBuf>,
     pub(crate) execution_lane: Option<ExecutionLane>,
+    pub(crate) lanes: Vec<ExecutionLane>,
     pub(crate) allowed_command_cwd: Utf8PathBuf,
 }
 
@@ -74,6 +75,8 @@ pub struct WorkspaceFragment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExecutionLane {
     pub lane_id: LaneId,
+    /// The WPs `lanes.json` assigns to it, in its order.
+    pub wp_ids: Vec<String>,
     /// Its worktree (the primary checkout for `lane-planning`).
     pub worktree: Utf8PathBuf,
     /// Its branch (`None` for `lane-planning`, which works on the planning branch).
@@ -101,6 +104,14 @@ impl WorkspaceFragment {
     /// The execution lane of the named WP, when `lanes.json` assigns one.
     pub fn execution_lane(&self) -> Option<&ExecutionLane> {
         self.execution_lane.as_ref()
+    }
+    /// Every execution lane of `lanes.json`, in its order (empty without one).
+    pub fn lanes(&self) -> &[ExecutionLane] {
+        &self.lanes
+    }
+    /// The execution lane `lanes.json` assigns `wp` to.
+    pub fn lane_of(&self, wp: &str) -> Option<&ExecutionLane> {
+        self.lanes.iter().find(|l| l.wp_ids.iter().any(|w| w == wp))
     }
     pub fn allowed_command_cwd(&self) -> &Utf8Path {
         &self.allowed_command_cwd

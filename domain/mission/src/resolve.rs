@@ -14,7 +14,7 @@ use crate::fragments::{
     ArtifactPlacementFragment, BranchRefFragment, ExecutionLane, HomePlacement, IdentityFragment,
     PromptSourceFragment, StatusFragment, WorkspaceFragment,
 };
-use crate::ids::{Mid8, MissionSlug, WpId, slug_has_mid8_tail};
+use crate::ids::{Mid8, MissionSlug, slug_has_mid8_tail};
 use crate::meta::MissionMeta;
 use crate::naming::{self, KITTY_SPECS, LaneId, WorktreeRole};
 use crate::surface::{PendingWorktree, StatusSurface, SurfaceState};
@@ -266,11 +266,17 @@ fn build(
             ),
         ),
     };
-    let execution_lane = facts
-        .selector
-        .wp
-        .as_ref()
-        .and_then(|wp| execution_lane_of(repo, &slug, lanes?, wp));
+    let all_lanes: Vec<ExecutionLane> = lanes
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|lane| execution_lane(repo, &slug, lane))
+        .collect();
+    let execution_lane = facts.selector.wp.as_ref().and_then(|wp| {
+        all_lanes
+            .iter()
+            .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))
+            .cloned()
+    });
     let execution_workspace = execution_lane
         .as_ref()
         .filter(|l| l.registered)
@@ -292,6 +298,7 @@ fn build(
             coord_worktree: coord.as_ref().map(|c| c.worktree.clone()),
             execution_workspace,
             execution_lane,
+            lanes: all_lanes,
             allowed_command_cwd: primary_root.clone(),
         },
         branch_ref: Some(BranchRefFragment {
@@ -471,23 +478,17 @@ fn coordination_surface(
     )
 }
 
-/// The execution lane of `wp` in `lanes.json`, with its worktree (the primary checkout for
-/// the planning lane).
-fn execution_lane_of(
-    repo: &RepoFacts,
-    slug: &MissionSlug,
-    lanes: &[LaneFact],
-    wp: &WpId,
-) -> Option<ExecutionLane> {
-    let lane = lanes
-        .iter()
-        .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))?;
+/// One lane of `lanes.json` with its worktree (the primary checkout for the planning lane);
+/// `None` for a lane id spec-kitty would not name.
+fn execution_lane(repo: &RepoFacts, slug: &MissionSlug, lane: &LaneFact) -> Option<ExecutionLane> {
     let lane_id = LaneId::parse(&lane.lane_id)?;
     let primary_root = &repo.primary_root;
     let workspace_record = naming::lane_workspace_record(primary_root, slug, &lane_id);
+    let wp_ids = lane.wp_ids.clone();
     if lane_id.is_planning() {
         return Some(ExecutionLane {
             lane_id,
+            wp_ids,
             worktree: primary_root.clone(),
             branch: None,
             registered: true,
@@ -499,6 +500,7 @@ fn execution_lane_of(
         registered: repo.worktree_at(&worktree).is_some(),
         branch: naming::lane_branch(slug, &lane_id),
         lane_id,
+        wp_ids,
         worktree,
         workspace_record,
     })
@@ -575,6 +577,7 @@ fn loose(facts: &Facts, dir: &Utf8Path, op: Op) -> Result<MissionExecutionContex
             coord_worktree: None,
             execution_workspace: None,
             execution_lane: None,
+            lanes: Vec::new(),
             allowed_command_cwd: dir.to_owned(),
         },
         branch_ref: None,

@@ -151,6 +151,52 @@ pub fn check(files: &[PromptFile]) -> Vec<PromptProblem> {
     problems
 }
 
+/// The dependency graph of the prompt files: each WP (by file name) with the WPs it depends
+/// on, as its frontmatter lists them. `Err` holds every problem [`check`] finds that is not
+/// just a warning, so no caller orders work on a graph that names a missing WP or a cycle.
+///
+/// ```
+/// use skitty_mission::work_packages::{PromptFile, dependency_graph};
+/// let file = |name: &str, deps: serde_json::Value| PromptFile {
+///     name: name.into(),
+///     text: None,
+///     frontmatter: Ok(serde_json::json!({ "dependencies": deps })),
+/// };
+/// let graph = dependency_graph(&[file("WP01-a.md", serde_json::json!([])),
+///                                file("WP02-b.md", serde_json::json!(["WP01"]))]).unwrap();
+/// assert_eq!(graph["WP02"], ["WP01"]);
+/// ```
+pub fn dependency_graph(
+    files: &[PromptFile],
+) -> Result<BTreeMap<String, Vec<String>>, Vec<PromptProblem>> {
+    let problems: Vec<PromptProblem> = check(files)
+        .into_iter()
+        .filter(|p| !p.warning_only)
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut graph = BTreeMap::new();
+    for file in files {
+        let Some(id) = wp_of_file_name(&file.name) else {
+            continue;
+        };
+        let deps = match &file.frontmatter {
+            Ok(front) => match front.get("dependencies") {
+                Some(Value::Array(items)) => items
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect(),
+                _ => Vec::new(),
+            },
+            Err(_) => Vec::new(),
+        };
+        graph.insert(id.as_str().to_owned(), deps);
+    }
+    Ok(graph)
+}
+
 /// One dependency cycle (`[WP01, WP02, WP01]`), if there is any.
 fn find_cycle(edges: &BTreeMap<&str, Vec<String>>) -> Option<Vec<String>> {
     fn visit<'a>(

@@ -31,6 +31,19 @@ pub fn isoformat(ts: Timestamp) -> String {
     }
 }
 
+/// `ts` plus `n` microseconds: the rows of one batch are stamped 1 µs apart, as spec-kitty's
+/// batch emitter stamps them, so their `(at, event_id)` order is their written order.
+///
+/// ```
+/// let ts: jiff::Timestamp = "2026-11-23T23:22:11.999999Z".parse().unwrap();
+/// let next = skitty_status::timestamp::plus_micros(ts, 1);
+/// assert_eq!(skitty_status::timestamp::isoformat(next), "2026-11-23T23:22:12+00:00");
+/// ```
+pub fn plus_micros(ts: Timestamp, n: u32) -> Timestamp {
+    ts.checked_add(jiff::SignedDuration::from_micros(i64::from(n)))
+        .unwrap_or(ts)
+}
+
 /// pydantic's rendering of a UTC `datetime` (the payload times of lifecycle rows):
 /// `2026-11-30T01:18:19.501517Z`, without the fraction when the microseconds are zero.
 ///
