@@ -1,7 +1,7 @@
 //! The ports a use case may call, bundled.
 
 use skitty_ports::{
-    ArtifactStore, Clock, GitPort, IdGenerator, Locks, MissionCatalog, StatusStore,
+    ArtifactStore, Clock, GitPort, IdGenerator, Locks, MissionCatalog, Processes, StatusStore,
 };
 
 /// Every port the application uses (adapters in production, mocks in tests).
@@ -18,15 +18,17 @@ pub struct Ports<'a> {
     pub(crate) locks: &'a dyn Locks,
     pub(crate) clock: &'a dyn Clock,
     pub(crate) ids: &'a dyn IdGenerator,
+    pub(crate) processes: &'a dyn Processes,
 }
 
 impl<'a> Ports<'a> {
     /// Bundles the adapters of one process.
     ///
     /// ```text
-    /// let ports = Ports::new(&store, &artifacts, &artifacts, &git, &locks, &clock, &ids);
+    /// let ports = Ports::new(&store, &artifacts, &artifacts, &git, &locks, &clock, &ids, &procs);
     /// let status = MissionStatus::new(ports);
     /// ```
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: &'a dyn StatusStore,
         artifacts: &'a dyn ArtifactStore,
@@ -35,6 +37,7 @@ impl<'a> Ports<'a> {
         locks: &'a dyn Locks,
         clock: &'a dyn Clock,
         ids: &'a dyn IdGenerator,
+        processes: &'a dyn Processes,
     ) -> Self {
         Self {
             store,
@@ -44,6 +47,7 @@ impl<'a> Ports<'a> {
             locks,
             clock,
             ids,
+            processes,
         }
     }
 }

@@ -5,13 +5,13 @@ use skitty_app::{MissionStatus, Ports, ResolveRequest, StatusScope, resolve_cont
 use skitty_fs::{FsArtifacts, FsLocks, JsonlStatusStore};
 use skitty_git::GixRepo;
 use skitty_mission::{MissionExecutionContext, Op, Selector, WpId};
-use skitty_system::{SystemClock, UlidIds};
+use skitty_system::{ProcFs, SystemClock, UlidIds};
 
 use crate::args::MissionArgs;
 use crate::error::CliError;
 
 /// The adapters of one process.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Adapters {
     pub store: JsonlStatusStore,
     pub artifacts: FsArtifacts,
@@ -19,6 +19,7 @@ pub struct Adapters {
     pub locks: FsLocks,
     pub clock: SystemClock,
     pub ids: UlidIds,
+    pub processes: ProcFs,
 }
 
 /// An existing directory, as a canonical absolute path.
@@ -56,6 +57,27 @@ pub fn cwd() -> Result<Utf8PathBuf, CliError> {
 }
 
 impl Adapters {
+    /// The production adapters; git merges run this very executable as the event-log merge
+    /// driver.
+    pub fn new() -> Self {
+        let git = match std::env::current_exe()
+            .ok()
+            .and_then(|p| Utf8PathBuf::from_path_buf(p).ok())
+        {
+            Some(exe) => GixRepo::new().with_merge_driver(exe),
+            None => GixRepo::new(),
+        };
+        Self {
+            store: JsonlStatusStore::default(),
+            artifacts: FsArtifacts::default(),
+            git,
+            locks: FsLocks::default(),
+            clock: SystemClock,
+            ids: UlidIds::new(),
+            processes: ProcFs,
+        }
+    }
+
     pub fn ports(&self) -> Ports<'_> {
         Ports::new(
             &self.store,
@@ -65,6 +87,7 @@ impl Adapters {
             &self.locks,
             &self.clock,
             &self.ids,
+            &self.processes,
         )
     }
 

@@ -91,6 +91,34 @@ pub enum CommitOutcome {
     Unchanged,
 }
 
+/// What a merge asks of git.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MergeRequest<'a> {
+    /// What to merge: a branch name or a commit id.
+    pub rev: &'a str,
+    /// The merge commit's message.
+    pub message: &'a str,
+    /// Always make a merge commit (`--no-ff`), even when a fast-forward would do.
+    pub no_ff: bool,
+    /// Stage the combined change and commit it as one ordinary commit (`--squash`).
+    pub squash: bool,
+    /// On a conflict, put everything back (`git merge --abort`) instead of leaving the
+    /// conflict for the user to resolve.
+    pub abort_on_conflict: bool,
+}
+
+/// What a merge did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MergeOutcome {
+    /// `rev` was already contained: nothing to do.
+    UpToDate,
+    /// The branch moved (fast-forward, merge commit or squash commit) to `id`.
+    Merged { id: String },
+    /// git stopped on conflicts in these files (relative to the worktree); the merge is left
+    /// in progress unless the request asked to abort.
+    Conflicted { files: Vec<Utf8PathBuf> },
+}
+
 /// Why git could not answer.
 #[derive(Debug, thiserror::Error)]
 pub enum GitError {
@@ -203,6 +231,52 @@ pub trait GitPort: Send + Sync {
 
     /// Sets a repository-local git config value.
     async fn set_config(&self, root: &Utf8Path, key: &str, value: &str) -> Result<(), GitError>;
+
+    /// Creates branch `name` at `start` (a branch or commit); refuses if it exists.
+    async fn create_branch_at(
+        &self,
+        repo: &Utf8Path,
+        name: &BranchName,
+        start: &str,
+    ) -> Result<(), GitError>;
+
+    /// Creates branch `branch` at `start` and checks it out in a new linked worktree at `path`
+    /// (`git worktree add -b`).
+    async fn add_worktree_on_new_branch(
+        &self,
+        primary_root: &Utf8Path,
+        path: &Utf8Path,
+        branch: &BranchName,
+        start: &str,
+    ) -> Result<(), GitError>;
+
+    /// The full commit id `rev` names, or `None` when it does not resolve.
+    async fn resolve_rev(&self, repo: &Utf8Path, rev: &str) -> Result<Option<String>, GitError>;
+
+    /// Whether `ancestor` is contained in `descendant` (`git merge-base --is-ancestor`);
+    /// `None` when either does not resolve.
+    async fn is_ancestor(
+        &self,
+        repo: &Utf8Path,
+        ancestor: &str,
+        descendant: &str,
+    ) -> Result<Option<bool>, GitError>;
+
+    /// Merges into the branch checked out in `worktree`. git runs with skitty's event-log
+    /// merge driver configured for the command, whatever `PATH` or the repository's config
+    /// hold.
+    async fn merge(
+        &self,
+        worktree: &Utf8Path,
+        request: MergeRequest<'_>,
+    ) -> Result<MergeOutcome, GitError>;
+
+    /// Ends the merge in progress in `worktree`: `git merge --abort`.
+    async fn abort_merge(&self, worktree: &Utf8Path) -> Result<(), GitError>;
+
+    /// Commits the merge in progress in `worktree` once its conflicts are resolved and
+    /// staged (`git commit --no-edit`); refuses while a file is still unmerged.
+    async fn conclude_merge(&self, worktree: &Utf8Path) -> Result<String, GitError>;
 
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(

@@ -8,15 +8,18 @@ pub mod catalog;
 pub mod clock;
 pub mod git;
 pub mod locks;
+pub mod process;
 pub mod status_store;
 
 pub use artifacts::{ArtifactError, ArtifactStore};
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
 pub use git::{
-    ChangedPath, CommitOutcome, GitError, GitOperation, GitPort, OperationInProgress, PathChange,
+    ChangedPath, CommitOutcome, GitError, GitOperation, GitPort, MergeOutcome, MergeRequest,
+    OperationInProgress, PathChange,
 };
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
+pub use process::{ProcessIdentity, Processes};
 pub use status_store::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
 
 #[cfg(feature = "mocks")]
@@ -29,5 +32,7 @@ pub use clock::{MockClock, MockIdGenerator};
 pub use git::MockGitPort;
 #[cfg(feature = "mocks")]
 pub use locks::MockLocks;
+#[cfg(feature = "mocks")]
+pub use process::MockProcesses;
 #[cfg(feature = "mocks")]
 pub use status_store::{MockStatusStore, MockStatusWrite};

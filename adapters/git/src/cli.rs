@@ -1,12 +1,13 @@
-//! The one place skitty runs the git binary (for porcelain gix does not have).
+//! The one place skitty runs the git binary (for porcelain gix does not have). Every git
+//! subprocess gets the same environment: isolated from the caller's `GIT_DIR`,
+//! `GIT_WORK_TREE` and `GIT_INDEX_FILE`, never prompting.
 
-use std::process::Command;
+use std::process::{Command, Output};
 
 use camino::Utf8Path;
 use skitty_ports::GitError;
 
-/// Runs `git ARGS` in `cwd`, isolated from the caller's `GIT_DIR`/`GIT_WORK_TREE`; returns
-/// stdout.
+/// Runs `git ARGS` in `cwd`; returns stdout.
 pub(crate) fn git(cwd: &Utf8Path, args: &[&str]) -> Result<String, GitError> {
     run(cwd, args, false).map(|out| String::from_utf8_lossy(&out).into_owned())
 }
@@ -17,21 +18,41 @@ pub(crate) fn git_read(cwd: &Utf8Path, args: &[&str]) -> Result<Vec<u8>, GitErro
     run(cwd, args, true)
 }
 
-fn run(cwd: &Utf8Path, args: &[&str], read_only: bool) -> Result<Vec<u8>, GitError> {
+/// Runs `git ARGS` and hands back the whole output, whatever the exit status (for commands
+/// whose failure is an answer: a merge that conflicts, `merge-base --is-ancestor`).
+pub(crate) fn git_output(cwd: &Utf8Path, args: &[&str]) -> Result<Output, GitError> {
+    command(cwd, args, false)
+        .output()
+        .map_err(|e| GitError::Command {
+            command: args.join(" "),
+            stderr: e.to_string(),
+        })
+}
+
+fn command(cwd: &Utf8Path, args: &[&str], read_only: bool) -> Command {
     let mut command = Command::new("git");
     command
         .args(args)
         .current_dir(cwd)
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
-        .env_remove("GIT_INDEX_FILE");
+        .env_remove("GIT_INDEX_FILE")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_EDITOR", "true")
+        .env("GIT_MERGE_AUTOEDIT", "no");
     if read_only {
         command.env("GIT_OPTIONAL_LOCKS", "0");
     }
-    let out = command.output().map_err(|e| GitError::Command {
-        command: args.join(" "),
-        stderr: e.to_string(),
-    })?;
+    command
+}
+
+fn run(cwd: &Utf8Path, args: &[&str], read_only: bool) -> Result<Vec<u8>, GitError> {
+    let out = command(cwd, args, read_only)
+        .output()
+        .map_err(|e| GitError::Command {
+            command: args.join(" "),
+            stderr: e.to_string(),
+        })?;
     if !out.status.success() {
         return Err(GitError::Command {
             command: args.join(" "),

@@ -8,21 +8,41 @@ mod branch_tip;
 mod cli;
 mod commit;
 mod facts;
+mod integrate;
 mod operation;
 mod status;
 
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::{BranchName, Placement, RepoFacts};
-use skitty_ports::{ChangedPath, CommitOutcome, GitError, GitPort, OperationInProgress};
+use skitty_ports::{
+    ChangedPath, CommitOutcome, GitError, GitPort, MergeOutcome, MergeRequest,
+    OperationInProgress,
+};
 
-/// Reads repositories with gix; writes worktrees with the git binary.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct GixRepo;
+/// Reads repositories with gix; writes worktrees and merges with the git binary.
+#[derive(Debug, Default, Clone)]
+pub struct GixRepo {
+    /// The command git runs as the event-log merge driver during skitty's merges.
+    merge_driver: Option<String>,
+}
 
 impl GixRepo {
     pub fn new() -> Self {
-        Self
+        Self::default()
+    }
+
+    /// Merges run `exe merge-driver-event-log %O %A %B` as the event-log merge driver, so a
+    /// stale `spec-kitty` or `skitty` earlier on `PATH` never handles skitty's merges.
+    ///
+    /// ```
+    /// let git = skitty_git::GixRepo::new().with_merge_driver("/usr/local/bin/skitty".into());
+    /// # let _ = git;
+    /// ```
+    pub fn with_merge_driver(mut self, exe: camino::Utf8PathBuf) -> Self {
+        let quoted = format!("'{}'", exe.as_str().replace('\'', "'\\''"));
+        self.merge_driver = Some(format!("{quoted} merge-driver-event-log %O %A %B"));
+        self
     }
 }
 
@@ -115,6 +135,54 @@ impl GitPort for GixRepo {
 
     async fn set_config(&self, root: &Utf8Path, key: &str, value: &str) -> Result<(), GitError> {
         cli::git(root, &["config", "--local", key, value]).map(|_| ())
+    }
+
+    async fn create_branch_at(
+        &self,
+        repo: &Utf8Path,
+        name: &BranchName,
+        start: &str,
+    ) -> Result<(), GitError> {
+        integrate::create_branch_at(repo, name, start)
+    }
+
+    async fn add_worktree_on_new_branch(
+        &self,
+        primary_root: &Utf8Path,
+        path: &Utf8Path,
+        branch: &BranchName,
+        start: &str,
+    ) -> Result<(), GitError> {
+        integrate::add_worktree_on_new_branch(primary_root, path, branch, start)
+    }
+
+    async fn resolve_rev(&self, repo: &Utf8Path, rev: &str) -> Result<Option<String>, GitError> {
+        integrate::resolve(repo, rev)
+    }
+
+    async fn is_ancestor(
+        &self,
+        repo: &Utf8Path,
+        ancestor: &str,
+        descendant: &str,
+    ) -> Result<Option<bool>, GitError> {
+        integrate::is_ancestor(repo, ancestor, descendant)
+    }
+
+    async fn merge(
+        &self,
+        worktree: &Utf8Path,
+        request: MergeRequest<'_>,
+    ) -> Result<MergeOutcome, GitError> {
+        integrate::merge(worktree, request, self.merge_driver.as_deref())
+    }
+
+    async fn abort_merge(&self, worktree: &Utf8Path) -> Result<(), GitError> {
+        integrate::abort_merge(worktree)
+    }
+
+    async fn conclude_merge(&self, worktree: &Utf8Path) -> Result<String, GitError> {
+        integrate::conclude_merge(worktree)
     }
 
     async fn add_worktree(

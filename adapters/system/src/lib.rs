@@ -1,4 +1,8 @@
-//! System adapters: the wall clock and event ids.
+//! System adapters: the wall clock, event ids and the invoking process.
+
+mod process;
+
+pub use process::ProcFs;
 
 use std::sync::Mutex;
 

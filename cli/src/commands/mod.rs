@@ -35,7 +35,7 @@ pub async fn run(cli: Cli) -> Result<ExitCode, CliError> {
 }
 
 async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
-    let adapters = Adapters::default();
+    let adapters = Adapters::new();
     match cli.command {
         Command::Context {
             mission,

@@ -1,0 +1,177 @@
+//! Branches, lane worktrees and merges, through the git binary (gix has no merge porcelain).
+
+use camino::{Utf8Path, Utf8PathBuf};
+use skitty_mission::BranchName;
+use skitty_ports::{GitError, MergeOutcome, MergeRequest};
+
+use crate::cli::{git, git_output, git_read};
+
+/// `git branch NAME START`.
+pub(crate) fn create_branch_at(
+    repo: &Utf8Path,
+    name: &BranchName,
+    start: &str,
+) -> Result<(), GitError> {
+    if resolve(repo, &format!("refs/heads/{name}"))?.is_some() {
+        return Err(GitError::BranchExists {
+            branch: name.to_string(),
+        });
+    }
+    git(repo, &["branch", "--no-track", name.as_str(), start]).map(|_| ())
+}
+
+/// `git worktree add -b BRANCH PATH START`.
+pub(crate) fn add_worktree_on_new_branch(
+    primary_root: &Utf8Path,
+    path: &Utf8Path,
+    branch: &BranchName,
+    start: &str,
+) -> Result<(), GitError> {
+    git(
+        primary_root,
+        &[
+            "worktree",
+            "add",
+            "--no-track",
+            "-b",
+            branch.as_str(),
+            path.as_str(),
+            start,
+        ],
+    )
+    .map(|_| ())
+}
+
+/// `git rev-parse --verify --quiet REV^{commit}`.
+pub(crate) fn resolve(repo: &Utf8Path, rev: &str) -> Result<Option<String>, GitError> {
+    let out = git_output(
+        repo,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )?;
+    if !out.status.success() {
+        return Ok(None);
+    }
+    Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()))
+}
+
+/// `git merge-base --is-ancestor A B`: exit 0 yes, 1 no.
+pub(crate) fn is_ancestor(
+    repo: &Utf8Path,
+    ancestor: &str,
+    descendant: &str,
+) -> Result<Option<bool>, GitError> {
+    let (Some(a), Some(b)) = (resolve(repo, ancestor)?, resolve(repo, descendant)?) else {
+        return Ok(None);
+    };
+    let out = git_output(repo, &["merge-base", "--is-ancestor", &a, &b])?;
+    match out.status.code() {
+        Some(0) => Ok(Some(true)),
+        Some(1) => Ok(Some(false)),
+        _ => Err(GitError::Command {
+            command: format!("merge-base --is-ancestor {ancestor} {descendant}"),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        }),
+    }
+}
+
+/// The files git lists as unmerged in `worktree`.
+fn unmerged(worktree: &Utf8Path) -> Result<Vec<Utf8PathBuf>, GitError> {
+    let out = git_read(worktree, &["diff", "--name-only", "--diff-filter=U", "-z"])?;
+    Ok(out
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .map(|p| Utf8PathBuf::from(String::from_utf8_lossy(p).into_owned()))
+        .collect())
+}
+
+/// Merges `request.rev` into `worktree`'s branch, with `driver` (skitty's own executable)
+/// configured as the event-log merge driver for this one command.
+pub(crate) fn merge(
+    worktree: &Utf8Path,
+    request: MergeRequest<'_>,
+    driver: Option<&str>,
+) -> Result<MergeOutcome, GitError> {
+    let before = resolve(worktree, "HEAD")?;
+    if is_ancestor(worktree, request.rev, "HEAD")? == Some(true) {
+        return Ok(MergeOutcome::UpToDate);
+    }
+    let config = driver.map(|d| format!("merge.spec-kitty-event-log.driver={d}"));
+    let mut args: Vec<&str> = Vec::new();
+    if let Some(config) = &config {
+        args.extend(["-c", config.as_str()]);
+    }
+    args.extend(["merge", "--no-edit"]);
+    if request.squash {
+        args.push("--squash");
+    } else {
+        if request.no_ff {
+            args.push("--no-ff");
+        }
+        args.extend(["-m", request.message]);
+    }
+    args.push(request.rev);
+    let out = git_output(worktree, &args)?;
+    if !out.status.success() {
+        let files = unmerged(worktree)?;
+        if files.is_empty() {
+            return Err(GitError::Command {
+                command: format!("merge {}", request.rev),
+                stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+            });
+        }
+        if request.abort_on_conflict {
+            abort(worktree, request.squash)?;
+        }
+        return Ok(MergeOutcome::Conflicted { files });
+    }
+    if request.squash {
+        git(worktree, &["commit", "--no-verify", "-m", request.message])?;
+    }
+    let after = resolve(worktree, "HEAD")?;
+    match after {
+        Some(id) if Some(&id) != before.as_ref() => Ok(MergeOutcome::Merged { id }),
+        _ => Ok(MergeOutcome::UpToDate),
+    }
+}
+
+fn abort(worktree: &Utf8Path, squash: bool) -> Result<(), GitError> {
+    if squash {
+        // A squash merge records no MERGE_HEAD: put the index and tree back to HEAD.
+        git(worktree, &["reset", "--merge"]).map(|_| ())
+    } else {
+        git(worktree, &["merge", "--abort"]).map(|_| ())
+    }
+}
+
+/// `git merge --abort`.
+pub(crate) fn abort_merge(worktree: &Utf8Path) -> Result<(), GitError> {
+    abort(worktree, false)
+}
+
+/// `git commit --no-edit` for a merge whose conflicts are resolved.
+pub(crate) fn conclude_merge(worktree: &Utf8Path) -> Result<String, GitError> {
+    let files = unmerged(worktree)?;
+    if !files.is_empty() {
+        return Err(GitError::Command {
+            command: "commit --no-edit".into(),
+            stderr: format!(
+                "unresolved conflicts in {}",
+                files
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    git(worktree, &["commit", "--no-edit", "--no-verify"])?;
+    resolve(worktree, "HEAD")?.ok_or_else(|| GitError::Command {
+        command: "rev-parse HEAD".into(),
+        stderr: "HEAD does not resolve after the merge commit".into(),
+    })
+}
