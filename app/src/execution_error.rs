@@ -2,6 +2,14 @@
 //! refused. Each says what, where, and the one next step.
 
 use camino::Utf8PathBuf;
+use skitty_status::Lane;
+
+/// A dependency that holds a work package back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Blocking {
+    pub wp_id: String,
+    pub lane: Lane,
+}
 
 /// An execution refusal or bad input.
 #[derive(Debug, thiserror::Error)]
@@ -15,30 +23,161 @@ pub enum ExecutionError {
         dir: Utf8PathBuf,
         problems: Vec<String>,
     },
+    /// No prompt file names this work package.
+    #[error("{wp_id} is not a work package of {mission} (it has {})", if known.is_empty() { "none".to_owned() } else { known.join(", ") })]
+    UnknownWorkPackage {
+        wp_id: String,
+        mission: String,
+        known: Vec<String>,
+    },
+    /// Dependencies are not approved or done yet.
+    #[error(
+        "{wp_id} cannot start: it depends on {} (a dependency must be approved or done first); nothing was written",
+        blockers.iter().map(|b| format!("{} ({})", b.wp_id, b.lane)).collect::<Vec<_>>().join(", ")
+    )]
+    DependenciesNotSatisfied {
+        wp_id: String,
+        blockers: Vec<Blocking>,
+    },
+    /// Another agent holds the claim.
+    #[error("{wp_id} is already claimed by {agent} ({lane}); nothing was written")]
+    AlreadyClaimed {
+        wp_id: String,
+        agent: String,
+        lane: Lane,
+    },
+    /// The WP is in a lane the command does not start from.
+    #[error("{wp_id} is {lane}: {what}; nothing was written")]
+    WrongLane {
+        wp_id: String,
+        lane: Lane,
+        what: String,
+        next: String,
+    },
+    /// No analysis report, or one whose inputs changed since.
+    #[error("{wp_id} cannot start: the analysis report {path} is {state}; nothing was written")]
+    AnalysisNotCurrent {
+        wp_id: String,
+        path: Utf8PathBuf,
+        state: String,
+    },
+    /// Planning artifacts have uncommitted changes where they land.
+    #[error(
+        "planning artifacts of {mission} are not committed on {branch} in {worktree}: {}; nothing was written",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    PlanningNotCommitted {
+        mission: String,
+        branch: String,
+        worktree: Utf8PathBuf,
+        files: Vec<Utf8PathBuf>,
+    },
+    /// The lane worktree's path holds something git does not know as that worktree.
+    #[error("the lane worktree path {path} is taken by {what}; nothing was written")]
+    LanePathTaken { path: Utf8PathBuf, what: String },
+    /// The lane worktree has another branch checked out.
+    #[error(
+        "the lane worktree {path} has {found} checked out, not {expected}; nothing was written"
+    )]
+    LaneOnWrongBranch {
+        path: Utf8PathBuf,
+        expected: String,
+        found: String,
+    },
+    /// A reused lane worktree has uncommitted changes.
+    #[error(
+        "the lane worktree {path} has uncommitted changes: {}; nothing was written",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    LaneDirty {
+        path: Utf8PathBuf,
+        files: Vec<Utf8PathBuf>,
+    },
+    /// Bringing a base or a dependency into a new lane conflicts.
+    #[error(
+        "merging {rev} into the lane worktree {path} conflicts in {}; the merge was undone and nothing was recorded",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    LaneMergeConflict {
+        path: Utf8PathBuf,
+        rev: String,
+        files: Vec<Utf8PathBuf>,
+    },
 }
 
 impl ExecutionError {
     /// The next step.
     pub fn hint(&self) -> Option<String> {
-        match self {
-            ExecutionError::PromptsInvalid { .. } => Some(
+        Some(match self {
+            ExecutionError::PromptsInvalid { .. } => {
                 "fix each file named above, then run `skitty tasks --validate-only` until it passes"
-                    .into(),
+                    .into()
+            }
+            ExecutionError::UnknownWorkPackage { .. } => {
+                "`skitty status` lists the mission's work packages".into()
+            }
+            ExecutionError::DependenciesNotSatisfied { blockers, .. } => format!(
+                "finish {} first (`skitty ready` lists what can start now)",
+                blockers
+                    .iter()
+                    .map(|b| b.wp_id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
-        }
+            ExecutionError::AlreadyClaimed { agent, .. } => format!(
+                "pick another work package (`skitty ready`), or ask {agent} to hand it over"
+            ),
+            ExecutionError::WrongLane { next, .. } => next.clone(),
+            ExecutionError::AnalysisNotCurrent { .. } => {
+                "record the analysis: `skitty analyze --input <report.md>` (`skitty analyze --check` says what changed)".into()
+            }
+            ExecutionError::PlanningNotCommitted {
+                mission,
+                worktree,
+                files,
+                ..
+            } => format!(
+                "commit them: git -C {worktree} add -- {} && git -C {worktree} commit -m \"chore: planning artifacts for {mission}\"",
+                files
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            ExecutionError::LanePathTaken { path, .. } => format!(
+                "move {path} out of the way (it is not a git worktree of this repository), then run the command again"
+            ),
+            ExecutionError::LaneOnWrongBranch { path, expected, .. } => {
+                format!("git -C {path} switch {expected}")
+            }
+            ExecutionError::LaneDirty { path, .. } => format!(
+                "commit or stash the changes in {path} (`git -C {path} status`), then run the command again"
+            ),
+            ExecutionError::LaneMergeConflict { path, rev, .. } => format!(
+                "merge it by hand: git -C {path} merge {rev}, resolve, commit, then run the command again"
+            ),
+        })
     }
 
     /// Exit 1 (refused, the user can act in the repository) rather than 2 (bad input).
     pub fn is_refusal(&self) -> bool {
-        match self {
-            ExecutionError::PromptsInvalid { .. } => true,
-        }
+        !matches!(self, ExecutionError::UnknownWorkPackage { .. })
     }
 
     /// A stable machine code for `--json` errors.
     pub fn code(&self) -> &'static str {
         match self {
             ExecutionError::PromptsInvalid { .. } => "PROMPTS_INVALID",
+            ExecutionError::UnknownWorkPackage { .. } => "UNKNOWN_WORK_PACKAGE",
+            ExecutionError::DependenciesNotSatisfied { .. } => "DEPENDENCIES_NOT_SATISFIED",
+            ExecutionError::AlreadyClaimed { .. } => "WP_ALREADY_CLAIMED",
+            ExecutionError::WrongLane { .. } => "WRONG_LANE",
+            ExecutionError::AnalysisNotCurrent { .. } => "ANALYSIS_REPORT_REQUIRED",
+            ExecutionError::PlanningNotCommitted { .. } => "PLANNING_ARTIFACTS_NOT_COMMITTED",
+            ExecutionError::LanePathTaken { .. } => "LANE_PATH_TAKEN",
+            ExecutionError::LaneOnWrongBranch { .. } => "LANE_ON_WRONG_BRANCH",
+            ExecutionError::LaneDirty { .. } => "LANE_DIRTY",
+            ExecutionError::LaneMergeConflict { .. } => "LANE_MERGE_CONFLICT",
         }
     }
 }

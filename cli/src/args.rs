@@ -90,6 +90,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Claim a work package and get its lane worktree: dependencies approved or done, the
+    /// analysis current, planning committed; then planned -> claimed -> in_progress, one
+    /// commit. Prints where to cd.
+    Implement {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// The work package, e.g. WP01.
+        wp_id: String,
+        /// Who implements it (recorded as the claim's agent).
+        #[arg(long)]
+        agent: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where the mission lives: the resolved context, fragment by fragment.
     Context {
         #[command(flatten)]
@@ -286,6 +300,7 @@ impl Command {
         match self {
             Command::Context { .. } => "context",
             Command::Ready { .. } => "ready",
+            Command::Implement { .. } => "implement",
             Command::Status { .. } => "status",
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",

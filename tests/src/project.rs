@@ -130,6 +130,30 @@ impl Project {
         analyze_in(&self.root, cwd, slug)
     }
 
+    /// `tasked`, then the analysis recorded: ready to implement. Returns the slug.
+    pub fn analyzed(&self, topology: &str) -> String {
+        let slug = self.tasked(topology);
+        self.analyze(&self.root, &slug).ok();
+        slug
+    }
+
+    /// `skitty implement WP --agent AGENT --json` in `cwd` (must succeed).
+    pub fn implement(&self, cwd: &Path, slug: &str, wp: &str, agent: &str) -> Value {
+        skitty(
+            cwd,
+            &[
+                "implement",
+                wp,
+                "--mission",
+                slug,
+                "--agent",
+                agent,
+                "--json",
+            ],
+        )
+        .json()
+    }
+
     /// `planned`, then `skitty tasks`.
     pub fn tasked(&self, topology: &str) -> String {
         let slug = self.planned(topology);

@@ -16,8 +16,7 @@ use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::{BranchName, Placement, RepoFacts};
 use skitty_ports::{
-    ChangedPath, CommitOutcome, GitError, GitPort, MergeOutcome, MergeRequest,
-    OperationInProgress,
+    ChangedPath, CommitOutcome, GitError, GitPort, MergeOutcome, MergeRequest, OperationInProgress,
 };
 
 /// Reads repositories with gix; writes worktrees and merges with the git binary.

@@ -38,3 +38,4 @@ pub(crate) async fn dependency_graph(
         .into()
     })
 }
+pub mod implement;

@@ -2,8 +2,10 @@
 
 mod context;
 mod emit;
+mod execution_json;
 mod fsm;
 mod guard;
+mod implement;
 mod materialize;
 mod merge_driver;
 mod planning;
@@ -45,6 +47,12 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         } => context::run(&adapters, &mission, wp.as_deref(), op, json).await,
         Command::Status { mission, json } => status::run(&adapters, &mission, json).await,
         Command::Ready { mission, json } => ready::run(&adapters, &mission, json).await,
+        Command::Implement {
+            mission,
+            wp_id,
+            agent,
+            json,
+        } => implement::run(&adapters, &mission, &wp_id, &agent, json).await,
         Command::Materialize {
             mission,
             dry_run,

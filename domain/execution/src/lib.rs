@@ -5,6 +5,8 @@
 //! The use cases in `skitty-app` gather the facts (the reduced snapshot, the WP prompts'
 //! dependencies, `lanes.json`) and ask these functions; nothing here reads a file.
 
+pub mod claim;
 pub mod ready;
+pub mod workspace_record;
 
 pub use ready::{Blocker, ReadyWp, blockers, ready};

@@ -41,6 +41,7 @@ impl IdentityFragment {
 /// Which branches the mission uses and where its commits land.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BranchRefFragment {
+    pub(crate) mission_branch: BranchName,
     pub(crate) target_branch: BranchName,
     pub(crate) coordination_branch: Option<BranchName>,
     pub(crate) destination_ref: CommitTarget,
@@ -49,6 +50,11 @@ pub struct BranchRefFragment {
 impl BranchRefFragment {
     pub fn target_branch(&self) -> &BranchName {
         &self.target_branch
+    }
+    /// The branch lanes start from and merge into before the target: `kitty/mission-<slug>`
+    /// (the coordination branch itself under a coordination topology).
+    pub fn mission_branch(&self) -> &BranchName {
+        &self.mission_branch
     }
     /// `None` when the mission is flattened.
     pub fn coordination_branch(&self) -> Option<&BranchName> {
@@ -85,6 +91,8 @@ pub struct ExecutionLane {
     pub registered: bool,
     /// Where `implement` recorded the lane's base branch (`.kittify/workspaces/<slug>-<lane>.json`).
     pub workspace_record: Utf8PathBuf,
+    /// The lock serializing creation of the lane's worktree (beside the status lock).
+    pub creation_lock: Utf8PathBuf,
 }
 
 impl WorkspaceFragment {

@@ -158,6 +158,13 @@ pub fn coord_worktree_lock(common_dir: &Utf8Path, slug: &MissionSlug) -> Utf8Pat
         .join(format!("{slug}.coord-worktree.lock"))
 }
 
+/// The lock serializing creation of a lane worktree (beside the status lock).
+pub fn lane_worktree_lock(common_dir: &Utf8Path, slug: &MissionSlug, lane: &LaneId) -> Utf8PathBuf {
+    common_dir
+        .join(LOCKS)
+        .join(format!("{slug}{LANE_INFIX}{}.worktree.lock", lane.suffix()))
+}
+
 /// Where `spec-kitty implement` records a lane workspace (base branch, base commit, ...):
 /// `<primary>/.kittify/workspaces/<slug>-<lane>.json`.
 pub fn lane_workspace_record(

@@ -277,6 +277,11 @@ fn build(
             .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))
             .cloned()
     });
+    let mission_branch = match &coordination_branch {
+        Some(coord) => coord.clone(),
+        None => BranchName::parse(&naming::mission_branch(&slug, mid8))
+            .unwrap_or_else(|_| target_branch.clone()),
+    };
     let execution_workspace = execution_lane
         .as_ref()
         .filter(|l| l.registered)
@@ -302,6 +307,7 @@ fn build(
             allowed_command_cwd: primary_root.clone(),
         },
         branch_ref: Some(BranchRefFragment {
+            mission_branch,
             target_branch,
             coordination_branch,
             destination_ref: destination_ref.clone(),
@@ -484,6 +490,7 @@ fn execution_lane(repo: &RepoFacts, slug: &MissionSlug, lane: &LaneFact) -> Opti
     let lane_id = LaneId::parse(&lane.lane_id)?;
     let primary_root = &repo.primary_root;
     let workspace_record = naming::lane_workspace_record(primary_root, slug, &lane_id);
+    let creation_lock = naming::lane_worktree_lock(&repo.common_dir, slug, &lane_id);
     let wp_ids = lane.wp_ids.clone();
     if lane_id.is_planning() {
         return Some(ExecutionLane {
@@ -493,6 +500,7 @@ fn execution_lane(repo: &RepoFacts, slug: &MissionSlug, lane: &LaneFact) -> Opti
             branch: None,
             registered: true,
             workspace_record,
+            creation_lock,
         });
     }
     let worktree = naming::lane_worktree(primary_root, slug, &lane_id);
@@ -503,6 +511,7 @@ fn execution_lane(repo: &RepoFacts, slug: &MissionSlug, lane: &LaneFact) -> Opti
         wp_ids,
         worktree,
         workspace_record,
+        creation_lock,
     })
 }
 

@@ -9,6 +9,7 @@ mod bad_input_table;
 mod commit_seam_property;
 mod concurrent_writers;
 mod coordination_worktree;
+mod execution;
 mod fsm_agrees_with_spec_kitty;
 mod git_operation_guard;
 mod golden_fixture;
