@@ -103,6 +103,39 @@ pub enum ExecutionError {
         rev: String,
         files: Vec<Utf8PathBuf>,
     },
+    /// Subtasks of the roster are not done.
+    #[error("{wp_id} has subtasks not done: {}; nothing was written", missing.join(", "))]
+    SubtasksIncomplete { wp_id: String, missing: Vec<String> },
+    /// Subtask ids that the WP's roster does not list.
+    #[error(
+        "{wp_id} has no subtask {} (its roster: {}); nothing was written",
+        unknown.join(", "),
+        if roster.is_empty() { "empty".to_owned() } else { roster.join(", ") }
+    )]
+    UnknownSubtasks {
+        wp_id: String,
+        unknown: Vec<String>,
+        roster: Vec<String>,
+    },
+    /// `done` before the lane's branch is merged into the target.
+    #[error(
+        "{wp_id} cannot be done: its lane branch {branch} is not merged into {target}; nothing was written"
+    )]
+    NotMerged {
+        wp_id: String,
+        branch: String,
+        target: String,
+    },
+    /// The lane changed between the check and the write (another writer moved the WP).
+    #[error("{wp_id} moved to {found} meanwhile (it was {expected}); nothing was written")]
+    MovedMeanwhile {
+        wp_id: String,
+        expected: Lane,
+        found: Lane,
+    },
+    /// A review feedback file that cannot be used.
+    #[error("review feedback {path}: {reason}; nothing was written")]
+    Feedback { path: Utf8PathBuf, reason: String },
 }
 
 impl ExecutionError {
@@ -156,12 +189,31 @@ impl ExecutionError {
             ExecutionError::LaneMergeConflict { path, rev, .. } => format!(
                 "merge it by hand: git -C {path} merge {rev}, resolve, commit, then run the command again"
             ),
+            ExecutionError::SubtasksIncomplete { wp_id, missing } => format!(
+                "mark them when they are: `skitty subtask {wp_id} {} --done` (or pass --force --reason \"...\")",
+                missing.join(" ")
+            ),
+            ExecutionError::UnknownSubtasks { wp_id, .. } => format!(
+                "name subtasks from {wp_id}'s `subtasks:` list (its prompt file's frontmatter)"
+            ),
+            ExecutionError::NotMerged { .. } => {
+                "merge the mission first (`skitty merge`), which moves approved work packages to done".into()
+            }
+            ExecutionError::MovedMeanwhile { .. } => {
+                "look again (`skitty status`), then run the command again".into()
+            }
+            ExecutionError::Feedback { .. } => {
+                "pass a readable UTF-8 text file with the review's feedback".into()
+            }
         })
     }
 
     /// Exit 1 (refused, the user can act in the repository) rather than 2 (bad input).
     pub fn is_refusal(&self) -> bool {
-        !matches!(self, ExecutionError::UnknownWorkPackage { .. })
+        !matches!(
+            self,
+            ExecutionError::UnknownWorkPackage { .. } | ExecutionError::Feedback { .. }
+        )
     }
 
     /// A stable machine code for `--json` errors.
@@ -178,6 +230,11 @@ impl ExecutionError {
             ExecutionError::LaneOnWrongBranch { .. } => "LANE_ON_WRONG_BRANCH",
             ExecutionError::LaneDirty { .. } => "LANE_DIRTY",
             ExecutionError::LaneMergeConflict { .. } => "LANE_MERGE_CONFLICT",
+            ExecutionError::SubtasksIncomplete { .. } => "SUBTASKS_INCOMPLETE",
+            ExecutionError::UnknownSubtasks { .. } => "UNKNOWN_SUBTASK",
+            ExecutionError::NotMerged { .. } => "NOT_MERGED",
+            ExecutionError::MovedMeanwhile { .. } => "MOVED_MEANWHILE",
+            ExecutionError::Feedback { .. } => "REVIEW_FEEDBACK_UNREADABLE",
         }
     }
 }

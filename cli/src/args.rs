@@ -104,6 +104,88 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Move a work package: forward through every lane between (planned -> for_review is
+    /// claimed, in_progress, for_review), back as one rewind, or anywhere with --force
+    /// --reason. Gates: the lane committed with a commit beyond its base and every subtask
+    /// done before review; merged before done. One commit.
+    Move {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// The work package, e.g. WP01.
+        wp_id: String,
+        /// The lane: planned, claimed, in_progress (or doing), for_review, in_review, approved,
+        /// done, blocked, canceled.
+        #[arg(long = "to", value_name = "LANE")]
+        to: String,
+        /// A note, recorded with the move (and as its reason).
+        #[arg(long)]
+        note: Option<String>,
+        /// One hop, bypassing the lane machine and the gates (needs --reason).
+        #[arg(long, requires = "reason")]
+        force: bool,
+        /// Why a forced move is right.
+        #[arg(long)]
+        reason: Option<String>,
+        /// Who moves it (default: the agent holding the claim, else "user").
+        #[arg(long)]
+        agent: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Mark subtasks of a work package done or pending (an annotation in the event log; the
+    /// planning text is never edited). One commit.
+    Subtask {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// The work package, e.g. WP01.
+        wp_id: String,
+        /// Subtask ids from the WP's `subtasks:` list, e.g. T001 T002.
+        #[arg(required = true, value_name = "ID")]
+        ids: Vec<String>,
+        #[arg(long, conflicts_with = "pending", required_unless_present = "pending")]
+        done: bool,
+        #[arg(long)]
+        pending: bool,
+        /// Who marks them (default: "user").
+        #[arg(long)]
+        agent: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Review a work package: --claim takes it (for_review -> in_review); --approve or
+    /// --reject gives the verdict, recorded as review-cycle-N.md with a structured
+    /// review_result (a rejection sends it back to planned). One commit.
+    #[command(group(clap::ArgGroup::new("verdict").required(true).args(["claim", "approve", "reject"])))]
+    Review {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// The work package, e.g. WP01.
+        wp_id: String,
+        /// Take the review.
+        #[arg(long)]
+        claim: bool,
+        /// Approve it (needs --reference).
+        #[arg(long, requires = "reference")]
+        approve: bool,
+        /// Request changes (needs --feedback).
+        #[arg(long, requires = "feedback")]
+        reject: bool,
+        /// What the approval rests on: a PR, a commit, a checklist.
+        #[arg(long, value_name = "REF")]
+        reference: Option<String>,
+        /// A file with the review's feedback (UTF-8 text), for --reject.
+        #[arg(long, value_name = "FILE")]
+        feedback: Option<Utf8PathBuf>,
+        /// The reviewer (needed for --claim; default for a verdict: the reviewer holding the
+        /// claim, else "user").
+        #[arg(long, required_if_eq("claim", "true"))]
+        agent: Option<String>,
+        /// A note recorded with the verdict.
+        #[arg(long)]
+        note: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where the mission lives: the resolved context, fragment by fragment.
     Context {
         #[command(flatten)]
@@ -301,6 +383,9 @@ impl Command {
             Command::Context { .. } => "context",
             Command::Ready { .. } => "ready",
             Command::Implement { .. } => "implement",
+            Command::Move { .. } => "move",
+            Command::Subtask { .. } => "subtask",
+            Command::Review { .. } => "review",
             Command::Status { .. } => "status",
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",

@@ -182,12 +182,13 @@ pub trait GitPort: Send + Sync {
         path: &Utf8Path,
     ) -> Result<Option<Vec<u8>>, GitError>;
 
-    /// How many commits the worktree's `HEAD` has beyond `base` (`git rev-list --count
-    /// base..HEAD`); `None` when `base` does not resolve.
+    /// How many commits of their own the worktree's `HEAD` has: commits reachable from `HEAD`
+    /// but from none of `bases`, merge commits not counted (a merge only brings in what another
+    /// branch made). `None` when no base resolves.
     async fn commits_beyond(
         &self,
         worktree: &Utf8Path,
-        base: &str,
+        bases: &[String],
     ) -> Result<Option<u64>, GitError>;
 
     /// What `git status` reports under `under` (relative to the worktree root; `""` for

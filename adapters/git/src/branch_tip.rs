@@ -72,22 +72,33 @@ pub(crate) fn read_at_branch(
     Ok(Some(object.detach().data))
 }
 
-/// How many commits `worktree`'s HEAD has beyond `base`; `None` when `base` does not resolve.
-pub(crate) fn commits_beyond(worktree: &Utf8Path, base: &str) -> Result<Option<u64>, GitError> {
+/// How many non-merge commits `worktree`'s HEAD has that none of `bases` reaches; `None` when
+/// no base resolves.
+pub(crate) fn commits_beyond(
+    worktree: &Utf8Path,
+    bases: &[String],
+) -> Result<Option<u64>, GitError> {
     let repo = crate::facts::open(worktree)?;
-    let Ok(base) = repo.rev_parse_single(base) else {
+    let hidden: Vec<gix::ObjectId> = bases
+        .iter()
+        .filter_map(|base| repo.rev_parse_single(base.as_str()).ok())
+        .map(gix::Id::detach)
+        .collect();
+    if hidden.is_empty() {
         return Ok(None);
-    };
+    }
     let head = repo.head_id().map_err(gix_err("read HEAD"))?;
     let walk = repo
         .rev_walk([head.detach()])
-        .with_hidden([base.detach()])
+        .with_hidden(hidden)
         .all()
         .map_err(gix_err("walk the history"))?;
     let mut count = 0u64;
-    for commit in walk {
-        commit.map_err(gix_err("walk the history"))?;
-        count += 1;
+    for info in walk {
+        let info = info.map_err(gix_err("walk the history"))?;
+        if info.parent_ids.len() <= 1 {
+            count += 1;
+        }
     }
     Ok(Some(count))
 }

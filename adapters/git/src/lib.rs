@@ -85,9 +85,9 @@ impl GitPort for GixRepo {
     async fn commits_beyond(
         &self,
         worktree: &Utf8Path,
-        base: &str,
+        bases: &[String],
     ) -> Result<Option<u64>, GitError> {
-        branch_tip::commits_beyond(worktree, base)
+        branch_tip::commits_beyond(worktree, bases)
     }
 
     async fn changed_paths(

@@ -162,11 +162,22 @@ async fn files_are_read_at_a_branch_tip_and_commits_counted_beyond_a_base() {
         .await
         .is_err()
     );
-    assert_eq!(git.commits_beyond(&wt, "main").await.unwrap(), Some(0));
+    assert_eq!(
+        git.commits_beyond(&wt, &["main".to_owned()]).await.unwrap(),
+        Some(0)
+    );
     fs::write(wt.join("sub/dir/file.txt"), "v2\n").unwrap();
     git_commit(&wt);
-    assert_eq!(git.commits_beyond(&wt, "main").await.unwrap(), Some(1));
-    assert_eq!(git.commits_beyond(&wt, "no-such-base").await.unwrap(), None);
+    assert_eq!(
+        git.commits_beyond(&wt, &["main".to_owned()]).await.unwrap(),
+        Some(1)
+    );
+    assert_eq!(
+        git.commits_beyond(&wt, &["no-such-base".to_owned()])
+            .await
+            .unwrap(),
+        None
+    );
 }
 
 fn git_commit(dir: &Utf8Path) {

@@ -17,26 +17,29 @@ pub async fn emit(
     request: &TransitionRequest,
     dry_run: bool,
 ) -> Result<Emitted, AppError> {
-    lane_commit_gate(ports, context, request).await?;
+    if !request.force && Lane::parse_input(&request.to).ok() == Some(Lane::ForReview) {
+        lane_commit_gate(ports, context, &request.wp_id).await?;
+    }
     let scope = StatusScope::from_context(context)?;
     MissionStatus::new(*ports)
         .transition(&scope, request, dry_run)
         .await
 }
 
-async fn lane_commit_gate(
+/// spec-kitty's gate before `for_review`: the WP's execution lane has a commit of its own
+/// beyond its base (the base `implement` recorded, else the mission's destination ref). What
+/// the lane merged in (the planning commit, a dependency's lane, the target) is not its own:
+/// commits the target or another lane of the mission reach, and merge commits, do not count.
+pub(crate) async fn lane_commit_gate(
     ports: &Ports<'_>,
     context: &MissionExecutionContext,
-    request: &TransitionRequest,
+    wp_id: &str,
 ) -> Result<(), AppError> {
-    if request.force || Lane::parse_input(&request.to).ok() != Some(Lane::ForReview) {
-        return Ok(());
-    }
     // The planning lane works in the primary checkout on the planning branch itself: it has
     // no lane branch to have committed on.
     let Some(lane) = context
         .workspace()
-        .execution_lane()
+        .lane_of(wp_id)
         .filter(|l| !l.lane_id.is_planning())
     else {
         return Ok(());
@@ -49,8 +52,20 @@ async fn lane_commit_gate(
         Some(base) => base,
         None => context.branch_ref()?.destination_ref().branch().to_string(),
     };
+    let mut bases = vec![
+        base.clone(),
+        context.branch_ref()?.target_branch().to_string(),
+    ];
+    bases.extend(
+        context
+            .workspace()
+            .lanes()
+            .iter()
+            .filter(|other| other.lane_id != lane.lane_id)
+            .filter_map(|other| other.branch.as_ref().map(ToString::to_string)),
+    );
     let commits = if lane.registered {
-        ports.git.commits_beyond(&lane.worktree, &base).await?
+        ports.git.commits_beyond(&lane.worktree, &bases).await?
     } else {
         None
     };
@@ -58,7 +73,7 @@ async fn lane_commit_gate(
         return Ok(());
     }
     Err(AppError::NoLaneCommit {
-        wp_id: request.wp_id.clone(),
+        wp_id: wp_id.to_owned(),
         lane_id: lane.lane_id.as_str().to_owned(),
         lane_branch: lane
             .branch

@@ -39,3 +39,7 @@ pub(crate) async fn dependency_graph(
     })
 }
 pub mod implement;
+pub mod move_wp;
+pub mod review;
+pub mod subtask;
+mod work_package;

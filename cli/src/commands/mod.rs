@@ -8,10 +8,13 @@ mod guard;
 mod implement;
 mod materialize;
 mod merge_driver;
+mod move_wp;
 mod planning;
 mod ready;
+mod review;
 mod shell;
 mod status;
+mod subtask;
 mod validate;
 
 use std::process::ExitCode;
@@ -53,6 +56,78 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             agent,
             json,
         } => implement::run(&adapters, &mission, &wp_id, &agent, json).await,
+        Command::Move {
+            mission,
+            wp_id,
+            to,
+            note,
+            force,
+            reason,
+            agent,
+            json,
+        } => {
+            let request = skitty_app::usecases::move_wp::MoveRequest {
+                wp_id: wp_id.to_ascii_uppercase(),
+                to,
+                note,
+                force,
+                reason,
+                agent,
+            };
+            move_wp::run(&adapters, &mission, request, json).await
+        }
+        Command::Review {
+            mission,
+            wp_id,
+            claim: _,
+            approve,
+            reject,
+            reference,
+            feedback,
+            agent,
+            note,
+            json,
+        } => {
+            let verdict = match (approve, reject, reference, feedback) {
+                (true, _, Some(reference), _) => {
+                    skitty_app::usecases::review::Verdict::Approve { reference }
+                }
+                (_, true, _, Some(file)) => skitty_app::usecases::review::Verdict::Reject {
+                    feedback: review::read_feedback(&file).map_err(|e| e.with_json(json))?,
+                },
+                _ => skitty_app::usecases::review::Verdict::Claim,
+            };
+            review::run(
+                &adapters,
+                &mission,
+                &wp_id,
+                agent.as_deref(),
+                verdict,
+                note.as_deref(),
+                json,
+            )
+            .await
+        }
+        Command::Subtask {
+            mission,
+            wp_id,
+            ids,
+            done,
+            pending: _,
+            agent,
+            json,
+        } => {
+            subtask::run(
+                &adapters,
+                &mission,
+                &wp_id,
+                &ids,
+                done,
+                agent.as_deref(),
+                json,
+            )
+            .await
+        }
         Command::Materialize {
             mission,
             dry_run,

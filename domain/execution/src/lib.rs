@@ -6,7 +6,9 @@
 //! dependencies, `lanes.json`) and ask these functions; nothing here reads a file.
 
 pub mod claim;
+pub mod moves;
 pub mod ready;
+pub mod review_cycle;
 pub mod workspace_record;
 
 pub use ready::{Blocker, ReadyWp, blockers, ready};

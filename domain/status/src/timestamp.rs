@@ -44,6 +44,25 @@ pub fn plus_micros(ts: Timestamp, n: u32) -> Timestamp {
         .unwrap_or(ts)
 }
 
+/// UTC to the second, `2026-11-30T04:27:57Z` (a review cycle's `reviewed_at`).
+///
+/// ```
+/// let ts: jiff::Timestamp = "2026-11-30T04:27:57.123Z".parse().unwrap();
+/// assert_eq!(skitty_status::timestamp::zulu_seconds(ts), "2026-11-30T04:27:57Z");
+/// ```
+pub fn zulu_seconds(ts: Timestamp) -> String {
+    let dt = Offset::UTC.to_datetime(ts);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        dt.year(),
+        dt.month(),
+        dt.day(),
+        dt.hour(),
+        dt.minute(),
+        dt.second()
+    )
+}
+
 /// pydantic's rendering of a UTC `datetime` (the payload times of lifecycle rows):
 /// `2026-11-30T01:18:19.501517Z`, without the fraction when the microseconds are zero.
 ///

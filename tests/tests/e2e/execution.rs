@@ -71,3 +71,181 @@ fn implement_claims_in_one_commit_and_makes_the_lane_worktree_in_both_topologies
         );
     }
 }
+
+/// Commits `src/<name>` in `worktree`.
+fn commit_code(worktree: &Path, name: &str) {
+    let file = worktree.join("src").join(name);
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    std::fs::write(&file, "print('done')\n").unwrap();
+    git(worktree, &["add", "-A"]);
+    git(worktree, &["commit", "-q", "-m", &format!("feat: {name}")]);
+}
+
+#[test]
+fn a_wp_goes_from_implement_through_review_to_approved_and_a_rejection_sends_it_back() {
+    for topology in ["single_branch", "coord"] {
+        let project = Project::new();
+        let slug = project.analyzed(topology);
+        let root = &project.root;
+        let out = project.implement(root, &slug, "WP01", "claude");
+        let lane = Path::new(out["workspace_path"].as_str().unwrap()).to_owned();
+        // Review needs a commit on the lane and the subtask done.
+        let early = skitty(
+            &lane,
+            &["move", "WP01", "--to", "for_review", "--mission", &slug],
+        );
+        assert_eq!(early.code, 1, "{topology}: {}", early.stderr);
+        assert!(
+            early.stderr.contains("no implementation commit"),
+            "{}",
+            early.stderr
+        );
+        commit_code(&lane, "part1.py");
+        let unchecked = skitty(
+            &lane,
+            &["move", "WP01", "--to", "for_review", "--mission", &slug],
+        );
+        assert_eq!(unchecked.code, 1);
+        assert!(
+            unchecked.stderr.contains("subtasks not done: T001"),
+            "{}",
+            unchecked.stderr
+        );
+        skitty(
+            &lane,
+            &["subtask", "WP01", "T001", "--done", "--mission", &slug],
+        )
+        .ok();
+        let moved = skitty(
+            &lane,
+            &[
+                "move",
+                "WP01",
+                "--to",
+                "for_review",
+                "--mission",
+                &slug,
+                "--json",
+            ],
+        )
+        .json();
+        assert_eq!(moved["new_lane"], "for_review", "{moved}");
+        // The move from the lane is visible from the primary at once (#1572).
+        assert_eq!(lane_of(&status(root, &slug), "WP01"), "for_review");
+
+        skitty(
+            root,
+            &[
+                "review",
+                "WP01",
+                "--claim",
+                "--agent",
+                "codex",
+                "--mission",
+                &slug,
+            ],
+        )
+        .ok();
+        let approved = skitty(
+            root,
+            &[
+                "review",
+                "WP01",
+                "--approve",
+                "--reference",
+                "PR-1",
+                "--mission",
+                &slug,
+                "--json",
+            ],
+        )
+        .json();
+        assert_eq!(approved["reviewer"], "codex", "{approved}");
+        let cycle = Path::new(approved["review_cycle"].as_str().unwrap()).to_owned();
+        assert!(
+            cycle.ends_with("tasks/WP01-part-1/review-cycle-1.md"),
+            "{}",
+            cycle.display()
+        );
+        let state = status(root, &slug);
+        assert_eq!(lane_of(&state, "WP01"), "approved");
+        assert_eq!(
+            state["work_packages"]["WP01"]["review_result"]["verdict"],
+            "approved"
+        );
+
+        // WP02 depends on WP01, now approved: it can start, in its own lane.
+        let ready = skitty(root, &["ready", "--mission", &slug, "--json"]).json();
+        let ids: Vec<&str> = ready["ready_work_packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|w| w["wp_id"].as_str().unwrap())
+            .collect();
+        assert!(ids.contains(&"WP02"), "{topology}: {ready}");
+        let wp02 = project.implement(root, &slug, "WP02", "claude");
+        let lane2 = Path::new(wp02["workspace_path"].as_str().unwrap()).to_owned();
+        // The dependency's code is in the new lane.
+        assert!(lane2.join("src/part1.py").exists(), "{topology}: {wp02}");
+        commit_code(&lane2, "part2.py");
+        skitty(
+            &lane2,
+            &["subtask", "WP02", "T002", "--done", "--mission", &slug],
+        )
+        .ok();
+        skitty(
+            &lane2,
+            &["move", "WP02", "--to", "for_review", "--mission", &slug],
+        )
+        .ok();
+        let feedback = root.join("../feedback.md");
+        std::fs::write(&feedback, "**Issue**: part two needs a test.\n").unwrap();
+        let rejected = skitty(
+            root,
+            &[
+                "review",
+                "WP02",
+                "--reject",
+                "--feedback",
+                feedback.to_str().unwrap(),
+                "--agent",
+                "codex",
+                "--mission",
+                &slug,
+                "--json",
+            ],
+        )
+        .json();
+        assert_eq!(rejected["new_lane"], "planned", "{rejected}");
+        let state = status(root, &slug);
+        assert_eq!(lane_of(&state, "WP02"), "planned");
+        assert_eq!(
+            state["work_packages"]["WP02"]["review_result"]["verdict"],
+            "changes_requested"
+        );
+        assert_eq!(
+            state["work_packages"]["WP02"]["subtasks"]["T002"],
+            "planned"
+        );
+        // The implementer takes it back; the lane worktree is reused.
+        let again = project.implement(root, &slug, "WP02", "claude");
+        assert_eq!(again["status"], "reused", "{again}");
+        assert_eq!(lane_of(&status(root, &slug), "WP02"), "in_progress");
+
+        let status_home = if topology == "coord" {
+            project.coord_worktree(&slug)
+        } else {
+            root.clone()
+        };
+        for worktree in [root, &status_home, &lane, &lane2] {
+            assert_eq!(
+                porcelain(worktree),
+                "",
+                "{topology}: {}",
+                worktree.display()
+            );
+        }
+        let validate = skitty(root, &["validate", "--mission", &slug, "--json"]).json();
+        assert_eq!(validate["passed"], true, "{topology}: {validate}");
+    }
+}
