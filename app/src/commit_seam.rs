@@ -326,6 +326,7 @@ mod tests {
         locks: MockLocks,
         clock: MockClock,
         ids: MockIdGenerator,
+        processes: skitty_ports::MockProcesses,
     }
 
     fn with_ports<T>(git: &MockGitPort, run: impl FnOnce(Ports<'_>) -> T) -> T {
@@ -336,6 +337,7 @@ mod tests {
             locks: MockLocks::new(),
             clock: MockClock::new(),
             ids: MockIdGenerator::new(),
+            processes: skitty_ports::MockProcesses::new(),
         };
         run(Ports {
             store: &o.store,
@@ -345,6 +347,7 @@ mod tests {
             locks: &o.locks,
             clock: &o.clock,
             ids: &o.ids,
+            processes: &o.processes,
         })
     }
 

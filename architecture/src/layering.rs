@@ -38,7 +38,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ),
         (
             "skitty-execution",
-            vec!["skitty-status", "skitty-mission", "skitty-artifacts"],
+            vec!["skitty-status", "skitty-artifacts"],
         ),
         ("skitty-ports", domain.clone()),
         ("skitty-fs", ports.clone()),

@@ -68,10 +68,10 @@ impl Adapters {
             None => GixRepo::new(),
         };
         Self {
-            store: JsonlStatusStore::default(),
-            artifacts: FsArtifacts::default(),
+            store: JsonlStatusStore,
+            artifacts: FsArtifacts,
             git,
-            locks: FsLocks::default(),
+            locks: FsLocks,
             clock: SystemClock,
             ids: UlidIds::new(),
             processes: ProcFs,

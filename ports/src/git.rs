@@ -92,12 +92,12 @@ pub enum CommitOutcome {
 }
 
 /// What a merge asks of git.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct MergeRequest<'a> {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MergeRequest {
     /// What to merge: a branch name or a commit id.
-    pub rev: &'a str,
+    pub rev: String,
     /// The merge commit's message.
-    pub message: &'a str,
+    pub message: String,
     /// Always make a merge commit (`--no-ff`), even when a fast-forward would do.
     pub no_ff: bool,
     /// Stage the combined change and commit it as one ordinary commit (`--squash`).
@@ -269,7 +269,7 @@ pub trait GitPort: Send + Sync {
     async fn merge(
         &self,
         worktree: &Utf8Path,
-        request: MergeRequest<'_>,
+        request: &MergeRequest,
     ) -> Result<MergeOutcome, GitError>;
 
     /// Ends the merge in progress in `worktree`: `git merge --abort`.

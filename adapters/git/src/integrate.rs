@@ -93,11 +93,11 @@ fn unmerged(worktree: &Utf8Path) -> Result<Vec<Utf8PathBuf>, GitError> {
 /// configured as the event-log merge driver for this one command.
 pub(crate) fn merge(
     worktree: &Utf8Path,
-    request: MergeRequest<'_>,
+    request: &MergeRequest,
     driver: Option<&str>,
 ) -> Result<MergeOutcome, GitError> {
     let before = resolve(worktree, "HEAD")?;
-    if is_ancestor(worktree, request.rev, "HEAD")? == Some(true) {
+    if is_ancestor(worktree, &request.rev, "HEAD")? == Some(true) {
         return Ok(MergeOutcome::UpToDate);
     }
     let config = driver.map(|d| format!("merge.spec-kitty-event-log.driver={d}"));
@@ -112,9 +112,9 @@ pub(crate) fn merge(
         if request.no_ff {
             args.push("--no-ff");
         }
-        args.extend(["-m", request.message]);
+        args.extend(["-m", request.message.as_str()]);
     }
-    args.push(request.rev);
+    args.push(request.rev.as_str());
     let out = git_output(worktree, &args)?;
     if !out.status.success() {
         let files = unmerged(worktree)?;
@@ -130,7 +130,7 @@ pub(crate) fn merge(
         return Ok(MergeOutcome::Conflicted { files });
     }
     if request.squash {
-        git(worktree, &["commit", "--no-verify", "-m", request.message])?;
+        git(worktree, &["commit", "--no-verify", "-m", &request.message])?;
     }
     let after = resolve(worktree, "HEAD")?;
     match after {

@@ -171,7 +171,7 @@ impl GitPort for GixRepo {
     async fn merge(
         &self,
         worktree: &Utf8Path,
-        request: MergeRequest<'_>,
+        request: &MergeRequest,
     ) -> Result<MergeOutcome, GitError> {
         integrate::merge(worktree, request, self.merge_driver.as_deref())
     }

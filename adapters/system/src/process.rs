@@ -1,6 +1,7 @@
 //! The invoking shell's identity, read from `/proc` the way psutil reads it.
 
 use skitty_ports::{ProcessIdentity, Processes};
+use skitty_status::pyjson::python_float_repr;
 
 /// `/proc` on Linux; elsewhere the pid alone.
 #[derive(Debug, Default, Clone, Copy)]
@@ -11,7 +12,7 @@ impl Processes for ProcFs {
         let pid = i64::from(std::os::unix::process::parent_id());
         ProcessIdentity {
             pid,
-            created_at: start_time(pid).map(|t| python_float(t)),
+            created_at: start_time(pid).map(python_float_repr),
         }
     }
 }
@@ -39,25 +40,14 @@ fn start_time(pid: i64) -> Option<f64> {
     Some(ticks as f64 / clock_ticks as f64 + boot as f64)
 }
 
-/// Python's `str(float)` for the values a start time takes: the shortest repr that round
-/// trips, with `.0` on a whole number.
-fn python_float(value: f64) -> String {
-    let text = format!("{value}");
-    if text.contains(['.', 'e', 'i', 'N']) {
-        text
-    } else {
-        format!("{text}.0")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn floats_render_as_python_prints_them() {
-        assert_eq!(python_float(1_796_012_630.62), "1796012630.62");
-        assert_eq!(python_float(1_796_012_630.0), "1796012630.0");
+    fn start_times_render_as_python_prints_them() {
+        assert_eq!(python_float_repr(1_796_012_630.62), "1796012630.62");
+        assert_eq!(python_float_repr(1_796_012_630.0), "1796012630.0");
     }
 
     #[test]

@@ -54,6 +54,7 @@ struct Mocks {
     locks: MockLocks,
     clock: MockClock,
     ids: MockIdGenerator,
+    processes: skitty_ports::MockProcesses,
     appended: Arc<Mutex<Vec<LogRow>>>,
 }
 
@@ -102,6 +103,7 @@ impl Mocks {
             locks: MockLocks::new(),
             clock,
             ids,
+            processes: skitty_ports::MockProcesses::new(),
             appended,
         }
     }
@@ -115,6 +117,7 @@ impl Mocks {
             locks: &self.locks,
             clock: &self.clock,
             ids: &self.ids,
+            processes: &self.processes,
         })
     }
 

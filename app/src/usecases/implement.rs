@@ -388,9 +388,9 @@ async fn prepare_lane(
             .git
             .merge(
                 &lane.worktree,
-                MergeRequest {
-                    rev,
-                    message,
+                &MergeRequest {
+                    rev: rev.clone(),
+                    message: message.clone(),
                     no_ff: false,
                     squash: false,
                     abort_on_conflict: true,
