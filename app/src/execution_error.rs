@@ -133,6 +133,42 @@ pub enum ExecutionError {
         expected: Lane,
         found: Lane,
     },
+    /// Work packages not approved hold the merge back.
+    #[error(
+        "{mission} cannot merge: {} (every work package must be approved, done, or canceled by an operator); nothing was changed",
+        open.iter().map(|b| format!("{} is {}", b.wp_id, b.lane)).collect::<Vec<_>>().join(", ")
+    )]
+    MergeBlocked {
+        mission: String,
+        open: Vec<Blocking>,
+    },
+    /// A merge stopped on conflicts.
+    #[error(
+        "merging {rev} into {into} conflicts in {}; the merge is stopped in {worktree}",
+        files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    MergeConflict {
+        worktree: Utf8PathBuf,
+        rev: String,
+        into: String,
+        files: Vec<Utf8PathBuf>,
+    },
+    /// `--resume` with conflicts still unresolved.
+    #[error("the merge in {worktree} still has conflicts: {detail}")]
+    UnresolvedConflict {
+        worktree: Utf8PathBuf,
+        detail: String,
+    },
+    /// `--resume` with no interrupted merge.
+    #[error("there is no interrupted merge to resume")]
+    NoMergeToResume,
+    /// The merge lands in the primary checkout, which must have the target checked out.
+    #[error("the primary checkout {worktree} has {} checked out, not the target {target}; nothing was changed", found.as_deref().unwrap_or("a detached HEAD"))]
+    TargetNotCheckedOut {
+        worktree: Utf8PathBuf,
+        target: String,
+        found: Option<String>,
+    },
     /// A review feedback file that cannot be used.
     #[error("review feedback {path}: {reason}; nothing was written")]
     Feedback { path: Utf8PathBuf, reason: String },
@@ -205,6 +241,19 @@ impl ExecutionError {
             ExecutionError::Feedback { .. } => {
                 "pass a readable UTF-8 text file with the review's feedback".into()
             }
+            ExecutionError::MergeBlocked { .. } => {
+                "review what is left (`skitty status`), or cancel what will not ship: `skitty move <WP> --to canceled --note \"why\"`".into()
+            }
+            ExecutionError::MergeConflict { worktree, .. } => format!(
+                "resolve the conflicts in {worktree}, `git add` the files, then `skitty merge --resume` (or `skitty merge --abort`)"
+            ),
+            ExecutionError::UnresolvedConflict { worktree, .. } => format!(
+                "resolve every conflict in {worktree} and `git add` it, then `skitty merge --resume`"
+            ),
+            ExecutionError::NoMergeToResume => "start one: `skitty merge`".into(),
+            ExecutionError::TargetNotCheckedOut { worktree, target, .. } => {
+                format!("git -C {worktree} switch {target}")
+            }
         })
     }
 
@@ -235,6 +284,11 @@ impl ExecutionError {
             ExecutionError::NotMerged { .. } => "NOT_MERGED",
             ExecutionError::MovedMeanwhile { .. } => "MOVED_MEANWHILE",
             ExecutionError::Feedback { .. } => "REVIEW_FEEDBACK_UNREADABLE",
+            ExecutionError::MergeBlocked { .. } => "MERGE_BLOCKED",
+            ExecutionError::MergeConflict { .. } => "MERGE_CONFLICT",
+            ExecutionError::UnresolvedConflict { .. } => "MERGE_UNRESOLVED",
+            ExecutionError::NoMergeToResume => "NO_MERGE_TO_RESUME",
+            ExecutionError::TargetNotCheckedOut { .. } => "TARGET_NOT_CHECKED_OUT",
         }
     }
 }

@@ -186,6 +186,27 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Merge the mission: its lanes into the mission branch in dependency order, then into
+    /// the target; approved work packages to done; the mission numbered; lanes cleaned up.
+    /// A conflict stops it for you to resolve, then --resume.
+    Merge {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Print the plan; change nothing (exit 1 when it is blocked).
+        #[arg(long, conflicts_with_all = ["resume", "abort"])]
+        dry_run: bool,
+        /// How the mission branch lands on the target.
+        #[arg(long, value_enum, default_value = "squash")]
+        strategy: StrategyArg,
+        /// Finish a merge stopped on a conflict, once it is resolved and staged.
+        #[arg(long, conflicts_with = "abort")]
+        resume: bool,
+        /// Undo a merge stopped on a conflict (commits already made stay).
+        #[arg(long)]
+        abort: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where the mission lives: the resolved context, fragment by fragment.
     Context {
         #[command(flatten)]
@@ -334,6 +355,15 @@ impl SpecifyArgs {
     }
 }
 
+/// How `merge` lands the mission on the target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StrategyArg {
+    /// A merge commit with both histories.
+    Merge,
+    /// One commit with the mission's combined change.
+    Squash,
+}
+
 /// The topologies `specify` makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum TopologyArg {
@@ -386,6 +416,7 @@ impl Command {
             Command::Move { .. } => "move",
             Command::Subtask { .. } => "subtask",
             Command::Review { .. } => "review",
+            Command::Merge { .. } => "merge",
             Command::Status { .. } => "status",
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",

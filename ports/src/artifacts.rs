@@ -79,6 +79,13 @@ pub trait ArtifactStore: Send + Sync {
         bytes: &[u8],
     ) -> Result<Utf8PathBuf, ArtifactError>;
 
+    /// Removes a project file (`rel` to the primary checkout); an absent file is not an error.
+    async fn remove_project_file(
+        &self,
+        primary_root: &Utf8Path,
+        rel: &Utf8Path,
+    ) -> Result<(), ArtifactError>;
+
     /// The bytes of `name` (relative to the placement's directory) or `None` when absent.
     async fn read_placed(
         &self,

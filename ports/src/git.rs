@@ -279,6 +279,25 @@ pub trait GitPort: Send + Sync {
     /// staged (`git commit --no-edit`); refuses while a file is still unmerged.
     async fn conclude_merge(&self, worktree: &Utf8Path) -> Result<String, GitError>;
 
+    /// Commits what is staged in `worktree` (after a squash merge's conflicts are resolved);
+    /// `None` when nothing is staged. Refuses while a file is still unmerged.
+    async fn commit_staged(
+        &self,
+        worktree: &Utf8Path,
+        message: &str,
+    ) -> Result<Option<String>, GitError>;
+
+    /// Removes the linked worktree at `path` (`git worktree remove --force`); a worktree git
+    /// does not list is left alone.
+    async fn remove_worktree(
+        &self,
+        primary_root: &Utf8Path,
+        path: &Utf8Path,
+    ) -> Result<(), GitError>;
+
+    /// Deletes the local branch `name` (`git branch -D`); an absent branch is not an error.
+    async fn delete_branch(&self, repo: &Utf8Path, name: &BranchName) -> Result<(), GitError>;
+
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(
         &self,

@@ -148,6 +148,19 @@ impl ArtifactStore for FsArtifacts {
         write_atomically(path, bytes)
     }
 
+    async fn remove_project_file(
+        &self,
+        primary_root: &Utf8Path,
+        rel: &Utf8Path,
+    ) -> Result<(), ArtifactError> {
+        let path = plain_join(primary_root, rel)?;
+        match std::fs::remove_file(&path) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            Err(source) => Err(ArtifactError::Io { path, source }),
+        }
+    }
+
     async fn read_placed(
         &self,
         placement: &Placement,

@@ -175,3 +175,55 @@ pub(crate) fn conclude_merge(worktree: &Utf8Path) -> Result<String, GitError> {
         stderr: "HEAD does not resolve after the merge commit".into(),
     })
 }
+
+/// `git commit` of the index after a resolved squash merge; `None` when nothing is staged.
+pub(crate) fn commit_staged(
+    worktree: &Utf8Path,
+    message: &str,
+) -> Result<Option<String>, GitError> {
+    let files = unmerged(worktree)?;
+    if !files.is_empty() {
+        return Err(GitError::Command {
+            command: "commit".into(),
+            stderr: format!(
+                "unresolved conflicts in {}",
+                files
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        });
+    }
+    let staged = git_output(worktree, &["diff", "--cached", "--quiet"])?;
+    if staged.status.success() {
+        return Ok(None);
+    }
+    git(worktree, &["commit", "--no-verify", "-m", message])?;
+    resolve(worktree, "HEAD")
+}
+
+/// `git worktree remove --force PATH`, when git lists it.
+pub(crate) fn remove_worktree(primary_root: &Utf8Path, path: &Utf8Path) -> Result<(), GitError> {
+    let listed = git_read(primary_root, &["worktree", "list", "--porcelain", "-z"])?;
+    let wanted = format!("worktree {path}");
+    let registered = listed
+        .split(|b| *b == 0)
+        .any(|field| field == wanted.as_bytes());
+    if !registered {
+        return Ok(());
+    }
+    git(
+        primary_root,
+        &["worktree", "remove", "--force", path.as_str()],
+    )
+    .map(|_| ())
+}
+
+/// `git branch -D NAME`, when it exists.
+pub(crate) fn delete_branch(repo: &Utf8Path, name: &BranchName) -> Result<(), GitError> {
+    if resolve(repo, &format!("refs/heads/{name}"))?.is_none() {
+        return Ok(());
+    }
+    git(repo, &["branch", "-D", name.as_str()]).map(|_| ())
+}

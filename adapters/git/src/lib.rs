@@ -184,6 +184,26 @@ impl GitPort for GixRepo {
         integrate::conclude_merge(worktree)
     }
 
+    async fn commit_staged(
+        &self,
+        worktree: &Utf8Path,
+        message: &str,
+    ) -> Result<Option<String>, GitError> {
+        integrate::commit_staged(worktree, message)
+    }
+
+    async fn remove_worktree(
+        &self,
+        primary_root: &Utf8Path,
+        path: &Utf8Path,
+    ) -> Result<(), GitError> {
+        integrate::remove_worktree(primary_root, path)
+    }
+
+    async fn delete_branch(&self, repo: &Utf8Path, name: &BranchName) -> Result<(), GitError> {
+        integrate::delete_branch(repo, name)
+    }
+
     async fn add_worktree(
         &self,
         primary_root: &Utf8Path,

@@ -39,6 +39,7 @@ pub(crate) async fn dependency_graph(
     })
 }
 pub mod implement;
+pub mod merge;
 pub mod move_wp;
 pub mod review;
 pub mod subtask;

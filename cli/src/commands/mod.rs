@@ -7,6 +7,7 @@ mod fsm;
 mod guard;
 mod implement;
 mod materialize;
+mod merge;
 mod merge_driver;
 mod move_wp;
 mod planning;
@@ -75,6 +76,28 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
                 agent,
             };
             move_wp::run(&adapters, &mission, request, json).await
+        }
+        Command::Merge {
+            mission,
+            dry_run,
+            strategy,
+            resume,
+            abort,
+            json,
+        } => {
+            let flags = merge::MergeFlags {
+                dry_run,
+                strategy: match strategy {
+                    crate::args::StrategyArg::Merge => skitty_app::usecases::merge::Strategy::Merge,
+                    crate::args::StrategyArg::Squash => {
+                        skitty_app::usecases::merge::Strategy::Squash
+                    }
+                },
+                resume,
+                abort,
+                json,
+            };
+            merge::run(&adapters, &mission, flags).await
         }
         Command::Review {
             mission,

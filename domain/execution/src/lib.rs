@@ -6,6 +6,7 @@
 //! dependencies, `lanes.json`) and ask these functions; nothing here reads a file.
 
 pub mod claim;
+pub mod merge_plan;
 pub mod moves;
 pub mod ready;
 pub mod review_cycle;

@@ -74,6 +74,8 @@ pub struct WorkspaceFragment {
     pub(crate) execution_workspace: Option<Utf8PathBuf>,
     pub(crate) execution_lane: Option<ExecutionLane>,
     pub(crate) lanes: Vec<ExecutionLane>,
+    pub(crate) merge_worktree: Option<Utf8PathBuf>,
+    pub(crate) merge_state: Option<Utf8PathBuf>,
     pub(crate) allowed_command_cwd: Utf8PathBuf,
 }
 
@@ -116,6 +118,16 @@ impl WorkspaceFragment {
     /// Every execution lane of `lanes.json`, in its order (empty without one).
     pub fn lanes(&self) -> &[ExecutionLane] {
         &self.lanes
+    }
+    /// Where a merge has the mission branch checked out: the coordination worktree under a
+    /// coordination topology, else a worktree the merge makes for itself. `None` for a loose
+    /// mission.
+    pub fn merge_worktree(&self) -> Option<&Utf8Path> {
+        self.merge_worktree.as_deref()
+    }
+    /// The file an interrupted merge keeps its progress in (under `.kittify/runtime/`).
+    pub fn merge_state(&self) -> Option<&Utf8Path> {
+        self.merge_state.as_deref()
     }
     /// The execution lane `lanes.json` assigns `wp` to.
     pub fn lane_of(&self, wp: &str) -> Option<&ExecutionLane> {

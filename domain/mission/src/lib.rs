@@ -23,7 +23,7 @@ pub use error::ResolveError;
 pub use facts::{
     FactError, Facts, LaneFact, LanesError, MissionRecord, RepoFacts, Selector, WorktreeFact,
 };
-pub use fragments::{ArtifactPlacementFragment, ExecutionLane, Placement};
+pub use fragments::{ArtifactPlacementFragment, BranchRefFragment, ExecutionLane, Placement};
 pub use ids::{IdError, Mid8, MissionId, MissionSlug, WpId, is_ulid};
 pub use meta::{MetaError, MissionMeta};
 pub use project::{ConfigError, ProjectConfig};

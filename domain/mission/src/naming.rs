@@ -158,6 +158,23 @@ pub fn coord_worktree_lock(common_dir: &Utf8Path, slug: &MissionSlug) -> Utf8Pat
         .join(format!("{slug}.coord-worktree.lock"))
 }
 
+/// The worktree a merge checks the mission branch out in when no worktree has it (a
+/// flattened mission): `<primary>/.worktrees/<slug>-merge`.
+pub fn merge_worktree(primary_root: &Utf8Path, slug: &MissionSlug) -> Utf8PathBuf {
+    primary_root.join(WORKTREES).join(format!("{slug}-merge"))
+}
+
+/// Where an interrupted merge keeps its progress (ignored by git):
+/// `<primary>/.kittify/runtime/merge/<mission id or slug>/skitty-merge.json`.
+pub fn merge_state(primary_root: &Utf8Path, key: &str) -> Utf8PathBuf {
+    primary_root
+        .join(".kittify")
+        .join("runtime")
+        .join("merge")
+        .join(key)
+        .join("skitty-merge.json")
+}
+
 /// The lock serializing creation of a lane worktree (beside the status lock).
 pub fn lane_worktree_lock(common_dir: &Utf8Path, slug: &MissionSlug, lane: &LaneId) -> Utf8PathBuf {
     common_dir

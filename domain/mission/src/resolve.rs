@@ -277,6 +277,13 @@ fn build(
             .find(|l| l.wp_ids.iter().any(|w| w == wp.as_str()))
             .cloned()
     });
+    let merge_state = naming::merge_state(
+        &repo.primary_root,
+        identity
+            .mission_id
+            .as_ref()
+            .map_or(slug.as_str(), |id| id.as_str()),
+    );
     let mission_branch = match &coordination_branch {
         Some(coord) => coord.clone(),
         None => BranchName::parse(&naming::mission_branch(&slug, mid8))
@@ -304,6 +311,11 @@ fn build(
             execution_workspace,
             execution_lane,
             lanes: all_lanes,
+            merge_worktree: Some(match &coord {
+                Some(coord) => coord.worktree.clone(),
+                None => naming::merge_worktree(&primary_root, &slug),
+            }),
+            merge_state: Some(merge_state),
             allowed_command_cwd: primary_root.clone(),
         },
         branch_ref: Some(BranchRefFragment {
@@ -587,6 +599,8 @@ fn loose(facts: &Facts, dir: &Utf8Path, op: Op) -> Result<MissionExecutionContex
             execution_workspace: None,
             execution_lane: None,
             lanes: Vec::new(),
+            merge_worktree: None,
+            merge_state: None,
             allowed_command_cwd: dir.to_owned(),
         },
         branch_ref: None,

@@ -249,3 +249,103 @@ fn a_wp_goes_from_implement_through_review_to_approved_and_a_rejection_sends_it_
         assert_eq!(validate["passed"], true, "{topology}: {validate}");
     }
 }
+
+/// implement, commit `src/<file>`, subtask done, for_review, review claim, approve.
+fn drive_to_approved(project: &Project, slug: &str, wp: &str, subtask: &str, file: &str) {
+    let out = project.implement(&project.root, slug, wp, "claude");
+    let lane = Path::new(out["workspace_path"].as_str().unwrap()).to_owned();
+    commit_code(&lane, file);
+    skitty(
+        &lane,
+        &["subtask", wp, subtask, "--done", "--mission", slug],
+    )
+    .ok();
+    skitty(
+        &lane,
+        &["move", wp, "--to", "for_review", "--mission", slug],
+    )
+    .ok();
+    skitty(
+        &project.root,
+        &[
+            "review",
+            wp,
+            "--claim",
+            "--agent",
+            "codex",
+            "--mission",
+            slug,
+        ],
+    )
+    .ok();
+    skitty(
+        &project.root,
+        &[
+            "review",
+            wp,
+            "--approve",
+            "--reference",
+            "PR-1",
+            "--mission",
+            slug,
+        ],
+    )
+    .ok();
+}
+
+#[test]
+fn merge_lands_the_lanes_on_the_target_moves_approved_wps_to_done_and_cleans_up() {
+    for topology in ["single_branch", "coord"] {
+        let project = Project::new();
+        let slug = project.analyzed(topology);
+        let root = &project.root;
+        drive_to_approved(&project, &slug, "WP01", "T001", "part1.py");
+        drive_to_approved(&project, &slug, "WP02", "T002", "part2.py");
+        for wp in ["WP03", "WP04", "WP05", "WP06"] {
+            skitty(
+                root,
+                &[
+                    "move",
+                    wp,
+                    "--to",
+                    "canceled",
+                    "--note",
+                    "not this time",
+                    "--mission",
+                    &slug,
+                ],
+            )
+            .ok();
+        }
+        let dry = skitty(root, &["merge", "--dry-run", "--json", "--mission", &slug]).json();
+        assert_eq!(dry["blocked"], false, "{topology}: {dry}");
+        assert_eq!(dry["to_done"], serde_json::json!(["WP01", "WP02"]));
+        assert_eq!(dry["would_assign_mission_number"], 1);
+        let merged = skitty(root, &["merge", "--json", "--mission", &slug]).json();
+        assert_eq!(merged["result"], "success", "{topology}: {merged}");
+        assert_eq!(merged["mission_number"], 1);
+        // The code is on the target; the lanes and the mission branch are gone.
+        assert!(root.join("src/part1.py").exists() && root.join("src/part2.py").exists());
+        let branches = git(root, &["branch", "--format=%(refname:short)"]);
+        assert!(
+            !branches.contains("kitty/mission-"),
+            "{topology}: {branches}"
+        );
+        let worktrees = git(root, &["worktree", "list", "--porcelain"]);
+        assert_eq!(
+            worktrees.matches("worktree ").count(),
+            1,
+            "{topology}: {worktrees}"
+        );
+        assert_eq!(git(root, &["branch", "--show-current"]).trim(), FEATURE);
+        assert_eq!(porcelain(root), "", "{topology}");
+        let state = status(root, &slug);
+        assert_eq!(lane_of(&state, "WP01"), "done", "{topology}: {state}");
+        assert_eq!(lane_of(&state, "WP02"), "done");
+        assert_eq!(state["mission_number"], "1", "{topology}: {state}");
+        let validate = skitty(root, &["validate", "--mission", &slug, "--json"]).json();
+        assert_eq!(validate["passed"], true, "{topology}: {validate}");
+        let again = skitty(root, &["merge", "--dry-run", "--json", "--mission", &slug]).json();
+        assert_eq!(again["nothing_to_merge"], true, "{topology}: {again}");
+    }
+}
