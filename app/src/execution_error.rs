@@ -169,6 +169,18 @@ pub enum ExecutionError {
         target: String,
         found: Option<String>,
     },
+    /// A retrospective before every WP is done, canceled or approved.
+    #[error(
+        "{mission} is not complete: {}; nothing was written",
+        open.iter().map(|b| format!("{} is {}", b.wp_id, b.lane)).collect::<Vec<_>>().join(", ")
+    )]
+    MissionNotCompleted {
+        mission: String,
+        open: Vec<Blocking>,
+    },
+    /// A retrospective is recorded already.
+    #[error("{path} exists already; nothing was written")]
+    RetrospectiveExists { path: Utf8PathBuf },
     /// A review feedback file that cannot be used.
     #[error("review feedback {path}: {reason}; nothing was written")]
     Feedback { path: Utf8PathBuf, reason: String },
@@ -251,6 +263,12 @@ impl ExecutionError {
                 "resolve every conflict in {worktree} and `git add` it, then `skitty merge --resume`"
             ),
             ExecutionError::NoMergeToResume => "start one: `skitty merge`".into(),
+            ExecutionError::MissionNotCompleted { .. } => {
+                "finish (or cancel) the open work packages first; `skitty status` shows them".into()
+            }
+            ExecutionError::RetrospectiveExists { .. } => {
+                "pass --overwrite to replace it".into()
+            }
             ExecutionError::TargetNotCheckedOut { worktree, target, .. } => {
                 format!("git -C {worktree} switch {target}")
             }
@@ -288,6 +306,8 @@ impl ExecutionError {
             ExecutionError::MergeConflict { .. } => "MERGE_CONFLICT",
             ExecutionError::UnresolvedConflict { .. } => "MERGE_UNRESOLVED",
             ExecutionError::NoMergeToResume => "NO_MERGE_TO_RESUME",
+            ExecutionError::MissionNotCompleted { .. } => "MISSION_NOT_COMPLETED",
+            ExecutionError::RetrospectiveExists { .. } => "RETROSPECTIVE_RECORD_EXISTS",
             ExecutionError::TargetNotCheckedOut { .. } => "TARGET_NOT_CHECKED_OUT",
         }
     }

@@ -207,6 +207,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Look back on a finished mission: writes retrospective.yaml (tracked, on the target
+    /// branch) and a RetrospectiveCaptured row. Refuses while a work package is open.
+    Retrospect {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Replace a retrospective recorded before.
+        #[arg(long)]
+        overwrite: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Show where the mission lives: the resolved context, fragment by fragment.
     Context {
         #[command(flatten)]
@@ -417,6 +428,7 @@ impl Command {
             Command::Subtask { .. } => "subtask",
             Command::Review { .. } => "review",
             Command::Merge { .. } => "merge",
+            Command::Retrospect { .. } => "retrospect",
             Command::Status { .. } => "status",
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",

@@ -101,6 +101,32 @@ impl From<AppError> for CliError {
                     .map(|p| serde_json::json!({"file": p.file, "line": p.line, "message": p.message}))
                     .collect(),
             )],
+            AppError::Execution(
+                skitty_app::ExecutionError::MissionNotCompleted { open, .. }
+                | skitty_app::ExecutionError::MergeBlocked { open, .. },
+            ) => vec![(
+                "open_wps",
+                open.iter()
+                    .map(|b| serde_json::json!({"wp_id": b.wp_id, "lane": b.lane.as_str()}))
+                    .collect(),
+            )],
+            AppError::Execution(skitty_app::ExecutionError::DependenciesNotSatisfied {
+                blockers,
+                ..
+            }) => vec![(
+                "unsatisfied_dependencies",
+                blockers
+                    .iter()
+                    .map(|b| serde_json::json!({"wp_id": b.wp_id, "lane": b.lane.as_str()}))
+                    .collect(),
+            )],
+            AppError::Execution(
+                skitty_app::ExecutionError::MergeConflict { files, worktree, .. }
+                | skitty_app::ExecutionError::LaneMergeConflict { files, path: worktree, .. },
+            ) => vec![
+                ("conflicts", serde_json::json!(files)),
+                ("worktree", serde_json::json!(worktree)),
+            ],
             AppError::DirtyInWrongHome { files, .. } | AppError::IgnoredArtifact { files, .. } => {
                 vec![("files", serde_json::json!(files))]
             }

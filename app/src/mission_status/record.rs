@@ -12,8 +12,8 @@ use skitty_status::lifecycle::Lifecycle;
 use skitty_status::timestamp::plus_micros;
 use skitty_status::transition::{self, Decision};
 use skitty_status::{
-    Actor, Annotation, AnnotationDelta, LogRow, Snapshot, TransitionFacts, TransitionRequest,
-    reduce,
+    Actor, Annotation, AnnotationDelta, LogRow, NonLaneRow, Snapshot, TransitionFacts,
+    TransitionRequest, reduce,
 };
 
 use super::MissionStatus;
@@ -42,6 +42,9 @@ pub enum Step {
         actor: Actor,
         delta: AnnotationDelta,
     },
+    /// A row the status reducer skips (a `RetrospectiveCaptured` record); the facade stamps
+    /// its `event_id` and `at`.
+    Other(NonLaneRow),
 }
 
 /// Decides the steps from the snapshot reduced under the surface's lock, so a decision that
@@ -306,6 +309,18 @@ impl MissionStatus<'_> {
                     delta: delta.clone(),
                     extra: serde_json::Map::new(),
                 })),
+                Step::Other(row) => {
+                    let mut row = row.clone();
+                    row.fields.insert(
+                        "event_id".into(),
+                        serde_json::Value::String(self.ports.ids.next_id().as_str().to_owned()),
+                    );
+                    row.fields.insert(
+                        "at".into(),
+                        serde_json::Value::String(skitty_status::timestamp::isoformat(at)),
+                    );
+                    LogRow::NonLane(Box::new(row))
+                }
             };
             working.extend([row.clone()]);
             rows.push(row);

@@ -41,6 +41,7 @@ pub(crate) async fn dependency_graph(
 pub mod implement;
 pub mod merge;
 pub mod move_wp;
+pub mod retrospect;
 pub mod review;
 pub mod subtask;
 mod work_package;

@@ -12,6 +12,7 @@ mod merge_driver;
 mod move_wp;
 mod planning;
 mod ready;
+mod retrospect;
 mod review;
 mod shell;
 mod status;
@@ -77,6 +78,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             };
             move_wp::run(&adapters, &mission, request, json).await
         }
+        Command::Retrospect {
+            mission,
+            overwrite,
+            json,
+        } => retrospect::run(&adapters, &mission, overwrite, json).await,
         Command::Merge {
             mission,
             dry_run,

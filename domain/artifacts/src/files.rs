@@ -11,6 +11,7 @@ pub const META_FILE: &str = "meta.json";
 pub const LANES_FILE: &str = "lanes.json";
 pub const ANALYSIS_REPORT_FILE: &str = "analysis-report.md";
 pub const ACCEPTANCE_MATRIX_FILE: &str = "acceptance-matrix.json";
+pub const RETROSPECTIVE_FILE: &str = "retrospective.yaml";
 /// The append-only event log.
 pub const EVENTS_FILE: &str = "status.events.jsonl";
 /// The materialized snapshot.
@@ -27,7 +28,7 @@ const BY_NAME: [(&str, ArtifactKind); 16] = [
     (LANES_FILE, ArtifactKind::Lanes),
     (META_FILE, ArtifactKind::Meta),
     (ANALYSIS_REPORT_FILE, ArtifactKind::AnalysisReport),
-    ("retrospective.yaml", ArtifactKind::Retrospective),
+    (RETROSPECTIVE_FILE, ArtifactKind::Retrospective),
     ("research.md", ArtifactKind::Research),
     ("data-model.md", ArtifactKind::DataModel),
     (EVENTS_FILE, ArtifactKind::Status),

@@ -9,6 +9,7 @@ pub mod claim;
 pub mod merge_plan;
 pub mod moves;
 pub mod ready;
+pub mod retrospective;
 pub mod review_cycle;
 pub mod workspace_record;
 

@@ -347,5 +347,46 @@ fn merge_lands_the_lanes_on_the_target_moves_approved_wps_to_done_and_cleans_up(
         assert_eq!(validate["passed"], true, "{topology}: {validate}");
         let again = skitty(root, &["merge", "--dry-run", "--json", "--mission", &slug]).json();
         assert_eq!(again["nothing_to_merge"], true, "{topology}: {again}");
+
+        // #1735/#1771: after the merge the retrospective reads the canonical log and is a
+        // tracked file, committed.
+        let retro = skitty(root, &["retrospect", "--json", "--mission", &slug]).json();
+        assert_eq!(retro["result"], "success", "{topology}: {retro}");
+        let path = retro["record_path"].as_str().unwrap();
+        assert!(
+            path.ends_with(&format!("kitty-specs/{slug}/retrospective.yaml")),
+            "{path}"
+        );
+        let tracked = git(root, &["ls-files", "--error-unmatch", path]);
+        assert!(
+            tracked.contains("retrospective.yaml"),
+            "{topology}: {tracked}"
+        );
+        assert_eq!(porcelain(root), "", "{topology}");
+        let log = std::fs::read_to_string(project.mission_dir(&slug).join("status.events.jsonl"))
+            .unwrap();
+        assert!(
+            log.contains("\"type\": \"RetrospectiveCaptured\""),
+            "{topology}"
+        );
+        let validate = skitty(root, &["validate", "--mission", &slug, "--json"]).json();
+        assert_eq!(validate["passed"], true, "{topology}: {validate}");
+        let twice = skitty(root, &["retrospect", "--mission", &slug]);
+        assert_eq!(twice.code, 1, "{}", twice.stderr);
     }
+}
+
+#[test]
+fn retrospect_refuses_while_work_packages_are_open_and_names_them() {
+    let project = Project::new();
+    let slug = project.analyzed("coord");
+    let run = skitty(&project.root, &["retrospect", "--json", "--mission", &slug]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let err = run.json();
+    assert_eq!(err["error_code"], "MISSION_NOT_COMPLETED");
+    assert_eq!(err["open_wps"].as_array().unwrap().len(), 6, "{err}");
+    assert_eq!(
+        err["open_wps"][0],
+        serde_json::json!({"wp_id": "WP01", "lane": "planned"})
+    );
 }
