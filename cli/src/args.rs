@@ -272,6 +272,17 @@ pub enum Command {
         #[command(subcommand)]
         command: FsmCommand,
     },
+    /// Run a whole mission on a throwaway repository: plan, three work packages (one rejected
+    /// once), review, merge, retrospective; real commits in real worktrees. Prints the board.
+    Demo {
+        /// Where to make the repository (new or empty; default: a temporary directory).
+        dir: Option<Utf8PathBuf>,
+        /// single_branch or coord (status on a coordination branch).
+        #[arg(long, value_enum, default_value = "coord")]
+        topology: TopologyArg,
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
     Completions {
         #[arg(value_enum)]
@@ -447,6 +458,7 @@ impl Command {
                 command: FsmCommand::Table { .. },
             } => "fsm table",
             Command::Completions { .. } => "completions",
+            Command::Demo { .. } => "demo",
             Command::Man { .. } => "man",
         }
     }

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod context;
+mod demo;
 mod emit;
 mod execution_json;
 mod fsm;
@@ -205,6 +206,15 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             command: FsmCommand::Table { json },
         } => Ok(fsm::table(json)),
         Command::Completions { shell } => shell::completions(shell),
+        Command::Demo {
+            dir,
+            topology,
+            json,
+        } => demo::run(
+            dir.as_deref(),
+            skitty_mission::Topology::from(topology).as_str(),
+            json,
+        ),
         Command::Man { out } => shell::man(out.as_deref()),
     }
 }
