@@ -22,27 +22,59 @@ const SPEC: &str = "# Greeter\n\n## Functional Requirements\n\n- **FR-001**: The
 
 const ANALYSIS: &str = "---\nschema: analysis-findings/v1\nfindings: []\nverdict_hint: ready\n---\n\n# Analysis\n\nThe spec, plan and tasks agree; nothing blocks implementation.\n";
 
-/// (id, title, subtask, file it writes, dependencies, requirement)
-const WPS: [(&str, &str, &str, &str, &[&str], &str); 3] = [
-    ("WP01", "Hello", "T001", "src/hello.py", &[], "FR-001"),
-    (
-        "WP02",
-        "Goodbye",
-        "T002",
-        "src/goodbye.py",
-        &["WP01"],
-        "FR-002",
-    ),
-    ("WP03", "Docs", "T003", "docs/greeter.md", &[], "FR-003"),
+/// One work package of the demo mission.
+struct DemoWp {
+    id: &'static str,
+    title: &'static str,
+    subtask: &'static str,
+    /// The file its agent writes.
+    file: &'static str,
+    dependencies: &'static [&'static str],
+    requirement: &'static str,
+}
+
+const WPS: [DemoWp; 3] = [
+    DemoWp {
+        id: "WP01",
+        title: "Hello",
+        subtask: "T001",
+        file: "src/hello.py",
+        dependencies: &[],
+        requirement: "FR-001",
+    },
+    DemoWp {
+        id: "WP02",
+        title: "Goodbye",
+        subtask: "T002",
+        file: "src/goodbye.py",
+        dependencies: &["WP01"],
+        requirement: "FR-002",
+    },
+    DemoWp {
+        id: "WP03",
+        title: "Docs",
+        subtask: "T003",
+        file: "docs/greeter.md",
+        dependencies: &[],
+        requirement: "FR-003",
+    },
 ];
 
 fn tasks_md() -> String {
     let mut out = String::from("# Work Packages: Greeter\n\n");
-    for (id, title, subtask, file, deps, fr) in WPS {
-        let deps = if deps.is_empty() {
+    for DemoWp {
+        id,
+        title,
+        subtask,
+        file,
+        dependencies,
+        requirement: fr,
+    } in WPS
+    {
+        let deps = if dependencies.is_empty() {
             "- None (starting package).".to_owned()
         } else {
-            format!("- Depends on {}.", deps.join(", "))
+            format!("- Depends on {}.", dependencies.join(", "))
         };
         out.push_str(&format!(
             "## Work Package {id}: {title} (Priority: P1)\n\n**Goal**: Deliver {title}.\n**Requirement Refs**: {fr}\n\n### Included Subtasks\n\n- [ ] {subtask} Write `{file}`\n\n### Dependencies\n\n{deps}\n\n"
@@ -235,7 +267,14 @@ pub fn run(dir: Option<&Utf8Path>, topology: &str, json: bool) -> Result<ExitCod
     d.skitty(&repo, &["plan", "--mission", &slug])?;
     d.say("  (tasks.md and three work package prompts are written)");
     d.write(&mission_dir.join("tasks.md"), &tasks_md())?;
-    for (id, title, subtask, file, _, _) in WPS {
+    for DemoWp {
+        id,
+        title,
+        subtask,
+        file,
+        ..
+    } in WPS
+    {
         let name = format!("{id}-{}.md", title.to_ascii_lowercase());
         d.write(
             &mission_dir.join("tasks").join(name),
@@ -267,7 +306,10 @@ pub fn run(dir: Option<&Utf8Path>, topology: &str, json: bool) -> Result<ExitCod
         "**Issue**: goodbye() must use the name it is given.\n",
     )?;
     let feedback = feedback.display().to_string();
-    for (id, _, subtask, file, _, _) in WPS {
+    for DemoWp {
+        id, subtask, file, ..
+    } in WPS
+    {
         let claimed = d.skitty(
             &repo,
             &[
