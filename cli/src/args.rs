@@ -33,6 +33,7 @@ pub enum Command {
     /// Make a git repository a Spec Kitty project (.kittify/config.yaml, the event-log merge
     /// driver in .gitattributes and git config, the .gitignore block). Idempotent; commits
     /// nothing.
+    #[command(after_help = "Examples:\n  skitty init\n  skitty init ../other-repo --json")]
     Init {
         /// The repository (default: the current directory).
         dir: Option<Utf8PathBuf>,
@@ -41,8 +42,12 @@ pub enum Command {
     },
     /// Start a mission: its id, directory, meta.json, spec.md scaffold and first status rows,
     /// committed (one commit per placement).
+    #[command(
+        after_help = "Examples:\n  skitty specify user-auth\n  skitty specify user-auth --topology coord --target-branch feat/auth --json"
+    )]
     Specify(SpecifyArgs),
     /// The spec is written: scaffold plan.md, record SpecifyCompleted and PlanStarted, commit.
+    #[command(after_help = "Examples:\n  skitty plan --mission user-auth")]
     Plan {
         #[command(flatten)]
         mission: MissionArgs,
@@ -51,6 +56,9 @@ pub enum Command {
     },
     /// Finalize the work packages: check tasks.md and tasks/WPxx-*.md, fill in their
     /// dependencies and branches, compute lanes.json, seed every WP in `planned`, commit.
+    #[command(
+        after_help = "Examples:\n  skitty tasks --mission user-auth --validate-only\n  skitty tasks --mission user-auth --json"
+    )]
     Tasks {
         #[command(flatten)]
         mission: MissionArgs,
@@ -62,6 +70,9 @@ pub enum Command {
     },
     /// Record an analysis report (keyed on spec.md, plan.md, tasks.md and the charter at the
     /// target branch), or check that the recorded one is still fresh.
+    #[command(
+        after_help = "Examples:\n  skitty analyze --mission user-auth --input report.md --agent claude\n  skitty analyze --mission user-auth --check"
+    )]
     Analyze {
         #[command(flatten)]
         mission: MissionArgs,
@@ -84,6 +95,7 @@ pub enum Command {
     },
     /// List the work packages ready to implement: not started, every dependency approved or
     /// done, in dependency order, with the lane worktree each would use. Reads only.
+    #[command(after_help = "Examples:\n  skitty ready\n  skitty ready --mission user-auth --json")]
     Ready {
         #[command(flatten)]
         mission: MissionArgs,
@@ -93,6 +105,9 @@ pub enum Command {
     /// Claim a work package and get its lane worktree: dependencies approved or done, the
     /// analysis current, planning committed; then planned -> claimed -> in_progress, one
     /// commit. Prints where to cd.
+    #[command(
+        after_help = "Examples:\n  skitty implement WP01 --agent claude\n  cd \"$(skitty implement WP01 --agent claude --json | jq -r .workspace_path)\""
+    )]
     Implement {
         #[command(flatten)]
         mission: MissionArgs,
@@ -108,6 +123,9 @@ pub enum Command {
     /// claimed, in_progress, for_review), back as one rewind, or anywhere with --force
     /// --reason. Gates: the lane committed with a commit beyond its base and every subtask
     /// done before review; merged before done. One commit.
+    #[command(
+        after_help = "Examples:\n  skitty move WP01 --to for_review --note \"Ready for review\"\n  skitty move WP03 --to canceled --note \"out of scope\"\n  skitty move WP04 --to planned --force --reason \"restart from scratch\""
+    )]
     Move {
         #[command(flatten)]
         mission: MissionArgs,
@@ -134,6 +152,9 @@ pub enum Command {
     },
     /// Mark subtasks of a work package done or pending (an annotation in the event log; the
     /// planning text is never edited). One commit.
+    #[command(
+        after_help = "Examples:\n  skitty subtask WP01 T001 T002 --done\n  skitty subtask WP01 T002 --pending"
+    )]
     Subtask {
         #[command(flatten)]
         mission: MissionArgs,
@@ -156,6 +177,9 @@ pub enum Command {
     /// --reject gives the verdict, recorded as review-cycle-N.md with a structured
     /// review_result (a rejection sends it back to planned). One commit.
     #[command(group(clap::ArgGroup::new("verdict").required(true).args(["claim", "approve", "reject"])))]
+    #[command(
+        after_help = "Examples:\n  skitty review WP01 --claim --agent codex\n  skitty review WP01 --approve --reference PR-42\n  skitty review WP02 --reject --feedback review.md"
+    )]
     Review {
         #[command(flatten)]
         mission: MissionArgs,
@@ -189,6 +213,9 @@ pub enum Command {
     /// Merge the mission: its lanes into the mission branch in dependency order, then into
     /// the target; approved work packages to done; the mission numbered; lanes cleaned up.
     /// A conflict stops it for you to resolve, then --resume.
+    #[command(
+        after_help = "Examples:\n  skitty merge --dry-run\n  skitty merge --strategy merge\n  skitty merge --resume"
+    )]
     Merge {
         #[command(flatten)]
         mission: MissionArgs,
@@ -209,6 +236,9 @@ pub enum Command {
     },
     /// Look back on a finished mission: writes retrospective.yaml (tracked, on the target
     /// branch) and a RetrospectiveCaptured row. Refuses while a work package is open.
+    #[command(
+        after_help = "Examples:\n  skitty retrospect\n  skitty retrospect --overwrite --json"
+    )]
     Retrospect {
         #[command(flatten)]
         mission: MissionArgs,
@@ -219,6 +249,9 @@ pub enum Command {
         json: bool,
     },
     /// Show where the mission lives: the resolved context, fragment by fragment.
+    #[command(
+        after_help = "Examples:\n  skitty context\n  skitty context --wp WP01 --op implement --json"
+    )]
     Context {
         #[command(flatten)]
         mission: MissionArgs,
@@ -233,6 +266,9 @@ pub enum Command {
         json: bool,
     },
     /// Show the kanban board: WPs by lane, who moved them, weighted progress.
+    #[command(
+        after_help = "Examples:\n  skitty status\n  skitty status --mission user-auth --json"
+    )]
     Status {
         #[command(flatten)]
         mission: MissionArgs,
@@ -241,6 +277,9 @@ pub enum Command {
         json: bool,
     },
     /// Rewrite status.json from the event log (skipped when already identical).
+    #[command(
+        after_help = "Examples:\n  skitty materialize --dry-run\n  skitty materialize --json"
+    )]
     Materialize {
         #[command(flatten)]
         mission: MissionArgs,
@@ -251,6 +290,9 @@ pub enum Command {
         json: bool,
     },
     /// Check every row of the event log; exit 1 when anything is wrong.
+    #[command(
+        after_help = "Examples:\n  skitty validate\n  skitty validate --mission-dir kitty-specs/user-auth-01ABCDEF --json"
+    )]
     Validate {
         #[command(flatten)]
         mission: MissionArgs,
@@ -258,6 +300,9 @@ pub enum Command {
         json: bool,
     },
     /// Move a work package to another lane (one FSM-checked transition).
+    #[command(
+        after_help = "Examples:\n  skitty emit WP01 --to claimed --actor claude\n  skitty emit WP02 --to canceled --actor lead --force --reason \"duplicate of WP01\""
+    )]
     Emit(EmitArgs),
     /// git's merge driver for status.events.jsonl (`skitty init` registers it as
     /// spec-kitty-event-log): unions BASE, OURS and THEIRS by event_id into OURS.
@@ -268,12 +313,18 @@ pub enum Command {
         theirs: Utf8PathBuf,
     },
     /// Ask the lane FSM whether a move is allowed, or print its table.
+    #[command(
+        after_help = "Examples:\n  skitty fsm check for_review in_review --actor codex\n  skitty fsm table --json"
+    )]
     Fsm {
         #[command(subcommand)]
         command: FsmCommand,
     },
     /// Run a whole mission on a throwaway repository: plan, three work packages (one rejected
     /// once), review, merge, retrospective; real commits in real worktrees. Prints the board.
+    #[command(
+        after_help = "Examples:\n  skitty demo\n  skitty demo /tmp/greeter --topology single_branch"
+    )]
     Demo {
         /// Where to make the repository (new or empty; default: a temporary directory).
         dir: Option<Utf8PathBuf>,
@@ -284,11 +335,15 @@ pub enum Command {
         json: bool,
     },
     /// Print the shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(
+        after_help = "Examples:\n  skitty completions bash > ~/.local/share/bash-completion/completions/skitty\n  skitty completions zsh > ~/.zfunc/_skitty"
+    )]
     Completions {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
     /// Print the man page (or write one page per command into --out DIR).
+    #[command(after_help = "Examples:\n  skitty man | man -l -\n  skitty man --out target/man")]
     Man {
         #[arg(long, value_name = "DIR")]
         out: Option<Utf8PathBuf>,

@@ -13,6 +13,7 @@ mod execution;
 mod fsm_agrees_with_spec_kitty;
 mod git_operation_guard;
 mod golden_fixture;
+mod help_and_shell;
 mod json_schemas;
 mod mission_selection;
 mod oracle_missions;
