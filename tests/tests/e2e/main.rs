@@ -15,6 +15,7 @@ mod git_operation_guard;
 mod golden_fixture;
 mod help_and_shell;
 mod json_schemas;
+mod lifecycle_parity;
 mod mission_selection;
 mod oracle_missions;
 mod parity_ratchet;
