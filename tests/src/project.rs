@@ -154,6 +154,80 @@ impl Project {
         .json()
     }
 
+    /// Commits `src/<name>` in `worktree` (an agent's work).
+    pub fn commit_code(worktree: &Path, name: &str) {
+        let file = worktree.join("src").join(name);
+        fs::create_dir_all(file.parent().unwrap()).unwrap();
+        fs::write(&file, "print('done')\n").unwrap();
+        git(worktree, &["add", "-A"]);
+        git(worktree, &["commit", "-q", "-m", &format!("feat: {name}")]);
+    }
+
+    /// implement (as claude), commit `src/<file>` in the lane, the subtask done, for_review,
+    /// review claimed (codex) and approved. Returns the lane worktree.
+    pub fn drive_to_approved(&self, slug: &str, wp: &str, subtask: &str, file: &str) -> PathBuf {
+        let out = self.implement(&self.root, slug, wp, "claude");
+        let lane = PathBuf::from(out["workspace_path"].as_str().unwrap());
+        Project::commit_code(&lane, file);
+        skitty(
+            &lane,
+            &["subtask", wp, subtask, "--done", "--mission", slug],
+        )
+        .ok();
+        skitty(
+            &lane,
+            &["move", wp, "--to", "for_review", "--mission", slug],
+        )
+        .ok();
+        skitty(
+            &self.root,
+            &[
+                "review",
+                wp,
+                "--claim",
+                "--agent",
+                "codex",
+                "--mission",
+                slug,
+            ],
+        )
+        .ok();
+        skitty(
+            &self.root,
+            &[
+                "review",
+                wp,
+                "--approve",
+                "--reference",
+                "PR-1",
+                "--mission",
+                slug,
+            ],
+        )
+        .ok();
+        lane
+    }
+
+    /// Cancels (by an operator) every WP in `wps`.
+    pub fn cancel(&self, slug: &str, wps: &[&str]) {
+        for wp in wps {
+            skitty(
+                &self.root,
+                &[
+                    "move",
+                    wp,
+                    "--to",
+                    "canceled",
+                    "--note",
+                    "not this time",
+                    "--mission",
+                    slug,
+                ],
+            )
+            .ok();
+        }
+    }
+
     /// `planned`, then `skitty tasks`.
     pub fn tasked(&self, topology: &str) -> String {
         let slug = self.planned(topology);

@@ -72,13 +72,8 @@ fn implement_claims_in_one_commit_and_makes_the_lane_worktree_in_both_topologies
     }
 }
 
-/// Commits `src/<name>` in `worktree`.
 fn commit_code(worktree: &Path, name: &str) {
-    let file = worktree.join("src").join(name);
-    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
-    std::fs::write(&file, "print('done')\n").unwrap();
-    git(worktree, &["add", "-A"]);
-    git(worktree, &["commit", "-q", "-m", &format!("feat: {name}")]);
+    Project::commit_code(worktree, name);
 }
 
 #[test]
@@ -250,73 +245,15 @@ fn a_wp_goes_from_implement_through_review_to_approved_and_a_rejection_sends_it_
     }
 }
 
-/// implement, commit `src/<file>`, subtask done, for_review, review claim, approve.
-fn drive_to_approved(project: &Project, slug: &str, wp: &str, subtask: &str, file: &str) {
-    let out = project.implement(&project.root, slug, wp, "claude");
-    let lane = Path::new(out["workspace_path"].as_str().unwrap()).to_owned();
-    commit_code(&lane, file);
-    skitty(
-        &lane,
-        &["subtask", wp, subtask, "--done", "--mission", slug],
-    )
-    .ok();
-    skitty(
-        &lane,
-        &["move", wp, "--to", "for_review", "--mission", slug],
-    )
-    .ok();
-    skitty(
-        &project.root,
-        &[
-            "review",
-            wp,
-            "--claim",
-            "--agent",
-            "codex",
-            "--mission",
-            slug,
-        ],
-    )
-    .ok();
-    skitty(
-        &project.root,
-        &[
-            "review",
-            wp,
-            "--approve",
-            "--reference",
-            "PR-1",
-            "--mission",
-            slug,
-        ],
-    )
-    .ok();
-}
-
 #[test]
 fn merge_lands_the_lanes_on_the_target_moves_approved_wps_to_done_and_cleans_up() {
     for topology in ["single_branch", "coord"] {
         let project = Project::new();
         let slug = project.analyzed(topology);
         let root = &project.root;
-        drive_to_approved(&project, &slug, "WP01", "T001", "part1.py");
-        drive_to_approved(&project, &slug, "WP02", "T002", "part2.py");
-        for wp in ["WP03", "WP04", "WP05", "WP06"] {
-            skitty(
-                root,
-                &[
-                    "move",
-                    wp,
-                    "--to",
-                    "canceled",
-                    "--note",
-                    "not this time",
-                    "--mission",
-                    &slug,
-                ],
-            )
-            .ok();
-        }
+        project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
+        project.drive_to_approved(&slug, "WP02", "T002", "part2.py");
+        project.cancel(&slug, &["WP03", "WP04", "WP05", "WP06"]);
         let dry = skitty(root, &["merge", "--dry-run", "--json", "--mission", &slug]).json();
         assert_eq!(dry["blocked"], false, "{topology}: {dry}");
         assert_eq!(dry["to_done"], serde_json::json!(["WP01", "WP02"]));

@@ -27,3 +27,4 @@ mod status_commits;
 mod synthetic_20k;
 mod tasks_and_analysis;
 mod tasks_bad_input;
+mod upstream_regressions;
