@@ -327,3 +327,98 @@ fn retrospect_refuses_while_work_packages_are_open_and_names_them() {
         serde_json::json!({"wp_id": "WP01", "lane": "planned"})
     );
 }
+
+/// WP01 and WP04 (two lanes) both write `src/shared.py`, differently; both are approved and
+/// the rest canceled: the second lane's merge into the mission branch conflicts.
+fn conflicting(topology: &str) -> (Project, String) {
+    let project = Project::new();
+    let slug = project.analyzed(topology);
+    for (wp, subtask, text) in [("WP01", "T001", "a = 1\n"), ("WP04", "T004", "a = 2\n")] {
+        let out = project.implement(&project.root, &slug, wp, "claude");
+        let lane = Path::new(out["workspace_path"].as_str().unwrap()).to_owned();
+        std::fs::create_dir_all(lane.join("src")).unwrap();
+        std::fs::write(lane.join("src/shared.py"), text).unwrap();
+        git(&lane, &["add", "-A"]);
+        git(&lane, &["commit", "-q", "-m", "feat: shared"]);
+        skitty(
+            &lane,
+            &["subtask", wp, subtask, "--done", "--mission", &slug],
+        )
+        .ok();
+        skitty(
+            &lane,
+            &["move", wp, "--to", "for_review", "--mission", &slug],
+        )
+        .ok();
+        skitty(
+            &project.root,
+            &[
+                "review",
+                wp,
+                "--approve",
+                "--reference",
+                "R",
+                "--agent",
+                "codex",
+                "--mission",
+                &slug,
+            ],
+        )
+        .ok();
+    }
+    project.cancel(&slug, &["WP02", "WP03", "WP05", "WP06"]);
+    (project, slug)
+}
+
+#[test]
+fn a_merge_stopped_by_a_conflict_resumes_once_it_is_resolved() {
+    for topology in ["single_branch", "coord"] {
+        let (project, slug) = conflicting(topology);
+        let root = &project.root;
+        let stopped = skitty(root, &["merge", "--json", "--mission", &slug]);
+        assert_eq!(stopped.code, 1, "{topology}: {}", stopped.stderr);
+        let err = stopped.json();
+        assert_eq!(err["error_code"], "MERGE_CONFLICT", "{err}");
+        assert_eq!(err["conflicts"], serde_json::json!(["src/shared.py"]));
+        let worktree = Path::new(err["worktree"].as_str().unwrap()).to_owned();
+        // Not resolved yet: --resume refuses and says where.
+        let early = skitty(root, &["merge", "--resume", "--mission", &slug]);
+        assert_eq!(early.code, 1, "{}", early.stderr);
+        assert!(
+            early.stderr.contains("still has conflicts"),
+            "{}",
+            early.stderr
+        );
+        std::fs::write(worktree.join("src/shared.py"), "a = 3\n").unwrap();
+        git(&worktree, &["add", "src/shared.py"]);
+        let done = skitty(root, &["merge", "--resume", "--json", "--mission", &slug]).json();
+        assert_eq!(done["result"], "success", "{topology}: {done}");
+        assert_eq!(
+            std::fs::read_to_string(root.join("src/shared.py")).unwrap(),
+            "a = 3\n"
+        );
+        let state = status(root, &slug);
+        assert_eq!(lane_of(&state, "WP01"), "done");
+        assert_eq!(lane_of(&state, "WP04"), "done");
+        assert_eq!(porcelain(root), "", "{topology}");
+    }
+}
+
+#[test]
+fn an_aborted_merge_leaves_no_merge_in_progress_and_can_start_again() {
+    let (project, slug) = conflicting("coord");
+    let root = &project.root;
+    assert_eq!(skitty(root, &["merge", "--mission", &slug]).code, 1);
+    let aborted = skitty(root, &["merge", "--abort", "--json", "--mission", &slug]).json();
+    assert_eq!(aborted["result"], "aborted", "{aborted}");
+    assert_eq!(aborted["state_removed"], true);
+    let coord = project.coord_worktree(&slug);
+    assert_eq!(porcelain(&coord), "");
+    assert!(
+        !coord.join(".git").is_file()
+            || !skitty_tests::git_succeeds(&coord, &["rev-parse", "-q", "--verify", "MERGE_HEAD"])
+    );
+    // The same merge stops on the same conflict again.
+    let again = skitty(root, &["merge", "--json", "--mission", &slug]);
+    assert_eq!(again.json()["error_code"], "MERGE_CONFLICT");
+}

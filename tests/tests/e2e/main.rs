@@ -10,6 +10,7 @@ mod commit_seam_property;
 mod concurrent_writers;
 mod coordination_worktree;
 mod execution;
+mod execution_bad_input;
 mod fsm_agrees_with_spec_kitty;
 mod git_operation_guard;
 mod golden_fixture;
