@@ -84,12 +84,12 @@ pub enum ExecutionError {
         expected: String,
         found: String,
     },
-    /// A reused lane worktree has uncommitted changes.
+    /// A worktree the command works in has uncommitted changes.
     #[error(
-        "the lane worktree {path} has uncommitted changes: {}; nothing was written",
+        "the worktree {path} has uncommitted changes: {}; nothing was written",
         files.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
     )]
-    LaneDirty {
+    WorktreeDirty {
         path: Utf8PathBuf,
         files: Vec<Utf8PathBuf>,
     },
@@ -231,8 +231,13 @@ impl ExecutionError {
             ExecutionError::LaneOnWrongBranch { path, expected, .. } => {
                 format!("git -C {path} switch {expected}")
             }
-            ExecutionError::LaneDirty { path, .. } => format!(
-                "commit or stash the changes in {path} (`git -C {path} status`), then run the command again"
+            ExecutionError::WorktreeDirty { path, files } => format!(
+                "commit them: git -C {path} add -- {} && git -C {path} commit -m \"chore: commit work left in the worktree\" (or stash them), then run the command again",
+                files
+                    .iter()
+                    .map(|f| f.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
             ),
             ExecutionError::LaneMergeConflict { path, rev, .. } => format!(
                 "merge it by hand: git -C {path} merge {rev}, resolve, commit, then run the command again"
@@ -295,7 +300,7 @@ impl ExecutionError {
             ExecutionError::PlanningNotCommitted { .. } => "PLANNING_ARTIFACTS_NOT_COMMITTED",
             ExecutionError::LanePathTaken { .. } => "LANE_PATH_TAKEN",
             ExecutionError::LaneOnWrongBranch { .. } => "LANE_ON_WRONG_BRANCH",
-            ExecutionError::LaneDirty { .. } => "LANE_DIRTY",
+            ExecutionError::WorktreeDirty { .. } => "WORKTREE_DIRTY",
             ExecutionError::LaneMergeConflict { .. } => "LANE_MERGE_CONFLICT",
             ExecutionError::SubtasksIncomplete { .. } => "SUBTASKS_INCOMPLETE",
             ExecutionError::UnknownSubtasks { .. } => "UNKNOWN_SUBTASK",

@@ -107,6 +107,15 @@ pub struct MergeRequest {
     pub abort_on_conflict: bool,
 }
 
+/// Which side of a conflicted merge a file is resolved to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConflictSide {
+    /// The branch being merged into (checked out).
+    Ours,
+    /// The branch being merged.
+    Theirs,
+}
+
 /// What a merge did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MergeOutcome {
@@ -271,6 +280,15 @@ pub trait GitPort: Send + Sync {
         worktree: &Utf8Path,
         request: &MergeRequest,
     ) -> Result<MergeOutcome, GitError>;
+
+    /// Resolves conflicted `files` of the merge in progress in `worktree` by taking one side's
+    /// version (`git checkout --ours|--theirs` then `git add`).
+    async fn take_side(
+        &self,
+        worktree: &Utf8Path,
+        files: &[Utf8PathBuf],
+        side: ConflictSide,
+    ) -> Result<(), GitError>;
 
     /// Ends the merge in progress in `worktree`: `git merge --abort`.
     async fn abort_merge(&self, worktree: &Utf8Path) -> Result<(), GitError>;

@@ -15,8 +15,8 @@ pub use artifacts::{ArtifactError, ArtifactStore};
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
 pub use git::{
-    ChangedPath, CommitOutcome, GitError, GitOperation, GitPort, MergeOutcome, MergeRequest,
-    OperationInProgress, PathChange,
+    ChangedPath, CommitOutcome, ConflictSide, GitError, GitOperation, GitPort, MergeOutcome,
+    MergeRequest, OperationInProgress, PathChange,
 };
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
 pub use process::{ProcessIdentity, Processes};

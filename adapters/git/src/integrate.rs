@@ -2,7 +2,7 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::BranchName;
-use skitty_ports::{GitError, MergeOutcome, MergeRequest};
+use skitty_ports::{ConflictSide, GitError, MergeOutcome, MergeRequest};
 
 use crate::cli::{git, git_output, git_read};
 
@@ -226,4 +226,22 @@ pub(crate) fn delete_branch(repo: &Utf8Path, name: &BranchName) -> Result<(), Gi
         return Ok(());
     }
     git(repo, &["branch", "-D", name.as_str()]).map(|_| ())
+}
+
+/// `git checkout --ours|--theirs -- FILES` then `git add -- FILES`.
+pub(crate) fn take_side(
+    worktree: &Utf8Path,
+    files: &[Utf8PathBuf],
+    side: ConflictSide,
+) -> Result<(), GitError> {
+    let which = match side {
+        ConflictSide::Ours => "--ours",
+        ConflictSide::Theirs => "--theirs",
+    };
+    let mut args: Vec<&str> = vec!["checkout", which, "--"];
+    args.extend(files.iter().map(|f| f.as_str()));
+    git(worktree, &args)?;
+    let mut add: Vec<&str> = vec!["add", "--"];
+    add.extend(files.iter().map(|f| f.as_str()));
+    git(worktree, &add).map(|_| ())
 }

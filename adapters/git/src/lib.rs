@@ -16,7 +16,8 @@ use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::{BranchName, Placement, RepoFacts};
 use skitty_ports::{
-    ChangedPath, CommitOutcome, GitError, GitPort, MergeOutcome, MergeRequest, OperationInProgress,
+    ChangedPath, CommitOutcome, ConflictSide, GitError, GitPort, MergeOutcome, MergeRequest,
+    OperationInProgress,
 };
 
 /// Reads repositories with gix; writes worktrees and merges with the git binary.
@@ -174,6 +175,15 @@ impl GitPort for GixRepo {
         request: &MergeRequest,
     ) -> Result<MergeOutcome, GitError> {
         integrate::merge(worktree, request, self.merge_driver.as_deref())
+    }
+
+    async fn take_side(
+        &self,
+        worktree: &Utf8Path,
+        files: &[Utf8PathBuf],
+        side: ConflictSide,
+    ) -> Result<(), GitError> {
+        integrate::take_side(worktree, files, side)
     }
 
     async fn abort_merge(&self, worktree: &Utf8Path) -> Result<(), GitError> {

@@ -299,7 +299,7 @@ async fn prepare_lane(
             .map(|c| c.path)
             .collect();
         if !dirty.is_empty() {
-            return Err(ExecutionError::LaneDirty {
+            return Err(ExecutionError::WorktreeDirty {
                 path: lane.worktree.clone(),
                 files: dirty,
             }
@@ -356,51 +356,45 @@ async fn prepare_lane(
             )
             .await?;
     }
-    // The planning commit `tasks` recorded, then every dependency's lane.
-    let mut merges: Vec<(String, String)> = Vec::new();
+    // The planning commit `tasks` recorded (the planning artifacts as they are canonical),
+    // then every dependency's lane.
     if let Some(sha) = planning_commit(ports, context).await? {
-        merges.push((
-            sha.clone(),
-            format!(
-                "Merge recorded planning-artifact commit into {}",
-                lane.lane_id
-            ),
-        ));
+        let message = format!(
+            "Merge recorded planning-artifact commit into {}",
+            lane.lane_id
+        );
+        merge_planning(ports, context, &lane.worktree, &sha, &message).await?;
     }
     for dep in dependencies {
-        if let Some(dep_lane) = context.workspace().lane_of(dep)
-            && dep_lane.lane_id != lane.lane_id
-            && let Some(branch) = &dep_lane.branch
-            && ports.git.branch_tip(primary, branch).await?.is_some()
-            && !merges.iter().any(|(rev, _)| rev == branch.as_str())
-        {
-            merges.push((
-                branch.to_string(),
-                format!(
-                    "Merge dependency lane {} into {}",
-                    dep_lane.lane_id, lane.lane_id
-                ),
-            ));
+        let Some(dep_lane) = context.workspace().lane_of(dep) else {
+            continue;
+        };
+        let Some(branch) = dep_lane
+            .branch
+            .as_ref()
+            .filter(|_| dep_lane.lane_id != lane.lane_id)
+        else {
+            continue;
+        };
+        if ports.git.branch_tip(primary, branch).await?.is_none() {
+            continue;
         }
-    }
-    for (rev, message) in &merges {
-        let outcome = ports
-            .git
-            .merge(
-                &lane.worktree,
-                &MergeRequest {
-                    rev: rev.clone(),
-                    message: message.clone(),
-                    no_ff: false,
-                    squash: false,
-                    abort_on_conflict: true,
-                },
-            )
-            .await?;
-        if let MergeOutcome::Conflicted { files } = outcome {
+        let request = MergeRequest {
+            rev: branch.to_string(),
+            message: format!(
+                "Merge dependency lane {} into {}",
+                dep_lane.lane_id, lane.lane_id
+            ),
+            no_ff: false,
+            squash: false,
+            abort_on_conflict: true,
+        };
+        if let MergeOutcome::Conflicted { files } =
+            ports.git.merge(&lane.worktree, &request).await?
+        {
             return Err(ExecutionError::LaneMergeConflict {
                 path: lane.worktree.clone(),
-                rev: rev.clone(),
+                rev: branch.to_string(),
                 files,
             }
             .into());
@@ -444,6 +438,49 @@ async fn prepare_lane(
         base: Some(mission_branch.to_string()),
         created: true,
     })
+}
+
+/// Merges the recorded planning commit into a new lane. A conflict on the mission's planning
+/// artifacts (a copy spec-kitty 3.2.7 leaked onto the coordination branch, #1816) resolves to
+/// the planning commit's version, where those files are canonical; any other conflict undoes
+/// the merge and refuses.
+async fn merge_planning(
+    ports: &Ports<'_>,
+    context: &MissionExecutionContext,
+    worktree: &Utf8Path,
+    sha: &str,
+    message: &str,
+) -> Result<(), AppError> {
+    let request = MergeRequest {
+        rev: sha.to_owned(),
+        message: message.to_owned(),
+        no_ff: false,
+        squash: false,
+        abort_on_conflict: false,
+    };
+    let MergeOutcome::Conflicted { files } = ports.git.merge(worktree, &request).await? else {
+        return Ok(());
+    };
+    let left = super::conflicts::settle_planning(
+        ports,
+        context,
+        worktree,
+        files,
+        skitty_ports::ConflictSide::Theirs,
+    )
+    .await?;
+    if left.is_empty() {
+        ports.git.conclude_merge(worktree).await?;
+        return Ok(());
+    }
+    let files = left;
+    ports.git.abort_merge(worktree).await?;
+    Err(ExecutionError::LaneMergeConflict {
+        path: worktree.to_owned(),
+        rev: sha.to_owned(),
+        files,
+    }
+    .into())
 }
 
 /// `planning_commit_sha` of `lanes.json` (the target tip `tasks` recorded), when set.

@@ -22,7 +22,7 @@ use skitty_execution::merge_plan::{
     Closing, closing, done_evidence, lane_order, next_mission_number,
 };
 use skitty_mission::{BranchName, ExecutionLane, MissionExecutionContext, Op, Selector};
-use skitty_ports::{MergeOutcome, MergeRequest};
+use skitty_ports::{ConflictSide, MergeOutcome, MergeRequest};
 use skitty_status::{Actor, Lane, Snapshot, TransitionRequest};
 
 use super::work_package::dirty_files;
@@ -325,7 +325,25 @@ pub async fn merge(
                 squash: false,
                 abort_on_conflict: false,
             };
-            match ports.git.merge(&mission_worktree, &request).await? {
+            let mut outcome = ports.git.merge(&mission_worktree, &request).await?;
+            if let MergeOutcome::Conflicted { files } = outcome {
+                // The lane's planning artifacts came from the planning commit: canonical.
+                let left = super::conflicts::settle_planning(
+                    ports,
+                    context,
+                    &mission_worktree,
+                    files,
+                    ConflictSide::Theirs,
+                )
+                .await?;
+                outcome = if left.is_empty() {
+                    let id = ports.git.conclude_merge(&mission_worktree).await?;
+                    MergeOutcome::Merged { id }
+                } else {
+                    MergeOutcome::Conflicted { files: left }
+                };
+            }
+            match outcome {
                 MergeOutcome::Conflicted { files } => {
                     progress.finish();
                     return Err(ExecutionError::MergeConflict {
@@ -367,7 +385,7 @@ pub async fn merge(
     ));
     state.target_phase = true;
     write_progress(ports, &context, &state_path, &state).await?;
-    merged.target_commit = land_on_target(ports, &primary, &plan, strategy).await?;
+    merged.target_commit = land_on_target(ports, &context, &primary, &plan, strategy).await?;
 
     // 4. Flattened: done rows on the target; coordination: meta flattened.
     progress.step("recording done and cleaning up");
@@ -375,6 +393,9 @@ pub async fn merge(
         merged
             .records
             .push(write_meta(ports, &context, None, true, "flatten").await?);
+        // Status lives on the target now: status.json from the merged log, committed.
+        let flattened = reresolve(ports, &context).await?;
+        merged.records.push(rematerialize(ports, &flattened).await?);
     } else {
         merged
             .records
@@ -555,7 +576,7 @@ async fn preflight(
         for place in &places {
             let dirty = dirty_files(ports, place).await?;
             if !dirty.is_empty() {
-                return Err(ExecutionError::LaneDirty {
+                return Err(ExecutionError::WorktreeDirty {
                     path: place.clone(),
                     files: dirty,
                 }
@@ -612,6 +633,7 @@ async fn conclude_if_merging(ports: &Ports<'_>, worktree: &Utf8Path) -> Result<(
 /// it already.
 async fn land_on_target(
     ports: &Ports<'_>,
+    context: &MissionExecutionContext,
     primary: &Utf8Path,
     plan: &MergePlan,
     strategy: Strategy,
@@ -654,13 +676,34 @@ async fn land_on_target(
     match ports.git.merge(primary, &request).await? {
         MergeOutcome::Merged { id } => Ok(Some(id)),
         MergeOutcome::UpToDate => Ok(None),
-        MergeOutcome::Conflicted { files } => Err(ExecutionError::MergeConflict {
-            worktree: primary.to_owned(),
-            rev: plan.mission_branch.to_string(),
-            into: plan.target.to_string(),
-            files,
+        MergeOutcome::Conflicted { files } => {
+            // The target holds the canonical planning artifacts.
+            let left = super::conflicts::settle_planning(
+                ports,
+                context,
+                primary,
+                files,
+                ConflictSide::Ours,
+            )
+            .await?;
+            if left.is_empty() {
+                return Ok(Some(match strategy {
+                    Strategy::Merge => ports.git.conclude_merge(primary).await?,
+                    Strategy::Squash => ports
+                        .git
+                        .commit_staged(primary, &request.message)
+                        .await?
+                        .unwrap_or_default(),
+                }));
+            }
+            Err(ExecutionError::MergeConflict {
+                worktree: primary.to_owned(),
+                rev: plan.mission_branch.to_string(),
+                into: plan.target.to_string(),
+                files: left,
+            }
+            .into())
         }
-        .into()),
     }
 }
 
@@ -751,6 +794,28 @@ async fn write_meta(
         ..RecordRequest::default()
     };
     MissionStatus::new(*ports).record(&scope, &request).await
+}
+
+/// Rewrites `status.json` from the log and commits it when it changed.
+async fn rematerialize(
+    ports: &Ports<'_>,
+    context: &MissionExecutionContext,
+) -> Result<Recorded, AppError> {
+    let scope = StatusScope::from_context(context)?;
+    let status = MissionStatus::new(*ports);
+    status.materialize(&scope, false).await?;
+    let message = format!(
+        "chore({}): status.json from the merged event log",
+        scope.slug
+    );
+    let request = RecordRequest {
+        include: vec![(ArtifactKind::Status, files::SNAPSHOT_FILE.into())],
+        actor: "merge".into(),
+        primary_message: message.clone(),
+        coordination_message: message,
+        ..RecordRequest::default()
+    };
+    status.record(&scope, &request).await
 }
 
 /// The context again, after meta.json changed (its identity feeds every snapshot).

@@ -38,6 +38,7 @@ pub(crate) async fn dependency_graph(
         .into()
     })
 }
+mod conflicts;
 pub mod implement;
 pub mod merge;
 pub mod move_wp;

@@ -187,7 +187,7 @@ async fn gates(
         if let Some(lane) = lane {
             let dirty = dirty_files(ports, &lane.worktree).await?;
             if !dirty.is_empty() {
-                return Err(ExecutionError::LaneDirty {
+                return Err(ExecutionError::WorktreeDirty {
                     path: lane.worktree.clone(),
                     files: dirty,
                 }

@@ -256,25 +256,61 @@ fn execution_json() {
         value
     };
     json("ready", root, &["ready"]);
-    json("implement_refused", root, &["implement", "WP02", "--agent", "claude"]);
-    let claimed = json("implement", root, &["implement", "WP01", "--agent", "claude"]);
+    json(
+        "implement_refused",
+        root,
+        &["implement", "WP02", "--agent", "claude"],
+    );
+    let claimed = json(
+        "implement",
+        root,
+        &["implement", "WP01", "--agent", "claude"],
+    );
     let lane = std::path::PathBuf::from(claimed["workspace_path"].as_str().unwrap());
     Project::commit_code(&lane, "part1.py");
     json("subtask", &lane, &["subtask", "WP01", "T001", "--done"]);
     json("move", &lane, &["move", "WP01", "--to", "for_review"]);
-    json("review_claim", root, &["review", "WP01", "--claim", "--agent", "codex"]);
-    json("review_approve", root, &["review", "WP01", "--approve", "--reference", "PR-1"]);
+    json(
+        "review_claim",
+        root,
+        &["review", "WP01", "--claim", "--agent", "codex"],
+    );
+    json(
+        "review_approve",
+        root,
+        &["review", "WP01", "--approve", "--reference", "PR-1"],
+    );
     let feedback = root.join("../feedback.md");
     std::fs::write(&feedback, "Needs a test.\n").unwrap();
-    let wp04 = json("implement_wp04", root, &["implement", "WP04", "--agent", "claude"]);
+    let wp04 = json(
+        "implement_wp04",
+        root,
+        &["implement", "WP04", "--agent", "claude"],
+    );
     let lane4 = std::path::PathBuf::from(wp04["workspace_path"].as_str().unwrap());
     Project::commit_code(&lane4, "part4.py");
-    skitty(&lane4, &["subtask", "WP04", "T004", "--done", "--mission", &slug]).ok();
-    skitty(&lane4, &["move", "WP04", "--to", "for_review", "--mission", &slug]).ok();
+    skitty(
+        &lane4,
+        &["subtask", "WP04", "T004", "--done", "--mission", &slug],
+    )
+    .ok();
+    skitty(
+        &lane4,
+        &["move", "WP04", "--to", "for_review", "--mission", &slug],
+    )
+    .ok();
     json(
         "review_reject",
         root,
-        &["review", "WP04", "--reject", "--feedback", feedback.to_str().unwrap(), "--agent", "codex"],
+        &[
+            "review",
+            "WP04",
+            "--reject",
+            "--feedback",
+            feedback.to_str().unwrap(),
+            "--agent",
+            "codex",
+        ],
     );
     json("merge_dry_run_blocked", root, &["merge", "--dry-run"]);
     project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);

@@ -11,6 +11,7 @@ mod concurrent_writers;
 mod coordination_worktree;
 mod execution;
 mod execution_bad_input;
+mod execution_with_spec_kitty;
 mod fsm_agrees_with_spec_kitty;
 mod git_operation_guard;
 mod golden_fixture;
