@@ -10,7 +10,7 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_artifacts::{ArtifactKind, files, kind_of};
-use skitty_execution::claim::{self, ImplementClaim, Role, Shell};
+use skitty_execution::claim::{self, ImplementClaim, Role};
 use skitty_execution::workspace_record::WorkspaceRecord;
 use skitty_mission::{ExecutionLane, MissionExecutionContext};
 use skitty_ports::{MergeOutcome, MergeRequest, PathChange};
@@ -50,15 +50,7 @@ pub async fn implement(
 ) -> Result<Implemented, AppError> {
     let scope = StatusScope::from_context(context)?;
     let status = MissionStatus::new(*ports);
-    let graph = super::dependency_graph(ports, context).await?;
-    let Some(dependencies) = graph.get(wp_id) else {
-        return Err(ExecutionError::UnknownWorkPackage {
-            wp_id: wp_id.to_owned(),
-            mission: scope.slug.to_string(),
-            known: graph.keys().cloned().collect(),
-        }
-        .into());
-    };
+    let dependencies = &super::work_package::dependencies_of(ports, context, &scope, wp_id).await?;
     let snapshot = status.load(&scope).await?.snapshot;
     refuse_unclaimable(claim::implement_claim(&snapshot, wp_id, agent), wp_id)?;
     let blockers = skitty_execution::blockers(dependencies, &snapshot);
@@ -91,11 +83,7 @@ pub async fn implement(
         },
     };
 
-    let shell = ports.processes.invoking_shell();
-    let shell = Shell {
-        pid: shell.pid,
-        created_at: shell.created_at,
-    };
+    let shell = super::work_package::invoking_shell(ports);
     let mode = if workspace.base.is_some() {
         "worktree"
     } else {
@@ -290,14 +278,7 @@ async fn prepare_lane(
             }
             .into());
         }
-        let dirty: Vec<Utf8PathBuf> = ports
-            .git
-            .changed_paths(&lane.worktree, Utf8Path::new(""))
-            .await?
-            .into_iter()
-            .filter(|c| c.change != PathChange::Ignored)
-            .map(|c| c.path)
-            .collect();
+        let dirty = super::work_package::dirty_files(ports, &lane.worktree).await?;
         if !dirty.is_empty() {
             return Err(ExecutionError::WorktreeDirty {
                 path: lane.worktree.clone(),
