@@ -6,20 +6,7 @@
 #   * the ready queue of a 99-WP mission: `skitty ready` vs `orchestrator-api list-ready`;
 #   * `skitty demo` (a whole mission: 47 steps, three WPs, one rejected once, merge).
 # Output: target/bench/execution.md (and hyperfine's JSON beside it), ratios at the end.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-SK_VENV=$(bash "$ROOT/oracle/install.sh" | tail -n 1)
-SK=$SK_VENV/bin/spec-kitty
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-cargo build --release -q -p skitty
-SKITTY=$ROOT/target/release/skitty
-OUT=$ROOT/target/bench; WORK=$OUT/execution; rm -rf "$WORK"; mkdir -p "$WORK"
-ORIG_HOME=$HOME
-export HOME=$WORK/home SPEC_KITTY_NO_UPGRADE_CHECK=1 SPEC_KITTY_NON_INTERACTIVE=1 SPEC_KITTY_NO_NAG=1
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.invalid GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.invalid
-export PATH=$SK_VENV/bin:$PATH
-mkdir -p "$HOME"
+BENCH=execution source "$(dirname "$0")/bench-env.sh"
 
 # A project on feat/demo with one mission of N chained WPs, finalized and analyzed by skitty.
 # Prints the mission slug.

@@ -3,20 +3,7 @@
 # inputs: specify, plan, tasks (6 WPs and 99 WPs), analyze and analyze --check. Each command
 # that writes runs on a repository reset to the state before it (hyperfine --prepare), so every
 # run does the full work. Output: target/bench/planning.md (and hyperfine's JSON beside it).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-SK_VENV=$(bash "$ROOT/oracle/install.sh" | tail -n 1)
-SK=$SK_VENV/bin/spec-kitty
-command -v hyperfine >/dev/null || { apt-get update -qq && apt-get install -y -qq hyperfine; }
-cargo build --release -q -p skitty
-SKITTY=$ROOT/target/release/skitty
-OUT=$ROOT/target/bench; WORK=$OUT/planning; rm -rf "$WORK"; mkdir -p "$WORK"
-ORIG_HOME=$HOME
-export HOME=$WORK/home SPEC_KITTY_NO_UPGRADE_CHECK=1 SPEC_KITTY_NON_INTERACTIVE=1 SPEC_KITTY_NO_NAG=1
-export GIT_AUTHOR_NAME=Bench GIT_AUTHOR_EMAIL=bench@example.invalid GIT_COMMITTER_NAME=Bench GIT_COMMITTER_EMAIL=bench@example.invalid
-export PATH=$SK_VENV/bin:$PATH
-mkdir -p "$HOME"
+BENCH=planning source "$(dirname "$0")/bench-env.sh"
 
 # A project on feat/demo with one planned mission whose spec, tasks.md and N WP prompts are
 # written and committed (the state `tasks` starts from). Prints the mission slug.

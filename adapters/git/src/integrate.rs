@@ -148,6 +148,25 @@ fn abort(worktree: &Utf8Path, squash: bool) -> Result<(), GitError> {
     }
 }
 
+/// Refuses `command` while a file of the merge in progress is still unmerged.
+fn refuse_unmerged(worktree: &Utf8Path, command: &str) -> Result<(), GitError> {
+    let files = unmerged(worktree)?;
+    if files.is_empty() {
+        return Ok(());
+    }
+    Err(GitError::Command {
+        command: command.to_owned(),
+        stderr: format!(
+            "unresolved conflicts in {}",
+            files
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    })
+}
+
 /// `git merge --abort`.
 pub(crate) fn abort_merge(worktree: &Utf8Path) -> Result<(), GitError> {
     abort(worktree, false)
@@ -155,20 +174,7 @@ pub(crate) fn abort_merge(worktree: &Utf8Path) -> Result<(), GitError> {
 
 /// `git commit --no-edit` for a merge whose conflicts are resolved.
 pub(crate) fn conclude_merge(worktree: &Utf8Path) -> Result<String, GitError> {
-    let files = unmerged(worktree)?;
-    if !files.is_empty() {
-        return Err(GitError::Command {
-            command: "commit --no-edit".into(),
-            stderr: format!(
-                "unresolved conflicts in {}",
-                files
-                    .iter()
-                    .map(|f| f.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
+    refuse_unmerged(worktree, "commit --no-edit")?;
     git(worktree, &["commit", "--no-edit", "--no-verify"])?;
     resolve(worktree, "HEAD")?.ok_or_else(|| GitError::Command {
         command: "rev-parse HEAD".into(),
@@ -181,20 +187,7 @@ pub(crate) fn commit_staged(
     worktree: &Utf8Path,
     message: &str,
 ) -> Result<Option<String>, GitError> {
-    let files = unmerged(worktree)?;
-    if !files.is_empty() {
-        return Err(GitError::Command {
-            command: "commit".into(),
-            stderr: format!(
-                "unresolved conflicts in {}",
-                files
-                    .iter()
-                    .map(|f| f.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        });
-    }
+    refuse_unmerged(worktree, "commit")?;
     let staged = git_output(worktree, &["diff", "--cached", "--quiet"])?;
     if staged.status.success() {
         return Ok(None);

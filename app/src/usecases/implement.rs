@@ -257,13 +257,7 @@ async fn prepare_lane(
         )));
     };
     let _creating = ports.locks.exclusive(&lane.creation_lock).await?;
-    let repo = ports
-        .git
-        .repo_facts(primary)
-        .await?
-        .ok_or_else(|| AppError::NotARepository {
-            path: primary.to_owned(),
-        })?;
+    let repo = super::work_package::repo_of(ports, primary).await?;
     if let Some(existing) = repo.worktree_at(&lane.worktree) {
         let found = existing.branch.clone().unwrap_or_default();
         if found != lane_branch.as_str() {

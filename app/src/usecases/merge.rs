@@ -537,13 +537,7 @@ async fn preflight(
     resuming: bool,
 ) -> Result<(), AppError> {
     let primary = context.workspace().primary_root();
-    let repo = ports
-        .git
-        .repo_facts(primary)
-        .await?
-        .ok_or_else(|| AppError::NotARepository {
-            path: primary.to_owned(),
-        })?;
+    let repo = super::work_package::repo_of(ports, primary).await?;
     if repo.primary_branch.as_deref() != Some(plan.target.as_str()) {
         return Err(ExecutionError::TargetNotCheckedOut {
             worktree: primary.to_owned(),

@@ -15,9 +15,7 @@ use skitty_status::{
     Actor, AnnotationDelta, DoneEvidence, Lane, ReviewApproval, Snapshot, TransitionRequest,
 };
 
-use super::work_package::{
-    dependencies_of, dirty_files, invoking_shell, lane_in, roster, subtasks_not_done,
-};
+use super::work_package::{dependencies_of, dirty_files, invoking_shell, lane_in, roster};
 use crate::error::AppError;
 use crate::execution_error::ExecutionError;
 use crate::mission_status::{MissionStatus, RecordRequest, Recorded, Step};
@@ -111,18 +109,7 @@ pub async fn move_wp(
         coordination_message: message,
         ..RecordRequest::default()
     };
-    let planner = |now: &Snapshot| -> Result<Vec<Step>, AppError> {
-        let found = lane_in(now, wp_id);
-        if found != from {
-            return Err(ExecutionError::MovedMeanwhile {
-                wp_id: wp_id.to_owned(),
-                expected: from,
-                found,
-            }
-            .into());
-        }
-        Ok(steps.clone())
-    };
+    let planner = |now: &Snapshot| super::work_package::still_in(now, wp_id, from, &steps);
     let recorded = status.record_with(&scope, &record, &planner).await?;
     Ok(Moved {
         wp_id: wp_id.to_owned(),
@@ -196,7 +183,7 @@ async fn gates(
         }
         super::emit::lane_commit_gate(ports, context, wp_id).await?;
         let roster = roster(ports, context, wp_id).await?;
-        let missing = subtasks_not_done(snapshot, wp_id, &roster);
+        let missing = skitty_status::transition::subtasks_not_done(snapshot, wp_id, &roster);
         if !missing.is_empty() {
             return Err(ExecutionError::SubtasksIncomplete {
                 wp_id: wp_id.to_owned(),

@@ -181,18 +181,7 @@ pub async fn review(
         coordination_message: message,
         ..RecordRequest::default()
     };
-    let planner = |now: &Snapshot| -> Result<Vec<Step>, AppError> {
-        let found = lane_in(now, wp_id);
-        if found != from {
-            return Err(ExecutionError::MovedMeanwhile {
-                wp_id: wp_id.to_owned(),
-                expected: from,
-                found,
-            }
-            .into());
-        }
-        Ok(steps.clone())
-    };
+    let planner = |now: &Snapshot| super::work_package::still_in(now, wp_id, from, &steps);
     let recorded = status.record_with(&scope, &request, &planner).await?;
     Ok(Reviewed {
         wp_id: wp_id.to_owned(),

@@ -45,23 +45,6 @@ pub(crate) async fn roster(
     Ok(ports.artifacts.subtask_roster(prompt_dir, wp_id).await?)
 }
 
-/// Roster ids the snapshot does not record as done, in roster order.
-pub(crate) fn subtasks_not_done(
-    snapshot: &Snapshot,
-    wp_id: &str,
-    roster: &[String],
-) -> Vec<String> {
-    let done = snapshot
-        .work_packages
-        .get(wp_id)
-        .and_then(|wp| wp.subtasks.as_ref());
-    roster
-        .iter()
-        .filter(|id| done.and_then(|s| s.get(*id)) != Some(&Lane::Done))
-        .cloned()
-        .collect()
-}
-
 /// The shell that invoked skitty.
 pub(crate) fn invoking_shell(ports: &Ports<'_>) -> Shell {
     let me = ports.processes.invoking_shell();
@@ -103,4 +86,38 @@ pub(crate) async fn prompt_stem(
         .map(|f| f.name.trim_end_matches(".md").to_owned())
         .min()
         .ok_or_else(|| AppError::Internal(format!("{wp_id} has no prompt file in {prompt_dir}")))
+}
+
+/// The steps, as long as the WP is still in `from` under the lock (another writer may have
+/// moved it since the command looked).
+pub(crate) fn still_in(
+    snapshot: &Snapshot,
+    wp_id: &str,
+    from: Lane,
+    steps: &[crate::mission_status::Step],
+) -> Result<Vec<crate::mission_status::Step>, AppError> {
+    let found = lane_in(snapshot, wp_id);
+    if found != from {
+        return Err(ExecutionError::MovedMeanwhile {
+            wp_id: wp_id.to_owned(),
+            expected: from,
+            found,
+        }
+        .into());
+    }
+    Ok(steps.to_vec())
+}
+
+/// The repository around the primary checkout.
+pub(crate) async fn repo_of(
+    ports: &Ports<'_>,
+    primary: &Utf8Path,
+) -> Result<skitty_mission::RepoFacts, AppError> {
+    ports
+        .git
+        .repo_facts(primary)
+        .await?
+        .ok_or_else(|| AppError::NotARepository {
+            path: primary.to_owned(),
+        })
 }

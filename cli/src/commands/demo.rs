@@ -167,6 +167,33 @@ impl Driver {
         std::fs::write(path, text).map_err(|e| self.fail("write", &e.to_string()))
     }
 
+    /// The subtask done and the WP moved to review (from its lane), then the review claimed
+    /// (from the primary checkout).
+    fn hand_to_review(
+        &mut self,
+        lane: &Path,
+        id: &str,
+        subtask: &str,
+        slug: &str,
+    ) -> Result<(), CliError> {
+        self.skitty(lane, &["subtask", id, subtask, "--done", "--mission", slug])?;
+        self.skitty(lane, &["move", id, "--to", "for_review", "--mission", slug])?;
+        let repo = self.repo.clone();
+        self.skitty(
+            &repo,
+            &[
+                "review",
+                id,
+                "--claim",
+                "--agent",
+                "codex",
+                "--mission",
+                slug,
+            ],
+        )?;
+        Ok(())
+    }
+
     /// An agent's work: writes the file and commits it on the lane.
     fn agent_commits(
         &mut self,
@@ -331,26 +358,7 @@ pub fn run(dir: Option<&Utf8Path>, topology: &str, json: bool) -> Result<ExitCod
             "def run(name):\n    return f'hello {name}'\n"
         };
         d.agent_commits(&lane, file, first, &format!("feat({id}): {file}"))?;
-        d.skitty(
-            &lane,
-            &["subtask", id, subtask, "--done", "--mission", &slug],
-        )?;
-        d.skitty(
-            &lane,
-            &["move", id, "--to", "for_review", "--mission", &slug],
-        )?;
-        d.skitty(
-            &repo,
-            &[
-                "review",
-                id,
-                "--claim",
-                "--agent",
-                "codex",
-                "--mission",
-                &slug,
-            ],
-        )?;
+        d.hand_to_review(&lane, id, subtask, &slug)?;
         if id == "WP02" {
             d.skitty(
                 &repo,
@@ -374,26 +382,7 @@ pub fn run(dir: Option<&Utf8Path>, topology: &str, json: bool) -> Result<ExitCod
                 "def goodbye(name):\n    return f'goodbye {name}'\n",
                 &format!("fix({id}): use the name"),
             )?;
-            d.skitty(
-                &lane,
-                &["subtask", id, subtask, "--done", "--mission", &slug],
-            )?;
-            d.skitty(
-                &lane,
-                &["move", id, "--to", "for_review", "--mission", &slug],
-            )?;
-            d.skitty(
-                &repo,
-                &[
-                    "review",
-                    id,
-                    "--claim",
-                    "--agent",
-                    "codex",
-                    "--mission",
-                    &slug,
-                ],
-            )?;
+            d.hand_to_review(&lane, id, subtask, &slug)?;
         }
         d.skitty(
             &repo,

@@ -133,16 +133,18 @@ fn plan_json(plan: &MergePlan) -> Value {
     })
 }
 
+fn nothing_left(plan: &MergePlan) -> String {
+    format!(
+        "Nothing left to merge in {}: every work package is done.\n",
+        plan.mission_slug
+    )
+}
+
 fn plan_text(plan: &MergePlan) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
     if plan.nothing_left {
-        let _ = writeln!(
-            out,
-            "Nothing left to merge in {}: every work package is done.",
-            plan.mission_slug
-        );
-        return out;
+        return nothing_left(plan);
     }
     let _ = writeln!(
         out,
@@ -213,12 +215,7 @@ fn merged_text(merged: &Merged) -> String {
     let plan = &merged.plan;
     let mut out = String::new();
     if plan.nothing_left && merged.records.is_empty() {
-        let _ = writeln!(
-            out,
-            "Nothing left to merge in {}: every work package is done.",
-            plan.mission_slug
-        );
-        return out;
+        return nothing_left(plan);
     }
     let _ = writeln!(
         out,

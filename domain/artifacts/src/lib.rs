@@ -21,6 +21,7 @@ pub mod files;
 pub mod kind;
 pub mod pyjson;
 pub mod scaffold;
+pub mod yaml;
 
 pub use files::kind_of;
 pub use kind::{ArtifactKind, Home};

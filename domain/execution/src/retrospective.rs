@@ -18,6 +18,7 @@
 //! ```
 
 use serde_json::{Map, Value, json};
+use skitty_artifacts::yaml::scalar;
 
 /// The 15 policy keys spec-kitty records, in its order.
 const POLICY_KEYS: [&str; 15] = [
@@ -253,27 +254,5 @@ impl Retrospective<'_> {
             Value::Object(map) => map,
             _ => Map::new(),
         }
-    }
-}
-
-/// A YAML plain scalar when it reads back as the same string, else single-quoted.
-fn scalar(s: &str) -> String {
-    let plain = !s.is_empty()
-        && !s.starts_with([
-            '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%',
-            '@', '`', ' ',
-        ])
-        && !s.ends_with(' ')
-        && !s.contains(": ")
-        && !s.contains(" #")
-        && s.parse::<f64>().is_err()
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~"
-        );
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "''"))
     }
 }

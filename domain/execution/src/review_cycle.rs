@@ -16,6 +16,7 @@
 //! assert!(cycle.render().starts_with("---\naffected_files: []\ncycle_number: 1\n"));
 //! ```
 
+use skitty_artifacts::yaml::scalar;
 /// The number the next cycle file takes: one past the highest `review-cycle-N.md` present.
 pub fn next_number<'a>(names: impl IntoIterator<Item = &'a str>) -> u32 {
     names
@@ -62,42 +63,22 @@ impl ReviewCycle<'_> {
     /// lives in the event), then the body after a blank line.
     pub fn render(&self) -> String {
         let reproduction = match self.reproduction_command {
-            Some(cmd) => format!(" {}", yaml_scalar(cmd)),
+            Some(cmd) => format!(" {}", scalar(cmd)),
             None => String::new(),
         };
         let mut out = format!(
             "---\naffected_files: []\ncycle_number: {}\nmission_slug: {}\nreproduction_command:{reproduction}\nreviewed_at: '{}'\nreviewer_agent: {}\nwp_id: {}\n---\n",
             self.number,
-            yaml_scalar(self.mission_slug),
+            scalar(self.mission_slug),
             self.reviewed_at,
-            yaml_scalar(self.reviewer),
-            yaml_scalar(self.wp_id),
+            scalar(self.reviewer),
+            scalar(self.wp_id),
         );
         if !self.body.is_empty() {
             out.push('\n');
             out.push_str(self.body);
         }
         out
-    }
-}
-
-/// A YAML scalar as ruamel writes a plain string: bare when that reads back as the same
-/// string, single-quoted otherwise.
-fn yaml_scalar(s: &str) -> String {
-    let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ' '))
-        && !s.starts_with(['-', ' ', '.'])
-        && !s.ends_with(' ')
-        && s.parse::<f64>().is_err()
-        && !matches!(
-            s.to_ascii_lowercase().as_str(),
-            "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~"
-        );
-    if plain {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', "''"))
     }
 }
 
@@ -127,8 +108,8 @@ mod tests {
 
     #[test]
     fn odd_values_are_quoted() {
-        assert_eq!(yaml_scalar("yes"), "'yes'");
-        assert_eq!(yaml_scalar("it's: odd"), "'it''s: odd'");
-        assert_eq!(yaml_scalar("2026"), "'2026'");
+        assert_eq!(scalar("yes"), "'yes'");
+        assert_eq!(scalar("it's: odd"), "'it''s: odd'");
+        assert_eq!(scalar("2026"), "'2026'");
     }
 }

@@ -13,17 +13,8 @@ use jiff::tz::Offset;
 /// assert_eq!(skitty_status::timestamp::isoformat(whole), "2026-11-23T23:22:11+00:00");
 /// ```
 pub fn isoformat(ts: Timestamp) -> String {
-    let dt = Offset::UTC.to_datetime(ts);
-    let micros = dt.subsec_nanosecond() / 1_000;
-    let base = format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        dt.year(),
-        dt.month(),
-        dt.day(),
-        dt.hour(),
-        dt.minute(),
-        dt.second()
-    );
+    let micros = Offset::UTC.to_datetime(ts).subsec_nanosecond() / 1_000;
+    let base = seconds(ts);
     if micros == 0 {
         format!("{base}+00:00")
     } else {
@@ -51,9 +42,14 @@ pub fn plus_micros(ts: Timestamp, n: u32) -> Timestamp {
 /// assert_eq!(skitty_status::timestamp::zulu_seconds(ts), "2026-11-30T04:27:57Z");
 /// ```
 pub fn zulu_seconds(ts: Timestamp) -> String {
+    format!("{}Z", seconds(ts))
+}
+
+/// `YYYY-MM-DDTHH:MM:SS` in UTC.
+fn seconds(ts: Timestamp) -> String {
     let dt = Offset::UTC.to_datetime(ts);
     format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
         dt.year(),
         dt.month(),
         dt.day(),

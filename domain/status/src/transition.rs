@@ -175,12 +175,18 @@ pub fn decide(
 /// Every authored subtask is `done` in the reduced state (an empty roster is complete; an
 /// unreadable one is not).
 fn roster_complete(snapshot: &Snapshot, wp_id: &str, roster: Option<&[String]>) -> bool {
-    let Some(roster) = roster else { return false };
+    roster.is_some_and(|roster| subtasks_not_done(snapshot, wp_id, roster).is_empty())
+}
+
+/// The roster's ids the reduced state does not record as `done`, in roster order.
+pub fn subtasks_not_done(snapshot: &Snapshot, wp_id: &str, roster: &[String]) -> Vec<String> {
     let done = snapshot
         .work_packages
         .get(wp_id)
         .and_then(|wp| wp.subtasks.as_ref());
     roster
         .iter()
-        .all(|id| done.and_then(|s| s.get(id)) == Some(&Lane::Done))
+        .filter(|id| done.and_then(|s| s.get(*id)) != Some(&Lane::Done))
+        .cloned()
+        .collect()
 }

@@ -265,7 +265,10 @@ fn merge_lands_the_lanes_on_the_target_moves_approved_wps_to_done_and_cleans_up(
         assert!(root.join("src/part1.py").exists() && root.join("src/part2.py").exists());
         let branches = git(root, &["branch", "--format=%(refname:short)"]);
         assert!(
-            !branches.contains("kitty/mission-"),
+            !branches.contains(&skitty_mission::naming::mission_branch(
+                &skitty_mission::MissionSlug::parse(&slug).unwrap(),
+                None
+            )),
             "{topology}: {branches}"
         );
         let worktrees = git(root, &["worktree", "list", "--porcelain"]);

@@ -39,7 +39,11 @@ const CASES: &[Case] = &[
     Case {
         name: "implement where the lane worktree's path is taken",
         setup: |p, slug| {
-            let lane = p.root.join(".worktrees").join(format!("{slug}-lane-a"));
+            let lane = skitty_mission::naming::lane_worktree(
+                camino::Utf8Path::from_path(&p.root).unwrap(),
+                &skitty_mission::MissionSlug::parse(slug).unwrap(),
+                &skitty_mission::naming::LaneId::nth(0),
+            );
             fs::create_dir_all(&lane).unwrap();
             fs::write(lane.join("notes.txt"), "mine\n").unwrap();
         },

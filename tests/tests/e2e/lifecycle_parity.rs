@@ -38,7 +38,7 @@ impl Run {
     }
 
     fn lanes(&self) -> Vec<PathBuf> {
-        let dir = self.root().join(".worktrees");
+        let dir = self.root().join(skitty_mission::naming::WORKTREES);
         let mut lanes: Vec<PathBuf> = std::fs::read_dir(&dir)
             .map(|d| {
                 d.filter_map(Result::ok)

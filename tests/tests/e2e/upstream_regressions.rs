@@ -72,7 +72,7 @@ fn issue_1735_1771_retrospect_after_a_coord_merge_reads_the_canonical_log_and_wr
     skitty(&project.root, &["merge", "--mission", &slug]).ok();
     let retro = skitty(&project.root, &["retrospect", "--json", "--mission", &slug]).json();
     let path = retro["record_path"].as_str().unwrap();
-    assert!(!path.contains(".worktrees"), "{path}");
+    assert!(!path.contains(skitty_mission::naming::WORKTREES), "{path}");
     assert!(
         !git_succeeds(&project.root, &["check-ignore", "--no-index", "-q", path]),
         "the retrospective sits on an ignored path"
@@ -163,10 +163,13 @@ fn issue_1736_1770_merge_in_coord_unions_both_logs_with_skittys_driver_whatever_
     );
     let status = skitty(root, &["status", "--json", "--mission", &slug]).json();
     assert_eq!(status["work_packages"]["WP01"]["lane"], "done", "{status}");
-    // Nothing ignored and nothing under .worktrees/ was committed by the merge.
+    // Nothing ignored and nothing under the worktrees folder was committed by the merge.
     let committed = git(root, &["log", "--name-only", "--format=", "-8"]);
     for line in committed.lines().filter(|l| !l.is_empty()) {
-        assert!(!line.starts_with(".worktrees/"), "{line}");
+        assert!(
+            !line.starts_with(skitty_mission::naming::WORKTREES),
+            "{line}"
+        );
         assert!(!line.starts_with(".kittify/runtime"), "{line}");
         assert!(!line.starts_with(".kittify/workspaces"), "{line}");
     }
@@ -230,8 +233,13 @@ fn the_flattened_edge_a_single_branch_mission_lives_its_whole_life_without_a_spl
     // One home: no coordination branch or worktree ever existed.
     let reflog = git(&repo, &["reflog", "--all", "--format=%gs"]);
     let branches = git(&repo, &["for-each-ref", "--format=%(refname)"]);
-    assert!(!branches.contains("-coord"), "{branches}");
-    assert!(!reflog.contains("-coord"), "{reflog}");
+    let slug = skitty_mission::MissionSlug::parse(out["mission_slug"].as_str().unwrap()).unwrap();
+    let coord_dir =
+        skitty_mission::naming::coord_worktree(camino::Utf8Path::new("/"), &slug, None).unwrap();
+    let coord_name = coord_dir.file_name().unwrap();
+    assert!(!branches.contains(coord_name), "{branches}");
+    assert!(!reflog.contains(coord_name), "{reflog}");
+    assert!(!repo.join(coord_dir.strip_prefix("/").unwrap()).exists());
     assert_eq!(porcelain(&repo), "");
     let validate = skitty(&repo, &["validate", "--json"]).json();
     assert_eq!(validate["passed"], true, "{validate}");
