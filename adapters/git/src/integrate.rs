@@ -130,7 +130,11 @@ pub(crate) fn merge(
         return Ok(MergeOutcome::Conflicted { files });
     }
     if request.squash {
-        git(worktree, &["commit", "--no-verify", "-m", &request.message])?;
+        // A squash of changes the branch holds already stages nothing: up to date.
+        return Ok(match commit_staged(worktree, &request.message)? {
+            Some(id) => MergeOutcome::Merged { id },
+            None => MergeOutcome::UpToDate,
+        });
     }
     let after = resolve(worktree, "HEAD")?;
     match after {

@@ -52,7 +52,9 @@ pub async fn implement(
     let status = MissionStatus::new(*ports);
     let dependencies = &super::work_package::dependencies_of(ports, context, &scope, wp_id).await?;
     let snapshot = status.load(&scope).await?.snapshot;
-    refuse_unclaimable(claim::implement_claim(&snapshot, wp_id, agent), wp_id)?;
+    let decision = claim::implement_claim(&snapshot, wp_id, agent);
+    let resuming = matches!(decision, ImplementClaim::Resume { .. });
+    refuse_unclaimable(decision, wp_id)?;
     let blockers = skitty_execution::blockers(dependencies, &snapshot);
     if !blockers.is_empty() {
         return Err(ExecutionError::DependenciesNotSatisfied {
@@ -73,7 +75,7 @@ pub async fn implement(
     let lane = context.workspace().lane_of(wp_id).cloned();
     let workspace = match &lane {
         Some(lane) if !lane.lane_id.is_planning() => {
-            prepare_lane(ports, context, lane, wp_id, dependencies).await?
+            prepare_lane(ports, context, lane, wp_id, dependencies, resuming).await?
         }
         _ => Workspace {
             path: context.workspace().primary_root().to_owned(),
@@ -239,13 +241,15 @@ struct Workspace {
 }
 
 /// Creates (or reuses) the lane's worktree under the lane's creation lock, so two agents
-/// starting WPs of one lane at once make one worktree.
+/// starting WPs of one lane at once make one worktree. A reused worktree must be clean
+/// before a WP starts in it; a resume finds the agent's own work in progress there.
 async fn prepare_lane(
     ports: &Ports<'_>,
     context: &MissionExecutionContext,
     lane: &ExecutionLane,
     wp_id: &str,
     dependencies: &[String],
+    resuming: bool,
 ) -> Result<Workspace, AppError> {
     let primary = context.workspace().primary_root();
     let branches = context.branch_ref()?;
@@ -272,7 +276,11 @@ async fn prepare_lane(
             }
             .into());
         }
-        let dirty = super::work_package::dirty_files(ports, &lane.worktree).await?;
+        let dirty = if resuming {
+            Vec::new()
+        } else {
+            super::work_package::dirty_files(ports, &lane.worktree).await?
+        };
         if !dirty.is_empty() {
             return Err(ExecutionError::WorktreeDirty {
                 path: lane.worktree.clone(),

@@ -57,8 +57,9 @@ pub struct PlannedLane {
     pub lane: ExecutionLane,
     /// Its branch is contained in the mission branch already.
     pub integrated: bool,
-    /// Its branch exists.
-    pub exists: bool,
+    /// It holds a WP that ships (approved or done); a lane whose WPs were all canceled by an
+    /// operator is removed without merging.
+    pub ships: bool,
 }
 
 /// What a merge would do.
@@ -202,10 +203,13 @@ async fn plan_from(
         let Some(branch) = lane.branch.as_ref().filter(|_| !lane.lane_id.is_planning()) else {
             continue;
         };
-        let exists = ports.git.branch_tip(primary, branch).await?.is_some();
-        if !exists {
+        if ports.git.branch_tip(primary, branch).await?.is_none() {
             continue;
         }
+        let ships = lane
+            .wp_ids
+            .iter()
+            .any(|wp| matches!(closing(snapshot, wp), Closing::ToDone | Closing::Done));
         let integrated = match &mission_tip {
             Some(_) => {
                 ports
@@ -219,7 +223,7 @@ async fn plan_from(
         lanes.push(PlannedLane {
             lane: lane.clone(),
             integrated,
-            exists,
+            ships,
         });
     }
     let identity = context.identity();
@@ -235,7 +239,8 @@ async fn plan_from(
                 .map(|m| m.mission_number),
         )),
     };
-    let nothing_left = to_done.is_empty() && open.is_empty() && lanes.is_empty();
+    let nothing_left =
+        to_done.is_empty() && open.is_empty() && !lanes.iter().any(|l| l.ships && !l.integrated);
     Ok(MergePlan {
         mission_slug: identity.mission_slug().to_string(),
         target: branches.target_branch().clone(),
@@ -283,7 +288,11 @@ pub async fn merge(
         removed_worktrees: Vec::new(),
         deleted_branches: Vec::new(),
     };
-    if plan.nothing_left && saved.is_none() {
+    if plan.nothing_left {
+        // Also after a merge that stopped between its last step and forgetting its progress.
+        if saved.is_some() {
+            remove_progress(ports, context, &state_path).await?;
+        }
         return Ok(merged);
     }
     let primary = context.workspace().primary_root().to_owned();
@@ -298,7 +307,11 @@ pub async fn merge(
         .to_owned();
     preflight(ports, context, &plan, &mission_worktree, saved.is_some()).await?;
 
-    let pending = plan.lanes.iter().filter(|l| !l.integrated).count() as u64;
+    let pending = plan
+        .lanes
+        .iter()
+        .filter(|l| l.ships && !l.integrated)
+        .count() as u64;
     progress.start(pending + 4);
     let mut state = saved.unwrap_or(Progress {
         strategy,
@@ -310,7 +323,7 @@ pub async fn merge(
     if !state.target_phase {
         ensure_mission_worktree(ports, &primary, &branches, &mission_worktree).await?;
         conclude_if_merging(ports, &mission_worktree).await?;
-        for planned in plan.lanes.iter().filter(|l| !l.integrated) {
+        for planned in plan.lanes.iter().filter(|l| l.ships && !l.integrated) {
             let Some(branch) = &planned.lane.branch else {
                 continue;
             };

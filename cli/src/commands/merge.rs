@@ -3,7 +3,8 @@
 //! `--dry-run --json` schema:
 //! ```text
 //! { "mission_slug", "target_branch", "mission_branch", "strategy",
-//!   "lanes": [{"lane_id", "branch", "wp_ids": [str], "integrated": bool}],
+//!   "lanes": [{"lane_id", "branch", "wp_ids": [str], "integrated": bool,
+//!              "ships": bool (false: every WP canceled; removed, not merged)}],
 //!   "to_done": [wp], "already_done": [wp], "open": [{"wp_id", "lane"}],
 //!   "would_assign_mission_number": int|null, "blocked": bool, "nothing_to_merge": bool }
 //! ```
@@ -123,6 +124,7 @@ fn plan_json(plan: &MergePlan) -> Value {
             "branch": l.lane.branch.as_ref().map(ToString::to_string),
             "wp_ids": l.lane.wp_ids,
             "integrated": l.integrated,
+            "ships": l.ships,
         })).collect::<Vec<_>>(),
         "to_done": plan.to_done,
         "already_done": plan.already_done,
@@ -160,10 +162,10 @@ fn plan_text(plan: &MergePlan) -> String {
             "  {} ({}){}",
             lane.lane.lane_id,
             lane.lane.wp_ids.join(", "),
-            if lane.integrated {
-                "  already in the mission branch"
-            } else {
-                ""
+            match (lane.ships, lane.integrated) {
+                (false, _) => "  canceled: removed, not merged",
+                (true, true) => "  already in the mission branch",
+                (true, false) => "",
             }
         );
     }

@@ -61,8 +61,12 @@ fn implement_claims_in_one_commit_and_makes_the_lane_worktree_in_both_topologies
                 worktree.display()
             );
         }
-        // The same claim again is a resume: nothing recorded, the same worktree.
+        // The same claim again is a resume: nothing recorded, the same worktree, the agent's
+        // uncommitted work in it left alone.
+        std::fs::write(lane.join("wip.txt"), "half done\n").unwrap();
         let again = project.implement(&lane, &slug, "WP01", "claude");
+        assert!(lane.join("wip.txt").exists());
+        std::fs::remove_file(lane.join("wip.txt")).unwrap();
         assert_eq!(again["claimed"], false, "{again}");
         assert_eq!(again["workspace_path"], out["workspace_path"]);
         assert_eq!(
@@ -424,4 +428,38 @@ fn an_aborted_merge_leaves_no_merge_in_progress_and_can_start_again() {
     // The same merge stops on the same conflict again.
     let again = skitty(root, &["merge", "--json", "--mission", &slug]);
     assert_eq!(again.json()["error_code"], "MERGE_CONFLICT");
+}
+
+#[test]
+fn a_canceled_wps_lane_is_removed_by_the_merge_without_shipping_its_code() {
+    let project = Project::new();
+    let slug = project.analyzed("single_branch");
+    let root = &project.root;
+    project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
+    let out = project.implement(root, &slug, "WP04", "claude");
+    let lane = Path::new(out["workspace_path"].as_str().unwrap()).to_owned();
+    Project::commit_code(&lane, "part4.py");
+    project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);
+    let dry = skitty(root, &["merge", "--dry-run", "--json", "--mission", &slug]).json();
+    let ships: Vec<(String, bool)> = dry["lanes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["lane_id"].as_str().unwrap().to_owned(),
+                l["ships"].as_bool().unwrap(),
+            )
+        })
+        .collect();
+    assert!(ships.contains(&("lane-a".into(), true)), "{dry}");
+    assert!(ships.contains(&("lane-d".into(), false)), "{dry}");
+    skitty(root, &["merge", "--mission", &slug]).ok();
+    assert!(root.join("src/part1.py").exists());
+    assert!(
+        !root.join("src/part4.py").exists(),
+        "a canceled WP's code shipped"
+    );
+    assert!(!lane.exists(), "the canceled lane's worktree is left");
+    assert_eq!(porcelain(root), "");
 }
