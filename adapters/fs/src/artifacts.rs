@@ -209,8 +209,6 @@ impl ArtifactStore for FsArtifacts {
             .filter(|name| name.ends_with(".md"))
             .collect();
         names.sort();
-        // Each file is read and its frontmatter parsed on its own: the work is split across
-        // the cores (a 99-WP mission's prompts are most of `ready`'s and `validate`'s time).
         let load = |name: String| {
             let read = regular::read_to_string(&prompt_dir.join(&name));
             let frontmatter = match &read {
@@ -228,32 +226,7 @@ impl ArtifactStore for FsArtifacts {
                 frontmatter,
             }
         };
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZeroUsize::get)
-            .min(names.len() / 16)
-            .max(1);
-        if workers == 1 {
-            return Ok(names.into_iter().map(load).collect());
-        }
-        let per = names.len().div_ceil(workers);
-        let mut chunks: Vec<Vec<String>> = Vec::new();
-        let mut rest = names;
-        while !rest.is_empty() {
-            let tail = rest.split_off(per.min(rest.len()));
-            chunks.push(rest);
-            rest = tail;
-        }
-        let load = &load;
-        Ok(std::thread::scope(|scope| {
-            let handles: Vec<_> = chunks
-                .into_iter()
-                .map(|chunk| scope.spawn(move || chunk.into_iter().map(load).collect::<Vec<_>>()))
-                .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-                .collect()
-        }))
+        Ok(names.into_iter().map(load).collect())
     }
 
     async fn holds(&self, dir: &Utf8Path, name: &str) -> Result<bool, ArtifactError> {
