@@ -290,8 +290,10 @@ pub trait GitPort: Send + Sync {
         side: ConflictSide,
     ) -> Result<(), GitError>;
 
-    /// Ends the merge in progress in `worktree`: `git merge --abort`.
-    async fn abort_merge(&self, worktree: &Utf8Path) -> Result<(), GitError>;
+    /// Undoes the merge in progress in `worktree` (`git merge --abort`; `git reset --merge` for
+    /// a squash stopped on conflicts, which git records no `MERGE_HEAD` for). `false` when
+    /// there was nothing to undo.
+    async fn abort_merge(&self, worktree: &Utf8Path) -> Result<bool, GitError>;
 
     /// Commits the merge in progress in `worktree` once its conflicts are resolved and
     /// staged (`git commit --no-edit`); refuses while a file is still unmerged.

@@ -171,9 +171,19 @@ fn refuse_unmerged(worktree: &Utf8Path, command: &str) -> Result<(), GitError> {
     })
 }
 
-/// `git merge --abort`.
-pub(crate) fn abort_merge(worktree: &Utf8Path) -> Result<(), GitError> {
-    abort(worktree, false)
+/// Undoes the merge in progress: `git merge --abort` when git recorded one (`MERGE_HEAD`),
+/// else, for a squash merge stopped on conflicts (which records none), `git reset --merge`.
+/// Returns whether there was anything to undo.
+pub(crate) fn abort_merge(worktree: &Utf8Path) -> Result<bool, GitError> {
+    if resolve(worktree, "MERGE_HEAD")?.is_some() {
+        abort(worktree, false)?;
+        return Ok(true);
+    }
+    if !unmerged(worktree)?.is_empty() {
+        abort(worktree, true)?;
+        return Ok(true);
+    }
+    Ok(false)
 }
 
 /// `git commit --no-edit` for a merge whose conflicts are resolved.

@@ -186,7 +186,7 @@ impl GitPort for GixRepo {
         integrate::take_side(worktree, files, side)
     }
 
-    async fn abort_merge(&self, worktree: &Utf8Path) -> Result<(), GitError> {
+    async fn abort_merge(&self, worktree: &Utf8Path) -> Result<bool, GitError> {
         integrate::abort_merge(worktree)
     }
 

@@ -451,35 +451,42 @@ pub async fn merge(
     Ok(merged)
 }
 
-/// Undoes a merge in progress (in the mission branch's worktree or the primary checkout) and
-/// forgets the interrupted merge. Commits already made stay.
+/// Undoes the merge this command left in progress (in the mission branch's worktree during
+/// the lanes, in the primary checkout during the landing) and forgets the interrupted merge.
+/// Nothing else is touched: a merge of the user's own is theirs. Commits already made stay.
 pub async fn abort(
     ports: &Ports<'_>,
     context: &MissionExecutionContext,
 ) -> Result<Aborted, AppError> {
     let primary = context.workspace().primary_root().to_owned();
+    let state_path = merge_state_path(context)?;
+    let Some(saved) = read_progress(ports, context, &state_path).await? else {
+        return Ok(Aborted {
+            undone: Vec::new(),
+            state_removed: false,
+        });
+    };
+    let place = if saved.target_phase {
+        Some(primary.clone())
+    } else {
+        context.workspace().merge_worktree().map(Utf8Path::to_owned)
+    };
     let mut undone = Vec::new();
-    let mut places = vec![primary.clone()];
-    if let Some(w) = context.workspace().merge_worktree() {
-        places.push(w.to_owned());
-    }
-    for place in places {
-        if let Some(found) = ports.git.operation_in_progress(&place).await?
-            && found.operation == skitty_ports::GitOperation::Merge
-            && found.worktree == place
-        {
-            ports.git.abort_merge(&place).await?;
+    if let Some(place) = place {
+        let listed = place == primary
+            || ports
+                .git
+                .repo_facts(&primary)
+                .await?
+                .is_some_and(|r| r.worktree_at(&place).is_some());
+        if listed && ports.git.abort_merge(&place).await? {
             undone.push(place);
         }
     }
-    let state_path = merge_state_path(context)?;
-    let state_removed = read_progress(ports, context, &state_path).await?.is_some();
-    if state_removed {
-        remove_progress(ports, context, &state_path).await?;
-    }
+    remove_progress(ports, context, &state_path).await?;
     Ok(Aborted {
         undone,
-        state_removed,
+        state_removed: true,
     })
 }
 

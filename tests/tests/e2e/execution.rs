@@ -463,3 +463,44 @@ fn a_canceled_wps_lane_is_removed_by_the_merge_without_shipping_its_code() {
     assert!(!lane.exists(), "the canceled lane's worktree is left");
     assert_eq!(porcelain(root), "");
 }
+
+#[test]
+fn a_squash_stopped_on_the_target_aborts_cleanly_and_resumes_once_resolved() {
+    let project = Project::new();
+    let slug = project.analyzed("single_branch");
+    let root = &project.root;
+    project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
+    project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);
+    // The target changed the same file meanwhile.
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(root.join("src/part1.py"), "print('target')\n").unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "feat: part1 on the target"]);
+    let stopped = skitty(root, &["merge", "--json", "--mission", &slug]);
+    assert_eq!(stopped.code, 1, "{}", stopped.stderr);
+    let err = stopped.json();
+    assert_eq!(
+        err["conflicts"],
+        serde_json::json!(["src/part1.py"]),
+        "{err}"
+    );
+    assert_eq!(
+        err["worktree"].as_str().map(Path::new),
+        Some(root.as_path())
+    );
+    let aborted = skitty(root, &["merge", "--abort", "--json", "--mission", &slug]).json();
+    assert_eq!(aborted["undone"], serde_json::json!([root]), "{aborted}");
+    assert_eq!(
+        porcelain(root),
+        "",
+        "the aborted squash left the primary checkout dirty"
+    );
+    // Again, resolved this time.
+    assert_eq!(skitty(root, &["merge", "--mission", &slug]).code, 1);
+    std::fs::write(root.join("src/part1.py"), "print('both')\n").unwrap();
+    git(root, &["add", "src/part1.py"]);
+    let done = skitty(root, &["merge", "--resume", "--json", "--mission", &slug]).json();
+    assert_eq!(done["result"], "success", "{done}");
+    assert_eq!(lane_of(&status(root, &slug), "WP01"), "done");
+    assert_eq!(porcelain(root), "");
+}
