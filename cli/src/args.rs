@@ -259,7 +259,7 @@ pub enum Command {
         #[arg(long, value_name = "WPxx")]
         wp: Option<String>,
         /// Resolve for this operation (status, materialize, validate, emit, context, specify,
-        /// plan, tasks, analyze).
+        /// plan, tasks, analyze, ready, implement, move, subtask, review, merge, retrospect).
         #[arg(long, default_value = "context")]
         op: skitty_mission::Op,
         #[arg(long)]
