@@ -73,7 +73,7 @@ fn homes(placements: &ArtifactPlacementFragment, repo: &RepoFacts) -> Vec<Utf8Pa
 }
 
 /// The mission directory relative to its worktree (`kitty-specs/<slug>`).
-fn mission_rel(placement: &Placement) -> Result<Utf8PathBuf, AppError> {
+pub(crate) fn mission_rel(placement: &Placement) -> Result<Utf8PathBuf, AppError> {
     placement
         .mission_dir()
         .strip_prefix(placement.worktree())

@@ -23,12 +23,7 @@ pub(crate) async fn settle_planning(
     side: ConflictSide,
 ) -> Result<Vec<Utf8PathBuf>, AppError> {
     let placement = context.artifact_placement()?.placement(ArtifactKind::Spec);
-    let primary = context.workspace().primary_root();
-    let mission_rel = placement
-        .mission_dir()
-        .strip_prefix(primary)
-        .unwrap_or(placement.mission_dir())
-        .to_owned();
+    let mission_rel = crate::commit_seam::mission_rel(&placement)?;
     let (planning, rest): (Vec<Utf8PathBuf>, Vec<Utf8PathBuf>) = files.into_iter().partition(|f| {
         f.strip_prefix(&mission_rel).ok().is_some_and(|rel| {
             rel == files::SNAPSHOT_FILE || kind_of(rel).is_some_and(|k| k.home() == Home::Primary)

@@ -209,8 +209,7 @@ async fn require_planning_committed(
 ) -> Result<(), AppError> {
     let placement = context.artifact_placement()?.placement(ArtifactKind::Spec);
     let root = placement.worktree();
-    let dir = placement.mission_dir();
-    let under = dir.strip_prefix(root).unwrap_or(dir);
+    let under = &crate::commit_seam::mission_rel(&placement)?;
     let changed = ports.git.changed_paths(root, under).await?;
     let files: Vec<Utf8PathBuf> = changed
         .into_iter()
