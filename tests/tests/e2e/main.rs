@@ -18,6 +18,7 @@ mod golden_fixture;
 mod help_and_shell;
 mod json_schemas;
 mod lifecycle_parity;
+mod merge_driver_agrees_with_spec_kitty;
 mod mission_selection;
 mod oracle_missions;
 mod parity_ratchet;
