@@ -16,8 +16,8 @@ fn row(at: &str, id: &str, extra: &str) -> String {
     format!(r#"{{"at": "{at}", "event_id": "{id}", "wp_id": "WP01"{extra}}}"#)
 }
 
-fn lines(rows: &[String]) -> String {
-    rows.iter().map(|r| format!("{r}\n")).collect()
+fn lines<S: AsRef<str>>(rows: &[S]) -> String {
+    rows.iter().map(|r| format!("{}\n", r.as_ref())).collect()
 }
 
 fn cases() -> Vec<Case> {
@@ -43,23 +43,23 @@ fn cases() -> Vec<Case> {
     let half = golden_rows.len() / 2;
     vec![
         ("all empty", Some(String::new()), String::new(), String::new()),
-        ("one side appended", Some(lines(&[a.clone()])), lines(&[a.clone()]), lines(&[a.clone(), b.clone()])),
-        ("both sides appended", Some(lines(&[c.clone()])), lines(&[c.clone(), a.clone()]), lines(&[c.clone(), b.clone()])),
-        ("identical sides", Some(String::new()), lines(&[a.clone(), b.clone()]), lines(&[a.clone(), b.clone()])),
-        ("base missing", None, lines(&[b.clone()]), lines(&[a.clone()])),
-        ("lane rows and envelope rows", Some(String::new()), lines(&[a.clone(), b.clone()]), lines(&[envelope.clone()])),
-        ("mixed offsets sort as strings", Some(String::new()), lines(&[b.clone()]), lines(&[d.clone()])),
+        ("one side appended", Some(lines(&[&a])), lines(&[&a]), lines(&[&a, &b])),
+        ("both sides appended", Some(lines(&[&c])), lines(&[&c, &a]), lines(&[&c, &b])),
+        ("identical sides", Some(String::new()), lines(&[&a, &b]), lines(&[&a, &b])),
+        ("base missing", None, lines(&[&b]), lines(&[&a])),
+        ("lane rows and envelope rows", Some(String::new()), lines(&[&a, &b]), lines(&[&envelope])),
+        ("mixed offsets sort as strings", Some(String::new()), lines(&[&b]), lines(&[&d])),
         ("CRLF endings", Some(String::new()), format!("{a}\r\n{b}\r\n"), format!("{c}\r\n")),
         ("CR-only endings", Some(String::new()), format!("{a}\r{b}\r"), format!("{c}\r")),
         ("blank and space lines", Some("\n\n".into()), format!("\n  \n{a}\n\t\n"), format!("{b}\n\n")),
         ("no final newline", Some(String::new()), a.clone(), b.clone()),
         ("python-only whitespace", Some(String::new()), format!("\u{1f}{a}\u{1f}\n"), format!("\u{a0}{b}\n")),
-        ("unsorted keys", Some(String::new()), r#"{"wp_id": "WP01", "event_id": "01Z", "at": "3", "actor": {"tool": "x", "role": "r"}}"#.into(), lines(&[a.clone()])),
+        ("unsorted keys", Some(String::new()), r#"{"wp_id": "WP01", "event_id": "01Z", "at": "3", "actor": {"tool": "x", "role": "r"}}"#.into(), lines(&[&a])),
         ("non-ASCII escaped", Some(String::new()), r#"{"at": "1", "event_id": "01U", "note": "café ✓ 🐈"}"#.into(), r#"{"at": "2", "event_id": "01V", "note": "\u00e9\ud83d\udc08"}"#.into()),
         ("escapes and control characters", Some(String::new()), r#"{"at": "1", "event_id": "01Q", "note": "a\"b\\c\td\u0001\u007f/"}"#.into(), String::new()),
         ("same at, ids decide", Some(String::new()), lines(&[row("5", "01Y", ""), row("5", "01W", "")]), lines(&[row("5", "01X", "")])),
-        ("no at, no timestamp sorts first", Some(String::new()), r#"{"event_id": "01N", "kind": "tracker"}"#.into(), lines(&[a.clone()])),
-        ("empty at falls to timestamp", Some(String::new()), r#"{"at": "", "event_id": "01T", "timestamp": "2026-11-23T23:22:06.2+00:00"}"#.into(), lines(&[a.clone(), b.clone()])),
+        ("no at, no timestamp sorts first", Some(String::new()), r#"{"event_id": "01N", "kind": "tracker"}"#.into(), lines(&[&a])),
+        ("empty at falls to timestamp", Some(String::new()), r#"{"at": "", "event_id": "01T", "timestamp": "2026-11-23T23:22:06.2+00:00"}"#.into(), lines(&[&a, &b])),
         ("numeric at", Some(String::new()), r#"{"at": 20, "event_id": "01M"}"#.into(), r#"{"at": 3, "event_id": "01L"}"#.into()),
         ("null at with timestamp", Some(String::new()), r#"{"at": null, "event_id": "01K", "timestamp": "2"}"#.into(), r#"{"at": "1", "event_id": "01J"}"#.into()),
         ("floats as Python writes them", Some(String::new()), r#"{"at": "1", "event_id": "01F", "x": [1.0, 1e16, 1.5e-7, -0.0, 123456.789, 1E+2]}"#.into(), String::new()),
@@ -69,7 +69,7 @@ fn cases() -> Vec<Case> {
         ("golden log split with overlap", Some(lines(&golden_rows[..5])), lines(&golden_rows[..half + 3]), lines(&[&golden_rows[..5], &golden_rows[half - 2..]].concat())),
         ("golden log reversed against itself", Some(String::new()), golden.clone(), lines(&golden_rows.iter().rev().cloned().collect::<Vec<_>>())),
         ("conflicting payloads", Some(String::new()), lines(&[row("1", "01X", r#", "to_lane": "planned""#)]), lines(&[row("1", "01X", r#", "to_lane": "done""#)])),
-        ("invalid JSON in theirs", Some(String::new()), lines(&[a.clone()]), format!("{b}\n{{\"at\": \n")),
+        ("invalid JSON in theirs", Some(String::new()), lines(&[&a]), format!("{b}\n{{\"at\": \n")),
         ("a line that is not an object", Some(String::new()), "[1, 2]\n".into(), String::new()),
         ("missing event_id", Some(String::new()), r#"{"at": "1"}"#.into(), String::new()),
         ("blank event_id", Some(String::new()), r#"{"at": "1", "event_id": "  "}"#.into(), String::new()),
