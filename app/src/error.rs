@@ -28,6 +28,16 @@ pub enum AppError {
     Lock(#[from] LockError),
     #[error(transparent)]
     Execution(#[from] crate::execution_error::ExecutionError),
+    #[error(transparent)]
+    State(#[from] skitty_ports::StateError),
+    #[error(transparent)]
+    Process(#[from] skitty_ports::ProcessError),
+    /// A daemon was started but did not write its record in time.
+    #[error("the daemon (pid {pid}) did not become ready; its log is {log}")]
+    DaemonNotReady { pid: u32, log: Utf8PathBuf },
+    /// Two sides' event logs cannot be unioned (a row under one id differs, a damaged line).
+    #[error(transparent)]
+    LogMerge(#[from] skitty_status::merge::MergeError),
     /// A move of a WP the log has never seen (still in genesis) to a lane other than planned.
     #[error(
         "{wp_id} has no status events in this mission (it is still in genesis), so it cannot move to {to}"
@@ -173,6 +183,16 @@ impl AppError {
     pub fn hint(&self) -> Option<String> {
         match self {
             AppError::Execution(e) => e.hint(),
+            AppError::State(skitty_ports::StateError::Unsafe { path, .. }) => Some(format!(
+                "check who made {path}; if it is yours, `chmod 700 {path}`, else remove it (skitty recreates it)"
+            )),
+            AppError::State(_) | AppError::Process(_) => None,
+            AppError::DaemonNotReady { log, .. } => Some(format!(
+                "read the end of {log}; then `skitty daemon reap` and `skitty daemon ensure` again"
+            )),
+            AppError::LogMerge(_) => Some(
+                "the two sides hold rows that cannot be unioned: read both with `git log -p -- <path>`, keep the genuine row, then merge again".into(),
+            ),
             AppError::Resolve(e) => Some(e.hint()),
             AppError::Store(StoreError::Log { path, error }) => Some(match error {
                 skitty_status::LogError::TornTail { offset, .. } => format!(
@@ -373,6 +393,10 @@ impl AppError {
         match self {
             AppError::Execution(e) => e.code(),
             AppError::Refused(_) => "REFUSED",
+            AppError::LogMerge(_) => "LOG_MERGE_CONFLICT",
+            AppError::State(_) => "STATE_DIR_ERROR",
+            AppError::Process(_) => "PROCESS_ERROR",
+            AppError::DaemonNotReady { .. } => "DAEMON_NOT_READY",
             AppError::NoLaneCommit { .. } => "NO_LANE_COMMIT",
             AppError::UnknownWorkPackage { .. } => "UNKNOWN_WORK_PACKAGE",
             AppError::Resolve(e) => e.code(),

@@ -6,6 +6,7 @@
 //! * [`StatusScope`]: the status part of a resolved context;
 //! * [`usecases`]: one module per command.
 
+pub mod background;
 mod commit_seam;
 mod error;
 mod execution_error;

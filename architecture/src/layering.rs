@@ -16,7 +16,8 @@ pub fn metadata(root: &Path) -> Result<Metadata, String> {
         .map_err(|e| format!("cargo metadata failed in {}: {e}", root.display()))
 }
 
-const DOMAIN: [&str; 5] = [
+const DOMAIN: [&str; 6] = [
+    "skitty-background",
     "skitty-status",
     "skitty-mission",
     "skitty-artifacts",
@@ -32,6 +33,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-status", vec!["skitty-mission", "skitty-artifacts"]),
         ("skitty-mission", vec!["skitty-artifacts"]),
         ("skitty-artifacts", vec![]),
+        ("skitty-background", vec![]),
         (
             "skitty-planning",
             vec!["skitty-mission", "skitty-artifacts"],
@@ -44,6 +46,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-fs", ports.clone()),
         ("skitty-git", ports.clone()),
         ("skitty-system", ports.clone()),
+        ("skitty-process", ports.clone()),
         ("skitty-app", ports.clone()),
         (
             "skitty",
@@ -53,11 +56,13 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-artifacts",
                 "skitty-planning",
                 "skitty-execution",
+                "skitty-background",
                 "skitty-ports",
                 "skitty-app",
                 "skitty-fs",
                 "skitty-git",
                 "skitty-system",
+                "skitty-process",
             ],
         ),
         ("skitty-tests", vec!["skitty-mission", "skitty-artifacts"]),

@@ -312,6 +312,25 @@ pub enum Command {
         ours: Utf8PathBuf,
         theirs: Utf8PathBuf,
     },
+    /// git's merge driver for status.json (`skitty init` registers it as skitty-status-json):
+    /// rebuilds the snapshot from the union of both sides' event logs into OURS.
+    #[command(name = "merge-driver-status-json", hide = true)]
+    MergeDriverStatusJson {
+        base: Utf8PathBuf,
+        ours: Utf8PathBuf,
+        theirs: Utf8PathBuf,
+        /// The file's path in the repository (`%P`).
+        path: Utf8PathBuf,
+    },
+    /// The sync daemon: one per user and remote, syncing the coordination branches of the
+    /// registered repositories through the remote (fetch, union merge, push).
+    #[command(
+        after_help = "Examples:\n  skitty daemon ensure\n  skitty daemon status --json\n  skitty daemon stop --all\n  skitty daemon reap --dry-run"
+    )]
+    Daemon {
+        #[command(subcommand)]
+        command: DaemonCommand,
+    },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     #[command(
         after_help = "Examples:\n  skitty fsm check for_review in_review --actor codex\n  skitty fsm table --json"
@@ -483,6 +502,76 @@ pub enum FsmCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum DaemonCommand {
+    /// Start this user's daemon for the repository's remote unless a healthy one of this
+    /// version runs (then reuse it), and register this repository with it.
+    #[command(
+        after_help = "Examples:\n  skitty daemon ensure\n  skitty daemon ensure --remote upstream --json"
+    )]
+    Ensure {
+        /// The remote to sync through.
+        #[arg(long, default_value = "origin")]
+        remote: String,
+        /// Time between sync rounds.
+        #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(50..=3_600_000))]
+        interval_ms: u64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The daemon of this repository's remote (or every one): running or not, and each
+    /// repository's last sync, lag and errors. Exit 1 when it is not running.
+    #[command(
+        after_help = "Examples:\n  skitty daemon status\n  skitty daemon status --all --json"
+    )]
+    Status {
+        #[arg(long, default_value = "origin")]
+        remote: String,
+        /// Every daemon record of this user.
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop the daemon of this repository's remote (or every one) and remove its record.
+    #[command(after_help = "Examples:\n  skitty daemon stop\n  skitty daemon stop --all --json")]
+    Stop {
+        #[arg(long, default_value = "origin")]
+        remote: String,
+        #[arg(long)]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// End orphaned daemons of this remote's scope (identity checked before each signal);
+    /// report other scopes' for you to look at.
+    #[command(
+        after_help = "Examples:\n  skitty daemon reap --dry-run\n  skitty daemon reap --json"
+    )]
+    Reap {
+        #[arg(long, default_value = "origin")]
+        remote: String,
+        /// Report what would be ended without signalling anything.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// The daemon itself (what `ensure` starts, detached).
+    #[command(hide = true)]
+    Run {
+        #[arg(long)]
+        family: String,
+        #[arg(long)]
+        scope: String,
+        #[arg(long, default_value_t = 1000)]
+        interval_ms: u64,
+        /// The remote's URL (for the record).
+        #[arg(long, default_value = "")]
+        remote: String,
+    },
+}
+
 impl Command {
     /// The command's name, for its tracing span.
     pub fn name(&self) -> &'static str {
@@ -501,6 +590,14 @@ impl Command {
             Command::Emit(_) => "emit",
             Command::Init { .. } => "init",
             Command::MergeDriverEventLog { .. } => "merge-driver-event-log",
+            Command::MergeDriverStatusJson { .. } => "merge-driver-status-json",
+            Command::Daemon { command } => match command {
+                DaemonCommand::Ensure { .. } => "daemon ensure",
+                DaemonCommand::Status { .. } => "daemon status",
+                DaemonCommand::Stop { .. } => "daemon stop",
+                DaemonCommand::Reap { .. } => "daemon reap",
+                DaemonCommand::Run { .. } => "daemon run",
+            },
             Command::Specify(_) => "specify",
             Command::Plan { .. } => "plan",
             Command::Tasks { .. } => "tasks",

@@ -5,7 +5,8 @@ use skitty_app::{MissionStatus, Ports, ResolveRequest, StatusScope, resolve_cont
 use skitty_fs::{FsArtifacts, FsLocks, JsonlStatusStore};
 use skitty_git::GixRepo;
 use skitty_mission::{MissionExecutionContext, Op, Selector, WpId};
-use skitty_system::{ProcFs, SystemClock, UlidIds};
+use skitty_process::ProcFs;
+use skitty_system::{SystemClock, UlidIds};
 
 use crate::args::MissionArgs;
 use crate::error::CliError;

@@ -91,6 +91,11 @@ pub enum CommitOutcome {
     Unchanged,
 }
 
+/// The environment variable skitty's merges set to the full id of the commit merged in, for
+/// the `status.json` merge driver (git tells a driver the three file versions, not the
+/// commits).
+pub const MERGE_THEIRS_ENV: &str = "SKITTY_MERGE_THEIRS";
+
 /// What a merge asks of git.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeRequest {
@@ -317,6 +322,69 @@ pub trait GitPort: Send + Sync {
 
     /// Deletes the local branch `name` (`git branch -D`); an absent branch is not an error.
     async fn delete_branch(&self, repo: &Utf8Path, name: &BranchName) -> Result<(), GitError>;
+
+    /// `path` (relative to the repository root) at any revision; `None` when the revision or
+    /// the file does not exist.
+    async fn read_at(
+        &self,
+        repo: &Utf8Path,
+        rev: &str,
+        path: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, GitError>;
+
+    /// The best common ancestor of `a` and `b` (`git merge-base`); `None` when they share none.
+    async fn merge_base(
+        &self,
+        repo: &Utf8Path,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<String>, GitError>;
+
+    /// The commit a rebase (or cherry-pick sequence) in `repo`'s worktree is applying right
+    /// now: the last pick of its `done` list. `None` when none is under way.
+    async fn picking(&self, repo: &Utf8Path) -> Result<Option<String>, GitError>;
+
+    /// The tips (local and remote-tracking branches, `FETCH_HEAD`, `MERGE_HEAD`) whose
+    /// `path` holds exactly `content`: the candidates for the other side of a merge git is
+    /// running, when a merge driver must find it.
+    async fn tips_holding(
+        &self,
+        repo: &Utf8Path,
+        path: &Utf8Path,
+        content: &[u8],
+    ) -> Result<Vec<String>, GitError>;
+
+    /// The URL of `remote` (`remote.<name>.url`), `None` when there is no such remote.
+    async fn remote_url(&self, repo: &Utf8Path, remote: &str) -> Result<Option<String>, GitError>;
+
+    /// Fetches `branch` from `remote` into `refs/remotes/<remote>/<branch>`; the remote tip, or
+    /// `None` when the remote has no such branch.
+    async fn fetch_branch(
+        &self,
+        repo: &Utf8Path,
+        remote: &str,
+        branch: &BranchName,
+    ) -> Result<Option<String>, GitError>;
+
+    /// Pushes the local `branch` to the same name on `remote` (never forced); `false` when the
+    /// remote refused it because it moved (fetch, merge and try again).
+    async fn push_branch(
+        &self,
+        repo: &Utf8Path,
+        remote: &str,
+        branch: &BranchName,
+    ) -> Result<bool, GitError>;
+
+    /// Moves `branch` forward to `rev` (a descendant of its tip): in `checked_out_in`, its
+    /// worktree, with its files (`git merge --ff-only`); else the ref alone, refused if the
+    /// branch moved meanwhile.
+    async fn fast_forward(
+        &self,
+        repo: &Utf8Path,
+        branch: &BranchName,
+        checked_out_in: Option<&Utf8Path>,
+        rev: &str,
+    ) -> Result<(), GitError>;
 
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(

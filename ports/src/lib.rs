@@ -4,6 +4,7 @@
 //! only on these traits, so its use cases are tested with mocks (`--features mocks`).
 
 pub mod artifacts;
+pub mod background;
 pub mod catalog;
 pub mod clock;
 pub mod git;
@@ -12,6 +13,9 @@ pub mod process;
 pub mod status_store;
 
 pub use artifacts::{ArtifactError, ArtifactStore};
+pub use background::{
+    OwnerRecords, ProcessError, ProcessTable, RecordRead, StateError, StopOutcome,
+};
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
 pub use git::{
@@ -24,6 +28,8 @@ pub use status_store::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
 
 #[cfg(feature = "mocks")]
 pub use artifacts::MockArtifactStore;
+#[cfg(feature = "mocks")]
+pub use background::{MockOwnerRecords, MockProcessTable};
 #[cfg(feature = "mocks")]
 pub use catalog::MockMissionCatalog;
 #[cfg(feature = "mocks")]

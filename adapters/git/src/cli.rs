@@ -29,6 +29,47 @@ pub(crate) fn git_output(cwd: &Utf8Path, args: &[&str]) -> Result<Output, GitErr
         })
 }
 
+/// Like [`git_output`], with extra environment for git and what it runs (merge drivers).
+pub(crate) fn git_output_env(
+    cwd: &Utf8Path,
+    args: &[&str],
+    envs: &[(&str, &str)],
+) -> Result<Output, GitError> {
+    command(cwd, args, false)
+        .envs(envs.iter().copied())
+        .output()
+        .map_err(|e| GitError::Command {
+            command: args.join(" "),
+            stderr: e.to_string(),
+        })
+}
+
+/// Runs `git ARGS` with `input` on stdin; returns stdout.
+pub(crate) fn git_input(cwd: &Utf8Path, args: &[&str], input: &[u8]) -> Result<Vec<u8>, GitError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| GitError::Command {
+        command: args.join(" "),
+        stderr: e.to_string(),
+    };
+    let mut child = command(cwd, args, true)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .map_err(failed)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(input).map_err(failed)?;
+    }
+    let out = child.wait_with_output().map_err(failed)?;
+    if !out.status.success() {
+        return Err(GitError::Command {
+            command: args.join(" "),
+            stderr: String::from_utf8_lossy(&out.stderr).trim().to_owned(),
+        });
+    }
+    Ok(out.stdout)
+}
+
 fn command(cwd: &Utf8Path, args: &[&str], read_only: bool) -> Command {
     let mut command = Command::new("git");
     command

@@ -2,9 +2,11 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::BranchName;
+use skitty_ports::git::MERGE_THEIRS_ENV as THEIRS_ENV;
 use skitty_ports::{ConflictSide, GitError, MergeOutcome, MergeRequest};
 
-use crate::cli::{git, git_output, git_read};
+use crate::MergeDrivers;
+use crate::cli::{git, git_output, git_output_env, git_read};
 
 /// `git branch NAME START`.
 pub(crate) fn create_branch_at(
@@ -94,15 +96,15 @@ fn unmerged(worktree: &Utf8Path) -> Result<Vec<Utf8PathBuf>, GitError> {
 pub(crate) fn merge(
     worktree: &Utf8Path,
     request: &MergeRequest,
-    driver: Option<&str>,
+    driver: Option<&MergeDrivers>,
 ) -> Result<MergeOutcome, GitError> {
     let before = resolve(worktree, "HEAD")?;
     if is_ancestor(worktree, &request.rev, "HEAD")? == Some(true) {
         return Ok(MergeOutcome::UpToDate);
     }
-    let config = driver.map(|d| format!("merge.spec-kitty-event-log.driver={d}"));
+    let configs: Vec<String> = driver.map(MergeDrivers::configs).unwrap_or_default();
     let mut args: Vec<&str> = Vec::new();
-    if let Some(config) = &config {
+    for config in &configs {
         args.extend(["-c", config.as_str()]);
     }
     args.extend(["merge", "--no-edit"]);
@@ -115,7 +117,10 @@ pub(crate) fn merge(
         args.extend(["-m", request.message.as_str()]);
     }
     args.push(request.rev.as_str());
-    let out = git_output(worktree, &args)?;
+    // The status.json driver rebuilds the snapshot from the union of the logs: it is told
+    // which commit is merged in (git does not say).
+    let theirs = resolve(worktree, &request.rev)?.unwrap_or_else(|| request.rev.clone());
+    let out = git_output_env(worktree, &args, &[(THEIRS_ENV, theirs.as_str())])?;
     if !out.status.success() {
         let files = unmerged(worktree)?;
         if files.is_empty() {

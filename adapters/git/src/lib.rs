@@ -10,6 +10,8 @@ mod commit;
 mod facts;
 mod integrate;
 mod operation;
+mod remote;
+mod sides;
 mod status;
 
 use async_trait::async_trait;
@@ -23,8 +25,25 @@ use skitty_ports::{
 /// Reads repositories with gix; writes worktrees and merges with the git binary.
 #[derive(Debug, Default, Clone)]
 pub struct GixRepo {
-    /// The command git runs as the event-log merge driver during skitty's merges.
-    merge_driver: Option<String>,
+    /// The merge drivers git runs during skitty's merges.
+    merge_driver: Option<MergeDrivers>,
+}
+
+/// skitty's executable as the event-log and `status.json` merge drivers of one git command.
+#[derive(Debug, Clone)]
+pub(crate) struct MergeDrivers {
+    quoted_exe: String,
+}
+
+impl MergeDrivers {
+    /// The `-c` settings, under the driver names `.gitattributes` uses.
+    pub(crate) fn configs(&self) -> Vec<String> {
+        let exe = &self.quoted_exe;
+        vec![
+            format!("merge.spec-kitty-event-log.driver={exe} merge-driver-event-log %O %A %B"),
+            format!("merge.skitty-status-json.driver={exe} merge-driver-status-json %O %A %B %P"),
+        ]
+    }
 }
 
 impl GixRepo {
@@ -32,16 +51,17 @@ impl GixRepo {
         Self::default()
     }
 
-    /// Merges run `exe merge-driver-event-log %O %A %B` as the event-log merge driver, so a
-    /// stale `spec-kitty` or `skitty` earlier on `PATH` never handles skitty's merges.
+    /// Merges run `exe merge-driver-event-log %O %A %B` as the event-log merge driver (and
+    /// `exe merge-driver-status-json %O %A %B %P` for `status.json`), so a stale `spec-kitty`
+    /// or `skitty` earlier on `PATH` never handles skitty's merges.
     ///
     /// ```
     /// let git = skitty_git::GixRepo::new().with_merge_driver("/usr/local/bin/skitty".into());
     /// # let _ = git;
     /// ```
     pub fn with_merge_driver(mut self, exe: camino::Utf8PathBuf) -> Self {
-        let quoted = format!("'{}'", exe.as_str().replace('\'', "'\\''"));
-        self.merge_driver = Some(format!("{quoted} merge-driver-event-log %O %A %B"));
+        let quoted_exe = format!("'{}'", exe.as_str().replace('\'', "'\\''"));
+        self.merge_driver = Some(MergeDrivers { quoted_exe });
         self
     }
 }
@@ -174,7 +194,7 @@ impl GitPort for GixRepo {
         worktree: &Utf8Path,
         request: &MergeRequest,
     ) -> Result<MergeOutcome, GitError> {
-        integrate::merge(worktree, request, self.merge_driver.as_deref())
+        integrate::merge(worktree, request, self.merge_driver.as_ref())
     }
 
     async fn take_side(
@@ -225,5 +245,68 @@ impl GitPort for GixRepo {
             &["worktree", "add", path.as_str(), branch.as_str()],
         )
         .map(|_| ())
+    }
+
+    async fn read_at(
+        &self,
+        repo: &Utf8Path,
+        rev: &str,
+        path: &Utf8Path,
+    ) -> Result<Option<Vec<u8>>, GitError> {
+        sides::read_at(repo, rev, path)
+    }
+
+    async fn merge_base(
+        &self,
+        repo: &Utf8Path,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<String>, GitError> {
+        sides::merge_base(repo, a, b)
+    }
+
+    async fn picking(&self, repo: &Utf8Path) -> Result<Option<String>, GitError> {
+        sides::picking(repo)
+    }
+
+    async fn tips_holding(
+        &self,
+        repo: &Utf8Path,
+        path: &Utf8Path,
+        content: &[u8],
+    ) -> Result<Vec<String>, GitError> {
+        sides::tips_holding(repo, path, content)
+    }
+
+    async fn remote_url(&self, repo: &Utf8Path, remote: &str) -> Result<Option<String>, GitError> {
+        remote::remote_url(repo, remote)
+    }
+
+    async fn fetch_branch(
+        &self,
+        repo: &Utf8Path,
+        remote: &str,
+        branch: &BranchName,
+    ) -> Result<Option<String>, GitError> {
+        remote::fetch_branch(repo, remote, branch)
+    }
+
+    async fn push_branch(
+        &self,
+        repo: &Utf8Path,
+        remote: &str,
+        branch: &BranchName,
+    ) -> Result<bool, GitError> {
+        remote::push_branch(repo, remote, branch)
+    }
+
+    async fn fast_forward(
+        &self,
+        repo: &Utf8Path,
+        branch: &BranchName,
+        checked_out_in: Option<&Utf8Path>,
+        rev: &str,
+    ) -> Result<(), GitError> {
+        remote::fast_forward(repo, branch, checked_out_in, rev)
     }
 }

@@ -1,8 +1,4 @@
-//! System adapters: the wall clock, event ids and the invoking process.
-
-mod process;
-
-pub use process::ProcFs;
+//! System adapters: the wall clock and event ids.
 
 use std::sync::Mutex;
 

@@ -6,7 +6,7 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::project::CONFIG_FILE;
 use skitty_mission::project_files::{
-    EVENT_LOG_DRIVER, config_yaml, merge_gitattributes, merge_gitignore, project_slug,
+    MERGE_DRIVERS, config_yaml, merge_gitattributes, merge_gitignore, project_slug,
 };
 
 use crate::error::AppError;
@@ -100,7 +100,7 @@ pub async fn init(ports: &Ports<'_>, dir: &Utf8Path) -> Result<Initialized, AppE
     }
 
     let mut git_config = Vec::new();
-    for (key, value) in EVENT_LOG_DRIVER {
+    for (key, value) in MERGE_DRIVERS {
         let change = match ports.git.config_value(&root, key).await? {
             Some(_) => Change::Kept,
             None => {

@@ -6,6 +6,7 @@ pub mod init;
 pub mod plan;
 pub mod ready;
 pub mod specify;
+pub mod status_merge;
 pub mod tasks;
 pub mod validate;
 

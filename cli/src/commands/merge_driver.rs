@@ -3,15 +3,21 @@
 //! merged, 1 when the sides cannot be merged (git then reports a conflict), with `%A` untouched
 //! and the message naming the file and line.
 //!
+//! `skitty merge-driver-status-json %O %A %B %P` does the same for `status.json`: it is rebuilt
+//! from the union of both sides' logs, so it never blocks a merge or a rebase.
+//!
 //! As spec-kitty 3.2.7 does (#2970), the three paths must share one directory (git always makes
 //! them siblings), so a crafted invocation cannot read or write elsewhere.
 
 use std::process::ExitCode;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use skitty_app::usecases::status_merge::{SnapshotMerge, SnapshotSides, merge_status_snapshot};
+use skitty_ports::git::MERGE_THEIRS_ENV;
 use skitty_status::merge::{LogText, merge_log_texts};
 
 use crate::error::CliError;
+use crate::wiring::Adapters;
 
 fn read(path: &Utf8Path) -> Result<String, CliError> {
     match std::fs::read(path) {
@@ -40,7 +46,8 @@ fn resolved_parent(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
         .map_err(|p| CliError::refused(format!("{}: not UTF-8", p.display())))
 }
 
-pub fn run(base: &Utf8Path, ours: &Utf8Path, theirs: &Utf8Path) -> Result<ExitCode, CliError> {
+/// Refuses three driver paths that are not siblings (spec-kitty's #2970 hardening).
+fn siblings(base: &Utf8Path, ours: &Utf8Path, theirs: &Utf8Path) -> Result<(), CliError> {
     let parents = [
         resolved_parent(base)?,
         resolved_parent(ours)?,
@@ -52,6 +59,11 @@ pub fn run(base: &Utf8Path, ours: &Utf8Path, theirs: &Utf8Path) -> Result<ExitCo
         ))
         .with_hint("git runs this driver itself: register it with `skitty init` rather than calling it by hand"));
     }
+    Ok(())
+}
+
+pub fn run(base: &Utf8Path, ours: &Utf8Path, theirs: &Utf8Path) -> Result<ExitCode, CliError> {
+    siblings(base, ours, theirs)?;
     let texts = [read(base)?, read(ours)?, read(theirs)?];
     let inputs = [
         LogText {
@@ -79,4 +91,43 @@ pub fn run(base: &Utf8Path, ours: &Utf8Path, theirs: &Utf8Path) -> Result<ExitCo
 /// Replaces `path` (git reads it only after the driver exits).
 fn write_over(path: &Utf8Path, text: &str) -> Result<(), CliError> {
     std::fs::write(path, text).map_err(|e| CliError::refused(format!("{path}: {e}")))
+}
+
+/// `skitty merge-driver-status-json %O %A %B %P`: OURS becomes the snapshot of the union of
+/// both sides' event logs. Exit 0 (never a conflict) unless the logs themselves cannot be
+/// unioned, which the event-log driver reports as well.
+pub async fn status_json(
+    adapters: &Adapters,
+    files: &[&Utf8Path; 3],
+    path: &Utf8Path,
+) -> Result<ExitCode, CliError> {
+    let [base, ours, theirs] = *files;
+    siblings(base, ours, theirs)?;
+    let worktree = crate::wiring::cwd()?;
+    let ours_bytes = std::fs::read(ours).map_err(|e| CliError::refused(format!("{ours}: {e}")))?;
+    let theirs_bytes = std::fs::read(theirs).unwrap_or_default();
+    let sides = SnapshotSides {
+        worktree: &worktree,
+        path,
+        ours: &ours_bytes,
+        theirs: &theirs_bytes,
+        theirs_commit: std::env::var(MERGE_THEIRS_ENV)
+            .ok()
+            .filter(|c| !c.is_empty()),
+    };
+    match merge_status_snapshot(&adapters.ports(), &sides).await? {
+        SnapshotMerge::Rebuilt {
+            status_json,
+            event_count,
+            theirs,
+            ..
+        } => {
+            tracing::info!(%path, event_count, %theirs, "status.json rebuilt from the merged log");
+            write_over(ours, &status_json)?;
+        }
+        SnapshotMerge::KeptOurs { why } => eprintln!(
+            "skitty: {path}: kept this side's status.json ({why}); `skitty materialize` rebuilds it from the merged log"
+        ),
+    }
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,6 +1,7 @@
 //! One module per command.
 
 mod context;
+mod daemon;
 mod demo;
 mod emit;
 mod execution_json;
@@ -168,6 +169,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
         Command::MergeDriverEventLog { base, ours, theirs } => {
             merge_driver::run(&base, &ours, &theirs)
         }
+        Command::Daemon { command } => daemon::run_command(&adapters, &command).await,
+        Command::MergeDriverStatusJson {
+            base,
+            ours,
+            theirs,
+            path,
+        } => merge_driver::status_json(&adapters, &[&base, &ours, &theirs], &path).await,
         Command::Init { dir, json } => planning::init(&adapters, dir.as_deref(), json).await,
         Command::Specify(args) => planning::specify(&adapters, &args).await,
         Command::Plan { mission, json } => planning::plan(&adapters, &mission, json).await,

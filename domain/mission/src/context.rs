@@ -54,10 +54,13 @@ pub enum Op {
     Review,
     Merge,
     Retrospect,
+    /// The sync daemon's round: which branch holds the mission's state and where it is
+    /// checked out.
+    Sync,
 }
 
 impl Op {
-    pub const ALL: [Op; 16] = [
+    pub const ALL: [Op; 17] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
@@ -74,12 +77,14 @@ impl Op {
         Op::Review,
         Op::Merge,
         Op::Retrospect,
+        Op::Sync,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
     pub const fn needs(self) -> &'static [Fragment] {
         match self {
             Op::Status | Op::Materialize => &[Fragment::StatusSurface],
+            Op::Sync => &[Fragment::BranchRef, Fragment::StatusSurface],
             Op::Validate | Op::Ready => &[Fragment::StatusSurface, Fragment::PromptSource],
             Op::Emit => &[
                 Fragment::BranchRef,
@@ -129,6 +134,7 @@ impl Op {
             Op::Review => "review",
             Op::Merge => "merge",
             Op::Retrospect => "retrospect",
+            Op::Sync => "sync",
         }
     }
 }

@@ -11,8 +11,11 @@
 //! assert!(merged.contains(GITATTRIBUTES[0]));
 //! ```
 
-/// spec-kitty's merge-driver and generated-file attributes (`init._ensure_event_log_merge_attributes`).
-pub const GITATTRIBUTES: [&str; 24] = [
+/// spec-kitty's merge-driver and generated-file attributes (`init._ensure_event_log_merge_attributes`),
+/// then skitty's one addition: `status.json` merged by rebuilding it from the merged log
+/// (spec-kitty has no driver for it, so it conflicts; git falls back to its text merge where
+/// the driver is not configured).
+pub const GITATTRIBUTES: [&str; 25] = [
     "kitty-specs/**/status.events.jsonl merge=spec-kitty-event-log",
     "kitty-specs/**/decisions.events.jsonl merge=spec-kitty-event-log",
     "kitty-specs/**/meta.json merge=spec-kitty-meta",
@@ -37,6 +40,7 @@ pub const GITATTRIBUTES: [&str; 24] = [
     ".kittify/workspaces/** -diff",
     ".kittify/migrations/** linguist-generated=true",
     ".kittify/migrations/** -diff",
+    "kitty-specs/**/status.json merge=skitty-status-json",
 ];
 
 /// The marker line spec-kitty's `.gitignore` block starts with.
@@ -95,8 +99,9 @@ pub fn gitignore_entries() -> Vec<String> {
         .collect()
 }
 
-/// The git config of the event-log merge driver, under spec-kitty's driver name.
-pub const EVENT_LOG_DRIVER: [(&str, &str); 2] = [
+/// The git config of the merge drivers: the event log's under spec-kitty's driver name, and
+/// `status.json`'s.
+pub const MERGE_DRIVERS: [(&str, &str); 4] = [
     (
         "merge.spec-kitty-event-log.name",
         "Spec Kitty event log union merge",
@@ -104,6 +109,14 @@ pub const EVENT_LOG_DRIVER: [(&str, &str); 2] = [
     (
         "merge.spec-kitty-event-log.driver",
         "skitty merge-driver-event-log %O %A %B",
+    ),
+    (
+        "merge.skitty-status-json.name",
+        "skitty status.json rebuilt from the merged event log",
+    ),
+    (
+        "merge.skitty-status-json.driver",
+        "skitty merge-driver-status-json %O %A %B %P",
     ),
 ];
 

@@ -27,6 +27,7 @@ mod planning_with_spec_kitty;
 mod reads_change_nothing;
 mod reducer_fuzz;
 mod status_commits;
+mod status_json_merges;
 mod synthetic_20k;
 mod tasks_and_analysis;
 mod tasks_bad_input;

@@ -1,0 +1,116 @@
+//! The one reaper: ends this scope's orphaned daemons, reports other scopes' for an operator,
+//! touches nothing else.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use skitty_background::reaper::{Verdict, classify, spawn_shape};
+use skitty_background::{Family, Fingerprint, Liveness, ScopeId};
+use skitty_ports::{RecordRead, StopOutcome};
+
+use super::Daemons;
+use crate::error::AppError;
+
+/// One process the reaper acted on or reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reaped {
+    pub pid: u32,
+    pub command: String,
+    /// `terminated`, `killed`, `gone`, `not_ours` (its pid was reused before the signal), or
+    /// for a report, why an operator should look.
+    pub outcome: String,
+}
+
+/// What one pass of the reaper did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReapReport {
+    /// This scope's orphans, ended (or, on a dry run, that would be).
+    pub reaped: Vec<Reaped>,
+    /// skitty daemons of other scopes that are not their scope's live daemon: never signalled.
+    pub operator_required: Vec<Reaped>,
+}
+
+/// Ends `scope`'s orphans: `skitty daemon run` processes of this user, family and scope that
+/// are not the scope's live recorded daemon. `dry_run` reports without signalling.
+pub fn reap(
+    daemons: &Daemons<'_>,
+    family: Family,
+    scope: &ScopeId,
+    dry_run: bool,
+) -> Result<ReapReport, AppError> {
+    let live = live_daemon(daemons, family, scope)?;
+    let uid = daemons.table.uid();
+    let me = daemons.table.me().map(|m| m.pid);
+    let mut report = ReapReport::default();
+    for candidate in daemons.table.candidates() {
+        if Some(candidate.process.pid) == me {
+            continue;
+        }
+        let command = candidate.argv.join(" ");
+        match classify(&candidate, family, scope, uid, live.as_ref()) {
+            Verdict::Reap => {
+                let outcome = if dry_run {
+                    "would be ended".to_owned()
+                } else {
+                    match daemons
+                        .table
+                        .stop(&candidate.process, Duration::from_secs(2))?
+                    {
+                        StopOutcome::Terminated => "terminated",
+                        StopOutcome::Killed => "killed",
+                        StopOutcome::Gone => "gone",
+                        StopOutcome::NotOurs => "not_ours",
+                    }
+                    .to_owned()
+                };
+                tracing::info!(pid = candidate.process.pid, %outcome, "reaped an orphan daemon");
+                report.reaped.push(Reaped {
+                    pid: candidate.process.pid,
+                    command,
+                    outcome,
+                });
+            }
+            Verdict::OperatorRequired(why) => {
+                if !healthy_elsewhere(daemons, &candidate.argv, &candidate.process)? {
+                    report.operator_required.push(Reaped {
+                        pid: candidate.process.pid,
+                        command,
+                        outcome: why,
+                    });
+                }
+            }
+            Verdict::NeverTouch(_) => {}
+        }
+    }
+    Ok(report)
+}
+
+/// The scope's recorded daemon, when the probe finds it alive.
+pub(crate) fn live_daemon(
+    daemons: &Daemons<'_>,
+    family: Family,
+    scope: &ScopeId,
+) -> Result<Option<Fingerprint>, AppError> {
+    Ok(match daemons.records.read(family, scope)? {
+        RecordRead::Valid(record) if daemons.table.probe(&record.process) == Liveness::Alive => {
+            Some(record.process)
+        }
+        _ => None,
+    })
+}
+
+/// Whether another scope's daemon is that scope's live recorded one (then it is healthy and
+/// not reported).
+fn healthy_elsewhere(
+    daemons: &Daemons<'_>,
+    argv: &[String],
+    process: &Fingerprint,
+) -> Result<bool, AppError> {
+    let Some(shape) = spawn_shape(argv) else {
+        return Ok(false);
+    };
+    let (Some(family), Some(scope)) = (shape.family, shape.scope) else {
+        return Ok(false);
+    };
+    Ok(live_daemon(daemons, family, &scope)?.as_ref() == Some(process))
+}

@@ -1,0 +1,103 @@
+//! `skitty daemon status` and `skitty daemon stop`.
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+use skitty_background::{Family, Liveness, OwnerRecord, ScopeId};
+use skitty_ports::{RecordRead, StopOutcome};
+
+use super::ensure::{Registration, registrations};
+use super::reap::{ReapReport, reap};
+use super::{Daemons, SYNC_DOC};
+use crate::error::AppError;
+
+/// A scope's daemon as the record and the probe see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DaemonStatus {
+    pub scope: ScopeId,
+    pub family: Family,
+    /// `running`, `stopped`, `stale` (its process is gone or its pid reused), `corrupt`.
+    pub state: &'static str,
+    pub record: Option<OwnerRecord>,
+    /// Why a corrupt record cannot be trusted.
+    pub problem: Option<String>,
+    pub repositories: Vec<Registration>,
+    /// The daemon's last report: per repository and mission, its last round.
+    pub sync: Option<Value>,
+}
+
+/// The status of `scope`'s daemon.
+pub fn status(
+    daemons: &Daemons<'_>,
+    family: Family,
+    scope: &ScopeId,
+) -> Result<DaemonStatus, AppError> {
+    let (state, record, problem) = match daemons.records.read(family, scope)? {
+        RecordRead::Missing => ("stopped", None, None),
+        RecordRead::Corrupt { reason, .. } => ("corrupt", None, Some(reason)),
+        RecordRead::Valid(record) => match daemons.table.probe(&record.process) {
+            Liveness::Alive => ("running", Some(record), None),
+            Liveness::Dead | Liveness::PidReused => ("stale", Some(record), None),
+        },
+    };
+    Ok(DaemonStatus {
+        scope: scope.clone(),
+        family,
+        state,
+        record,
+        problem,
+        repositories: registrations(daemons, family, scope)?,
+        sync: daemons.records.read_doc(family, scope, SYNC_DOC)?,
+    })
+}
+
+/// What `stop` did.
+#[derive(Debug, Clone, Serialize)]
+pub struct StopReport {
+    pub scope: ScopeId,
+    /// The recorded daemon's pid, when there was a record.
+    pub pid: Option<u32>,
+    /// `terminated`, `killed`, `gone`, `not_ours` (a stale record whose pid another process
+    /// has: that process was left alone), or `none` (no record).
+    pub outcome: &'static str,
+    pub reaped: ReapReport,
+}
+
+/// Stops `scope`'s daemon (verified before each signal), removes its record, reaps orphans.
+pub fn stop(
+    daemons: &Daemons<'_>,
+    family: Family,
+    scope: &ScopeId,
+) -> Result<StopReport, AppError> {
+    let _spawning = daemons.records.spawn_lock(family, scope)?;
+    let (pid, outcome) = match daemons.records.read(family, scope)? {
+        RecordRead::Valid(record) => {
+            let outcome = match daemons
+                .table
+                .stop(&record.process, Duration::from_secs(5))?
+            {
+                StopOutcome::Terminated => "terminated",
+                StopOutcome::Killed => "killed",
+                StopOutcome::Gone => "gone",
+                StopOutcome::NotOurs => "not_ours",
+            };
+            daemons
+                .records
+                .remove(family, scope, Some(record.process.pid))?;
+            (Some(record.process.pid), outcome)
+        }
+        RecordRead::Corrupt { .. } => {
+            daemons.records.set_aside(family, scope)?;
+            (None, "none")
+        }
+        RecordRead::Missing => (None, "none"),
+    };
+    let reaped = reap(daemons, family, scope, false)?;
+    Ok(StopReport {
+        scope: scope.clone(),
+        pid,
+        outcome,
+        reaped,
+    })
+}
