@@ -53,6 +53,8 @@ pub trait ProcessTable: Send + Sync {
     fn probe(&self, recorded: &Fingerprint) -> Liveness;
     /// Every process whose command line can be read, for the reaper.
     fn candidates(&self) -> Vec<Candidate>;
+    /// The command line of `pid`, when it can be read.
+    fn command_line(&self, pid: u32) -> Option<Vec<String>>;
     /// The one place skitty sends signals: SIGTERM to `target` once its identity is checked
     /// again, then SIGKILL after `grace` if the same process still runs. A pid that now
     /// belongs to another process is never signalled.

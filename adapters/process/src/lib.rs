@@ -55,6 +55,10 @@ impl ProcessTable for ProcTable {
             .collect()
     }
 
+    fn command_line(&self, pid: u32) -> Option<Vec<String>> {
+        procfs::argv(pid)
+    }
+
     fn stop(&self, target: &Fingerprint, grace: Duration) -> Result<StopOutcome, ProcessError> {
         signals::stop(self, target, grace)
     }

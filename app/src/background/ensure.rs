@@ -11,7 +11,7 @@ use serde_json::json;
 use skitty_background::{Family, Liveness, OwnerRecord, ScopeId};
 use skitty_ports::{RecordRead, StopOutcome};
 
-use super::reap::{ReapReport, reap};
+use super::reap::{ReapReport, owns, reap};
 use super::{Daemons, REPOSITORIES_DOC};
 use crate::error::AppError;
 
@@ -84,7 +84,7 @@ pub fn ensure(daemons: &Daemons<'_>, request: &EnsureRequest) -> Result<EnsureRe
         log: log.clone(),
     };
     match daemons.records.read(family, scope)? {
-        RecordRead::Valid(record) => match daemons.table.probe(&record.process) {
+        RecordRead::Valid(record) => match ownership(daemons, family, scope, &record) {
             Liveness::Alive if current(&record, request) => {
                 report.pid = record.process.pid;
                 report.reaped = reap(daemons, family, scope, false)?;
@@ -134,6 +134,21 @@ pub fn ensure(daemons: &Daemons<'_>, request: &EnsureRequest) -> Result<EnsureRe
     Ok(report)
 }
 
+/// What runs under the record's pid: the scope's daemon (`Alive`), nothing (`Dead`), or a
+/// process that is not provably it (`PidReused`: never signalled).
+fn ownership(
+    daemons: &Daemons<'_>,
+    family: Family,
+    scope: &ScopeId,
+    record: &OwnerRecord,
+) -> Liveness {
+    match daemons.table.probe(&record.process) {
+        Liveness::Alive if owns(daemons, family, scope, &record.process) => Liveness::Alive,
+        Liveness::Alive => Liveness::PidReused,
+        other => other,
+    }
+}
+
 /// The record is of this version and program.
 fn current(record: &OwnerRecord, request: &EnsureRequest) -> bool {
     let plain = |p: &Utf8Path| p.as_str().trim_end_matches(" (deleted)").to_owned();
@@ -152,7 +167,7 @@ fn wait_ready(
     while start.elapsed() < READY_WITHIN {
         if let RecordRead::Valid(record) = daemons.records.read(family, scope)?
             && record.process.pid == pid
-            && daemons.table.probe(&record.process) == Liveness::Alive
+            && owns(daemons, family, scope, &record.process)
         {
             return Ok(());
         }

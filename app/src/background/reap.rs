@@ -85,14 +85,33 @@ pub fn reap(
     Ok(report)
 }
 
-/// The scope's recorded daemon, when the probe finds it alive.
+/// Whether `process` is provably `scope`'s daemon: alive under its full identity, and its
+/// command line a `skitty daemon run` of that family and scope. A record that names anything
+/// else is forged or stale, and its process is never signalled.
+pub(crate) fn owns(
+    daemons: &Daemons<'_>,
+    family: Family,
+    scope: &ScopeId,
+    process: &Fingerprint,
+) -> bool {
+    daemons.table.probe(process) == Liveness::Alive
+        && daemons
+            .table
+            .command_line(process.pid)
+            .and_then(|argv| spawn_shape(&argv))
+            .is_some_and(|shape| {
+                shape.family == Some(family) && shape.scope.as_ref() == Some(scope)
+            })
+}
+
+/// The scope's recorded daemon, when it provably runs.
 pub(crate) fn live_daemon(
     daemons: &Daemons<'_>,
     family: Family,
     scope: &ScopeId,
 ) -> Result<Option<Fingerprint>, AppError> {
     Ok(match daemons.records.read(family, scope)? {
-        RecordRead::Valid(record) if daemons.table.probe(&record.process) == Liveness::Alive => {
+        RecordRead::Valid(record) if owns(daemons, family, scope, &record.process) => {
             Some(record.process)
         }
         _ => None,

@@ -8,7 +8,7 @@ use skitty_background::{Family, Liveness, OwnerRecord, ScopeId};
 use skitty_ports::{RecordRead, StopOutcome};
 
 use super::ensure::{Registration, registrations};
-use super::reap::{ReapReport, reap};
+use super::reap::{ReapReport, owns, reap};
 use super::{Daemons, SYNC_DOC};
 use crate::error::AppError;
 
@@ -36,10 +36,10 @@ pub fn status(
     let (state, record, problem) = match daemons.records.read(family, scope)? {
         RecordRead::Missing => ("stopped", None, None),
         RecordRead::Corrupt { reason, .. } => ("corrupt", None, Some(reason)),
-        RecordRead::Valid(record) => match daemons.table.probe(&record.process) {
-            Liveness::Alive => ("running", Some(record), None),
-            Liveness::Dead | Liveness::PidReused => ("stale", Some(record), None),
-        },
+        RecordRead::Valid(record) if owns(daemons, family, scope, &record.process) => {
+            ("running", Some(record), None)
+        }
+        RecordRead::Valid(record) => ("stale", Some(record), None),
     };
     Ok(DaemonStatus {
         scope: scope.clone(),
@@ -72,6 +72,16 @@ pub fn stop(
 ) -> Result<StopReport, AppError> {
     let _spawning = daemons.records.spawn_lock(family, scope)?;
     let (pid, outcome) = match daemons.records.read(family, scope)? {
+        RecordRead::Valid(record) if !owns(daemons, family, scope, &record.process) => {
+            let outcome = match daemons.table.probe(&record.process) {
+                Liveness::Dead => "gone",
+                _ => "not_ours",
+            };
+            daemons
+                .records
+                .remove(family, scope, Some(record.process.pid))?;
+            (Some(record.process.pid), outcome)
+        }
         RecordRead::Valid(record) => {
             let outcome = match daemons
                 .table

@@ -9,6 +9,7 @@ mod bad_input_table;
 mod commit_seam_property;
 mod concurrent_writers;
 mod coordination_worktree;
+mod daemon_singleton;
 mod execution;
 mod execution_bad_input;
 mod execution_with_spec_kitty;
