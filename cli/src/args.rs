@@ -564,6 +564,9 @@ pub enum DaemonCommand {
         family: String,
         #[arg(long)]
         scope: String,
+        /// The state directory of its records.
+        #[arg(long)]
+        state_dir: Utf8PathBuf,
         #[arg(long, default_value_t = 1000)]
         interval_ms: u64,
         /// The remote's URL (for the record).

@@ -101,6 +101,9 @@ pub enum StateError {
 /// family and scope under the user's state directory (0700; files 0600).
 #[cfg_attr(feature = "mocks", mockall::automock)]
 pub trait OwnerRecords: Send + Sync {
+    /// The state directory itself (daemons name it on their command line, so the reaper
+    /// tells this directory's daemons from another's).
+    fn root(&self) -> Utf8PathBuf;
     /// The folder of one family and scope (for logs and messages).
     fn dir(&self, family: Family, scope: &ScopeId) -> Result<Utf8PathBuf, StateError>;
     /// Repairs what is safe to repair (a folder or record readable by others is narrowed to

@@ -169,6 +169,10 @@ fn write_atomic(path: &Utf8Path, bytes: &[u8]) -> Result<(), StateError> {
 }
 
 impl OwnerRecords for StateDir {
+    fn root(&self) -> Utf8PathBuf {
+        self.root.clone()
+    }
+
     fn dir(&self, family: Family, scope: &ScopeId) -> Result<Utf8PathBuf, StateError> {
         let dir = self.scope_dir(family, scope);
         self.ready(&self.root)?;

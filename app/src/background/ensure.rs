@@ -32,7 +32,7 @@ pub struct EnsureRequest {
     /// skitty's executable and version: the daemon to run.
     pub executable: Utf8PathBuf,
     pub version: String,
-    /// Arguments after `daemon run --family F --scope S`.
+    /// Arguments after `daemon run --family F --scope S --state-dir D`.
     pub extra_args: Vec<String>,
     /// Added to the scope's repositories when given.
     pub register: Option<Registration>,
@@ -123,6 +123,8 @@ pub fn ensure(daemons: &Daemons<'_>, request: &EnsureRequest) -> Result<EnsureRe
         family.to_string(),
         "--scope".to_owned(),
         scope.to_string(),
+        "--state-dir".to_owned(),
+        daemons.records.root().to_string(),
     ];
     args.extend(request.extra_args.iter().cloned());
     let pid = daemons

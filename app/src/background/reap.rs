@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use skitty_background::reaper::{Verdict, classify, spawn_shape};
+use skitty_background::reaper::{Owner, Verdict, classify, spawn_shape};
 use skitty_background::{Family, Fingerprint, Liveness, ScopeId};
 use skitty_ports::{RecordRead, StopOutcome};
 
@@ -39,7 +39,11 @@ pub fn reap(
     dry_run: bool,
 ) -> Result<ReapReport, AppError> {
     let live = live_daemon(daemons, family, scope)?;
-    let uid = daemons.table.uid();
+    let root = daemons.records.root();
+    let owner = Owner {
+        uid: daemons.table.uid(),
+        state_dir: root.as_str(),
+    };
     let me = daemons.table.me().map(|m| m.pid);
     let mut report = ReapReport::default();
     for candidate in daemons.table.candidates() {
@@ -47,7 +51,7 @@ pub fn reap(
             continue;
         }
         let command = candidate.argv.join(" ");
-        match classify(&candidate, family, scope, uid, live.as_ref()) {
+        match classify(&candidate, family, scope, owner, live.as_ref()) {
             Verdict::Reap => {
                 let outcome = if dry_run {
                     "would be ended".to_owned()

@@ -7,6 +7,7 @@ use serde::Serialize;
 use skitty_background::{SyncPlan, plan_sync};
 use skitty_mission::{BranchName, Op, Selector, SurfaceState};
 use skitty_ports::{MergeOutcome, MergeRequest};
+use skitty_status::merge::{LogText, merge_log_texts};
 
 use super::ensure::Registration;
 use crate::error::AppError;
@@ -194,7 +195,7 @@ async fn sync_mission(
                 ));
             };
             let request = MergeRequest {
-                rev: theirs,
+                rev: theirs.clone(),
                 message: format!("Merge {}/{branch} (skitty sync)", repo.remote),
                 no_ff: false,
                 squash: false,
@@ -202,14 +203,16 @@ async fn sync_mission(
             };
             match git.merge(worktree, &request).await? {
                 MergeOutcome::Conflicted { files } => {
-                    let files: Vec<String> = files.iter().map(ToString::to_string).collect();
+                    let mut why = Vec::new();
+                    for file in &files {
+                        why.push(explain(ports, &repo.path, &local, &theirs, file).await?);
+                    }
                     return Ok(done(
                         Some(&branch),
                         SyncOutcome::Failed,
                         Some(format!(
-                            "the two sides cannot be merged ({}); the merge was aborted and nothing was lost. A row under one event_id differs between the hosts: see `git log -p {}/{branch} -- <file>`",
-                            files.join(", "),
-                            repo.remote
+                            "{}; the merge was aborted and nothing was lost. Fix it on one host (keep the genuine row), commit, and the next round merges",
+                            why.join("; ")
                         )),
                     ));
                 }
@@ -220,4 +223,38 @@ async fn sync_mission(
         }
     };
     Ok(done(Some(&branch), outcome, None))
+}
+
+/// Why `file` does not merge: for an event log, the id whose rows differ and where each
+/// side holds it; for anything else, that both sides changed it.
+async fn explain(
+    ports: &Ports<'_>,
+    repo: &camino::Utf8Path,
+    ours: &str,
+    theirs: &str,
+    file: &camino::Utf8Path,
+) -> Result<String, AppError> {
+    let git = ports.git;
+    if file.file_name() == Some(skitty_artifacts::files::EVENTS_FILE) {
+        let base = git.merge_base(repo, ours, theirs).await?;
+        let mut texts = Vec::new();
+        for rev in [base.as_deref(), Some(ours), Some(theirs)] {
+            let bytes = match rev {
+                Some(rev) => git.read_at(repo, rev, file).await?.unwrap_or_default(),
+                None => Vec::new(),
+            };
+            let source = format!("{}:{file}", rev.map_or("base", |r| &r[..r.len().min(12)]));
+            texts.push((source, String::from_utf8_lossy(&bytes).into_owned()));
+        }
+        let inputs: Vec<LogText<'_>> = texts
+            .iter()
+            .map(|(source, text)| LogText { source, text })
+            .collect();
+        if let Err(e) = merge_log_texts(&inputs) {
+            return Ok(format!("{file}: {e}"));
+        }
+    }
+    Ok(format!(
+        "{file}: changed on both hosts in ways git cannot merge"
+    ))
 }

@@ -300,9 +300,12 @@ pub async fn run_command(
         DaemonCommand::Run {
             family,
             scope,
+            state_dir,
             interval_ms,
             remote,
         } => {
+            let records = StateDir::at(state_dir.clone());
+            let daemons = Daemons::new(&records, &table);
             let family = Family::parse(family).ok_or_else(|| {
                 CliError::usage(format!("unknown daemon family {family:?}"), None)
             })?;

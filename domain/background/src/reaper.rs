@@ -1,7 +1,8 @@
 //! The one reaper's verdicts. A process is ended only when it provably is an orphan of this
-//! scope: a `skitty daemon run` of the same family and scope, of this user, that is not the
-//! scope's live recorded daemon. Anything else is left alone, and a skitty daemon of another
-//! scope is reported for an operator.
+//! scope: a `skitty daemon run` of the same state directory, family and scope, of this user,
+//! that is not the scope's live recorded daemon. Anything else is left alone; a skitty daemon
+//! of another scope is reported for an operator, one of another state directory (another
+//! `$HOME` or `$XDG_STATE_HOME`: another host, as far as records go) is never touched.
 
 use camino::Utf8PathBuf;
 use serde::Serialize;
@@ -29,11 +30,13 @@ pub enum Verdict {
     NeverTouch(String),
 }
 
-/// What a skitty daemon's command line says: `<exe> daemon run --family F --scope S ...`.
+/// What a skitty daemon's command line says:
+/// `<exe> daemon run --family F --scope S --state-dir D ...`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SpawnShape {
     pub family: Option<Family>,
     pub scope: Option<ScopeId>,
+    pub state_dir: Option<String>,
 }
 
 /// The spawn shape, when `argv` is a skitty daemon's.
@@ -52,23 +55,37 @@ pub fn spawn_shape(argv: &[String]) -> Option<SpawnShape> {
     Some(SpawnShape {
         family: value("--family").and_then(Family::parse),
         scope: value("--scope").and_then(ScopeId::parse),
+        state_dir: value("--state-dir").map(str::to_owned),
     })
 }
 
+/// Whose daemons the reaper looks after: this user's, of this state directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Owner<'a> {
+    pub uid: u32,
+    pub state_dir: &'a str,
+}
+
 /// The verdict on one candidate. `live` is the scope's recorded daemon when the probe found
-/// it alive; `uid` is this user's.
+/// it alive.
 pub fn classify(
     candidate: &Candidate,
     family: Family,
     scope: &ScopeId,
-    uid: u32,
+    owner: Owner<'_>,
     live: Option<&Fingerprint>,
 ) -> Verdict {
     let Some(shape) = spawn_shape(&candidate.argv) else {
         return Verdict::NeverTouch("not a skitty daemon".into());
     };
-    if candidate.uid != uid {
+    if candidate.uid != owner.uid {
         return Verdict::NeverTouch(format!("another user's (uid {})", candidate.uid));
+    }
+    if shape.state_dir.as_deref() != Some(owner.state_dir) {
+        return Verdict::NeverTouch(match shape.state_dir {
+            Some(dir) => format!("cross_root: a daemon of another state directory ({dir})"),
+            None => "pre_marker: a skitty daemon that names no state directory".into(),
+        });
     }
     if live.is_some_and(|l| *l == candidate.process) {
         return Verdict::NeverTouch("the scope's live daemon".into());
@@ -79,7 +96,7 @@ pub fn classify(
             "cross_scope: a {f} daemon of scope {s}; stop it with `skitty daemon stop` from a checkout of its remote"
         )),
         _ => Verdict::OperatorRequired(
-            "pre_marker: a skitty daemon whose command line names no family and scope".into(),
+            "pre_marker: a skitty daemon whose command line names no family or scope".into(),
         ),
     }
 }
@@ -104,10 +121,14 @@ mod tests {
     fn only_this_scopes_orphans_are_reaped() {
         let scope = ScopeId::of(1000, "remote-a");
         let other = ScopeId::of(1000, "remote-b");
-        let ours = format!("/bin/skitty daemon run --family sync --scope {scope}");
-        let theirs = format!("/bin/skitty daemon run --family sync --scope {other}");
+        let ours = format!("/bin/skitty daemon run --family sync --scope {scope} --state-dir /s");
+        let theirs = format!("/bin/skitty daemon run --family sync --scope {other} --state-dir /s");
         let live = Fingerprint::new(1, "10.0", "/bin/skitty");
-        let verdict = |c: &Candidate| classify(c, Family::Sync, &scope, 1000, Some(&live));
+        let owner = Owner {
+            uid: 1000,
+            state_dir: "/s",
+        };
+        let verdict = |c: &Candidate| classify(c, Family::Sync, &scope, owner, Some(&live));
         assert_eq!(verdict(&candidate(2, 1000, &ours)), Verdict::Reap);
         assert_eq!(
             verdict(&candidate(1, 1000, &ours)),
@@ -125,9 +146,17 @@ mod tests {
             Verdict::NeverTouch(_)
         ));
         assert!(
-            matches!(verdict(&candidate(6, 1000, "/bin/skitty daemon run")), Verdict::OperatorRequired(w) if w.starts_with("pre_marker"))
+            matches!(verdict(&candidate(6, 1000, "/bin/skitty daemon run")), Verdict::NeverTouch(w) if w.starts_with("pre_marker"))
         );
-        let serve = format!("/bin/skitty daemon run --family serve --scope {scope}");
+        assert!(
+            matches!(verdict(&candidate(6, 1000, "/bin/skitty daemon run --state-dir /s")), Verdict::OperatorRequired(w) if w.starts_with("pre_marker"))
+        );
+        let elsewhere =
+            format!("/bin/skitty daemon run --family sync --scope {scope} --state-dir /other");
+        assert!(
+            matches!(verdict(&candidate(8, 1000, &elsewhere)), Verdict::NeverTouch(w) if w.starts_with("cross_root"))
+        );
+        let serve = format!("/bin/skitty daemon run --family serve --scope {scope} --state-dir /s");
         assert!(matches!(
             verdict(&candidate(7, 1000, &serve)),
             Verdict::OperatorRequired(_)

@@ -21,6 +21,7 @@ mod json_schemas;
 mod lifecycle_parity;
 mod merge_driver_agrees_with_spec_kitty;
 mod mission_selection;
+mod multi_host_sync;
 mod oracle_missions;
 mod parity_ratchet;
 mod planning;
