@@ -441,3 +441,73 @@ pub fn test_modules_are_test_only(root: &Path) -> Violations {
     }
     violations
 }
+
+/// Invariant: one liveness probe. `liveness` (the verdict) is defined in
+/// `domain/background/src/fingerprint.rs` and called from `adapters/process/src/lib.rs` only
+/// (`ProcTable::probe`); only `adapters/process/src/procfs.rs` reads `/proc`.
+pub fn one_liveness_probe(root: &Path) -> Violations {
+    let (facts, mut violations) = scan(root);
+    let home = "domain/background/src/fingerprint.rs";
+    for (file, name) in &facts.fns {
+        if name == "liveness" && file != home {
+            violations.push(format!(
+                "{file}: fn liveness (the one verdict lives in {home})"
+            ));
+        }
+    }
+    for (file, name) in &facts.calls {
+        if name == "liveness" && file != "adapters/process/src/lib.rs" && file != home {
+            violations.push(format!(
+                "{file}: liveness (probe processes through ProcessTable::probe)"
+            ));
+        }
+    }
+    for (file, text, testing) in &facts.literals {
+        if !testing && text.starts_with("/proc/") && file != "adapters/process/src/procfs.rs" {
+            violations.push(format!(
+                "{file}: {text:?} (only adapters/process/src/procfs.rs reads /proc)"
+            ));
+        }
+    }
+    violations
+}
+
+/// Invariant: one place sends signals: outside tests, only `adapters/process/src/signals.rs`
+/// calls a `kill` or names `nix::sys::signal::kill` / `libc::kill`, and nothing runs the
+/// `kill` program.
+pub fn one_place_signals(root: &Path) -> Violations {
+    let (facts, mut violations) = scan(root);
+    let home = "adapters/process/src/signals.rs";
+    for (file, name) in &facts.calls {
+        if (name == "kill" || name == "killpg") && file != home {
+            violations.push(format!("{file}: {name} (signals are sent by {home} only)"));
+        }
+    }
+    for (file, path, testing) in &facts.paths {
+        let signals = path.ends_with("signal::kill") || path == "libc::kill" || path == "kill";
+        if !testing && signals && file != home {
+            violations.push(format!("{file}: {path} (signals are sent by {home} only)"));
+        }
+    }
+    for (file, text, testing) in &facts.literals {
+        if !testing && (text == "kill" || text == "pkill" || text == "killall") {
+            violations.push(format!(
+                "{file}: {text:?} (signals are sent by {home} only)"
+            ));
+        }
+    }
+    violations
+}
+
+/// Invariant: one reaper: only `app/src/background/reap.rs` lists candidate processes
+/// (`reap_candidates`) and judges them (`judge`).
+pub fn one_reaper(root: &Path) -> Violations {
+    let (facts, mut violations) = scan(root);
+    let home = "app/src/background/reap.rs";
+    for (file, name) in &facts.calls {
+        if (name == "reap_candidates" || name == "judge") && file != home {
+            violations.push(format!("{file}: {name} (the one reaper is {home})"));
+        }
+    }
+    violations
+}

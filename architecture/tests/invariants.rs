@@ -81,3 +81,18 @@ fn every_declared_dependency_is_used() {
 fn test_modules_are_test_only() {
     holds(singletons::test_modules_are_test_only);
 }
+
+#[test]
+fn exactly_one_liveness_probe() {
+    holds(singletons::one_liveness_probe);
+}
+
+#[test]
+fn exactly_one_place_sends_signals() {
+    holds(singletons::one_place_signals);
+}
+
+#[test]
+fn exactly_one_reaper() {
+    holds(singletons::one_reaper);
+}

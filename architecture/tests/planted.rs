@@ -392,3 +392,70 @@ fn a_production_module_named_tests_is_caught() {
         )],
     );
 }
+
+#[test]
+fn a_second_liveness_probe_is_caught() {
+    caught(
+        singletons::one_liveness_probe,
+        &[
+            (
+                Plant::File(
+                    "app/src/alive.rs",
+                    "fn alive(pid: u32) -> bool { std::path::Path::new(&format!(\"/proc/{pid}\")).exists() }\n",
+                ),
+                "app/src/alive.rs: \"/proc/{pid}\"",
+            ),
+            (
+                Plant::File(
+                    "cli/src/probe.rs",
+                    "fn liveness(pid: u32) -> bool { pid > 0 }\n",
+                ),
+                "cli/src/probe.rs: fn liveness",
+            ),
+            (
+                Plant::File(
+                    "app/src/verdict.rs",
+                    "fn f(a: &F, b: &F) { skitty_background::liveness(a, Some(b)); }\n",
+                ),
+                "app/src/verdict.rs: liveness",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_second_place_that_sends_signals_is_caught() {
+    caught(
+        singletons::one_place_signals,
+        &[
+            (
+                Plant::File(
+                    "app/src/term.rs",
+                    "fn f(p: nix::unistd::Pid) { let _ = nix::sys::signal::kill(p, None); }\n",
+                ),
+                "app/src/term.rs",
+            ),
+            (
+                Plant::File(
+                    "cli/src/shell_kill.rs",
+                    "fn f() { std::process::Command::new(\"kill\").arg(\"-9\"); }\n",
+                ),
+                "cli/src/shell_kill.rs: \"kill\"",
+            ),
+        ],
+    );
+}
+
+#[test]
+fn a_second_reaper_is_caught() {
+    caught(
+        singletons::one_reaper,
+        &[(
+            Plant::File(
+                "cli/src/sweep.rs",
+                "fn f(t: &dyn skitty_ports::ProcessTable) { for c in t.reap_candidates() { drop(c); } }\n",
+            ),
+            "cli/src/sweep.rs: reap_candidates",
+        )],
+    );
+}

@@ -52,7 +52,7 @@ pub trait ProcessTable: Send + Sync {
     /// The one liveness probe: whether `recorded` still runs.
     fn probe(&self, recorded: &Fingerprint) -> Liveness;
     /// Every process whose command line can be read, for the reaper.
-    fn candidates(&self) -> Vec<Candidate>;
+    fn reap_candidates(&self) -> Vec<Candidate>;
     /// The command line of `pid`, when it can be read.
     fn command_line(&self, pid: u32) -> Option<Vec<String>>;
     /// The one place skitty sends signals: SIGTERM to `target` once its identity is checked

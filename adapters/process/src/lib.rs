@@ -42,7 +42,7 @@ impl ProcessTable for ProcTable {
         liveness(recorded, procfs::fingerprint(recorded.pid).as_ref())
     }
 
-    fn candidates(&self) -> Vec<Candidate> {
+    fn reap_candidates(&self) -> Vec<Candidate> {
         procfs::pids()
             .into_iter()
             .filter_map(|pid| {

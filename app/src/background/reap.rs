@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use serde::Serialize;
-use skitty_background::reaper::{Owner, Verdict, classify, spawn_shape};
+use skitty_background::reaper::{Owner, Verdict, judge, spawn_shape};
 use skitty_background::{Family, Fingerprint, Liveness, ScopeId};
 use skitty_ports::{RecordRead, StopOutcome};
 
@@ -46,12 +46,12 @@ pub fn reap(
     };
     let me = daemons.table.me().map(|m| m.pid);
     let mut report = ReapReport::default();
-    for candidate in daemons.table.candidates() {
+    for candidate in daemons.table.reap_candidates() {
         if Some(candidate.process.pid) == me {
             continue;
         }
         let command = candidate.argv.join(" ");
-        match classify(&candidate, family, scope, owner, live.as_ref()) {
+        match judge(&candidate, family, scope, owner, live.as_ref()) {
             Verdict::Reap => {
                 let outcome = if dry_run {
                     "would be ended".to_owned()

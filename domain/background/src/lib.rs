@@ -1,6 +1,6 @@
 //! skitty's background processes, as pure decisions: who a daemon is (its [`Fingerprint`] and
 //! [`OwnerRecord`]), whether a recorded process still lives ([`liveness`]), which processes the
-//! one reaper may end ([`reaper::classify`]), how long to wait after failures ([`Backoff`]), and
+//! one reaper may end ([`reaper::judge`]), how long to wait after failures ([`Backoff`]), and
 //! what one sync round does with a coordination branch ([`SyncPlan`]).
 //!
 //! Nothing here reads `/proc`, sends a signal or runs git: `skitty-process` gathers the facts

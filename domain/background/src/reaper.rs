@@ -68,7 +68,7 @@ pub struct Owner<'a> {
 
 /// The verdict on one candidate. `live` is the scope's recorded daemon when the probe found
 /// it alive.
-pub fn classify(
+pub fn judge(
     candidate: &Candidate,
     family: Family,
     scope: &ScopeId,
@@ -128,7 +128,7 @@ mod tests {
             uid: 1000,
             state_dir: "/s",
         };
-        let verdict = |c: &Candidate| classify(c, Family::Sync, &scope, owner, Some(&live));
+        let verdict = |c: &Candidate| judge(c, Family::Sync, &scope, owner, Some(&live));
         assert_eq!(verdict(&candidate(2, 1000, &ours)), Verdict::Reap);
         assert_eq!(
             verdict(&candidate(1, 1000, &ours)),
