@@ -375,14 +375,16 @@ pub trait GitPort: Send + Sync {
         branch: &BranchName,
     ) -> Result<bool, GitError>;
 
-    /// Moves `branch` forward to `rev` (a descendant of its tip): in `checked_out_in`, its
-    /// worktree, with its files (`git merge --ff-only`); else the ref alone, refused if the
+    /// Moves the branch checked out in `worktree` forward to `rev`, with its files
+    /// (`git merge --ff-only`).
+    async fn fast_forward(&self, worktree: &Utf8Path, rev: &str) -> Result<(), GitError>;
+
+    /// Moves `branch`, checked out nowhere, to `rev` (creating it when absent); refused if the
     /// branch moved meanwhile.
-    async fn fast_forward(
+    async fn advance_branch(
         &self,
         repo: &Utf8Path,
         branch: &BranchName,
-        checked_out_in: Option<&Utf8Path>,
         rev: &str,
     ) -> Result<(), GitError>;
 

@@ -300,13 +300,16 @@ impl GitPort for GixRepo {
         remote::push_branch(repo, remote, branch)
     }
 
-    async fn fast_forward(
+    async fn fast_forward(&self, worktree: &Utf8Path, rev: &str) -> Result<(), GitError> {
+        remote::fast_forward(worktree, rev)
+    }
+
+    async fn advance_branch(
         &self,
         repo: &Utf8Path,
         branch: &BranchName,
-        checked_out_in: Option<&Utf8Path>,
         rev: &str,
     ) -> Result<(), GitError> {
-        remote::fast_forward(repo, branch, checked_out_in, rev)
+        remote::advance_branch(repo, branch, rev)
     }
 }

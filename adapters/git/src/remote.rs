@@ -89,17 +89,18 @@ pub(crate) fn push_branch(
     })
 }
 
-/// `git merge --ff-only REV` in the branch's worktree; without one, `git update-ref` from the
-/// tip it had (so a concurrent move makes this fail rather than be lost).
-pub(crate) fn fast_forward(
+/// `git merge --ff-only REV` in `worktree`.
+pub(crate) fn fast_forward(worktree: &Utf8Path, rev: &str) -> Result<(), GitError> {
+    git(worktree, &["merge", "--ff-only", "--quiet", rev]).map(|_| ())
+}
+
+/// `git update-ref refs/heads/B REV OLD`: from the tip it had (none: it must not exist yet),
+/// so a concurrent move makes this fail rather than be lost.
+pub(crate) fn advance_branch(
     repo: &Utf8Path,
     branch: &BranchName,
-    checked_out_in: Option<&Utf8Path>,
     rev: &str,
 ) -> Result<(), GitError> {
-    if let Some(worktree) = checked_out_in {
-        return git(worktree, &["merge", "--ff-only", "--quiet", rev]).map(|_| ());
-    }
     let name = format!("refs/heads/{branch}");
     let old = resolve(repo, &name)?.unwrap_or_default();
     git(repo, &["update-ref", &name, rev, &old]).map(|_| ())

@@ -141,7 +141,7 @@ async fn sync_mission(
     let Some(local) = git.resolve_rev(&repo.path, &local_ref).await? else {
         return Ok(match remote_tip {
             Some(tip) => {
-                git.fast_forward(&repo.path, &branch, None, &tip).await?;
+                git.advance_branch(&repo.path, &branch, &tip).await?;
                 done(Some(&branch), SyncOutcome::FastForwarded, None)
             }
             None => done(
@@ -183,7 +183,10 @@ async fn sync_mission(
         SyncPlan::Publish => pushed(SyncOutcome::Published).await?,
         SyncPlan::Push => pushed(SyncOutcome::Pushed).await?,
         SyncPlan::FastForward { to } => {
-            git.fast_forward(&repo.path, &branch, worktree, &to).await?;
+            match worktree {
+                Some(worktree) => git.fast_forward(worktree, &to).await?,
+                None => git.advance_branch(&repo.path, &branch, &to).await?,
+            }
             SyncOutcome::FastForwarded
         }
         SyncPlan::Merge { theirs } => {

@@ -235,3 +235,144 @@ fn a_row_that_differs_under_one_event_id_stops_the_sync_and_loses_nothing() {
     let text = hosts.host_b.skitty(b, &["daemon", "status"]).stdout;
     assert!(text.contains("01KCONFL1CT0000000000000000"), "{text}");
 }
+
+/// Every tracked file of a worktree with its bytes and modification time.
+fn tracked(worktree: &Path) -> BTreeMap<String, (Vec<u8>, std::time::SystemTime)> {
+    git(worktree, &["ls-files"])
+        .lines()
+        .map(|f| {
+            let path = worktree.join(f);
+            let bytes = fs::read(&path).unwrap_or_default();
+            let mtime = fs::metadata(&path).and_then(|m| m.modified()).unwrap();
+            (f.to_owned(), (bytes, mtime))
+        })
+        .collect()
+}
+
+/// SC-5/SC-6 (upstream #1789): a 50-commit interactive rebase of the coordination branch,
+/// paused by an `exec` step, while this host's daemon runs and the other host pushes a new
+/// transition. The daemon writes nothing during the rebase, the rebase completes, and the
+/// daemon brings the other host's event in afterwards, with status intact.
+#[test]
+fn a_long_rebase_on_the_mission_branch_is_never_written_to_by_the_daemon() {
+    let hosts = TwoHosts::new();
+    let (a, b) = (&hosts.a.root, &hosts.b);
+    let coord_a = hosts.coord(a);
+    // Fifty commits of the agent's notes on the coordination branch.
+    let base = git(&coord_a, &["rev-parse", "HEAD"]).trim().to_owned();
+    for n in 0..50 {
+        fs::create_dir_all(coord_a.join("notes")).unwrap();
+        fs::write(
+            coord_a.join(format!("notes/{n:02}.md")),
+            format!("note {n}\n"),
+        )
+        .unwrap();
+        git(&coord_a, &["add", "-A"]);
+        git(&coord_a, &["commit", "-q", "-m", &format!("note {n}")]);
+    }
+    let branch = git(&coord_a, &["branch", "--show-current"])
+        .trim()
+        .to_owned();
+    git(a, &["push", "-q", "origin", &branch]);
+    hosts
+        .host_a
+        .skitty(a, &["daemon", "ensure", "--interval-ms", "100", "--json"])
+        .ok();
+    hosts.host_b.ensure(b);
+    assert!(eventually(Duration::from_secs(10), || {
+        !git(b, &["branch", "--list", "kitty/*"]).trim().is_empty()
+    }));
+
+    // The rebase pauses after its 25th pick until `go` appears.
+    let barrier = hosts.a.root.join("../go");
+    let paused = hosts.a.root.join("../paused");
+    let wait = format!(
+        "touch {}; while [ ! -f {} ]; do sleep 0.05; done",
+        paused.display(),
+        barrier.display()
+    );
+    let editor = format!("sed -i '25a exec {wait}'");
+    let mut rebase = std::process::Command::new("git")
+        .args(["rebase", "-i", "--force-rebase", &base])
+        .current_dir(&coord_a)
+        .env("GIT_SEQUENCE_EDITOR", editor)
+        .env("GIT_EDITOR", "true")
+        .envs(skitty_tests::COMMITTER)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    assert!(
+        eventually(Duration::from_secs(30), || paused.exists()),
+        "the rebase reached its pause"
+    );
+    let during = tracked(&coord_a);
+    let primary_during = tracked(a);
+    let refs_during = git(a, &["for-each-ref", "refs/heads"]);
+    // Meanwhile the other host moves a WP; its daemon pushes it.
+    hosts.emit(b, "WP04", "claimed", "host-b");
+    let pushed = eventually(Duration::from_secs(10), || {
+        let remote = git(a, &["ls-remote", "origin"]);
+        remote.contains(git(&hosts.coord(b), &["rev-parse", "HEAD"]).trim())
+    });
+    assert!(pushed, "{:#}", hosts.host_b.status(b));
+    // Several of this host's rounds pass while the rebase is paused.
+    std::thread::sleep(Duration::from_millis(800));
+    let report = hosts.host_a.status(a);
+    let mission = &report["daemons"][0]["sync"]["repositories"][0]["missions"][0];
+    assert_eq!(mission["outcome"], "deferred", "{report:#}");
+    assert!(
+        mission["detail"].as_str().unwrap().contains("rebase"),
+        "{report:#}"
+    );
+    assert_eq!(
+        tracked(&coord_a),
+        during,
+        "no tracked file of the rebasing worktree was written"
+    );
+    assert_eq!(tracked(a), primary_during, "nor of the primary checkout");
+    assert_eq!(
+        git(a, &["for-each-ref", "refs/heads"]),
+        refs_during,
+        "no branch moved"
+    );
+
+    fs::write(&barrier, "").unwrap();
+    let done = rebase.wait().unwrap();
+    let stderr = {
+        use std::io::Read;
+        let mut text = String::new();
+        rebase
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut text)
+            .unwrap();
+        text
+    };
+    assert!(done.success(), "the rebase completes: {stderr}");
+    // After it, the daemon merges the other host's move in.
+    let synced = eventually(Duration::from_secs(15), || {
+        hosts
+            .status_files(a)
+            .is_some_and(|(_, log)| log.contains("\"host-b\""))
+    });
+    assert!(synced, "{:#}", hosts.host_a.status(a));
+    let (status, log) = hosts.status_files(a).unwrap();
+    assert!(ids(&log).values().all(|n| *n == 1));
+    let derived = skitty(a, &["materialize", "--dry-run", "--mission", &hosts.slug]).ok();
+    assert_eq!(
+        status, derived,
+        "status.json is the reduction of the merged log"
+    );
+    let snapshot: serde_json::Value = serde_json::from_str(&status).unwrap();
+    assert_eq!(snapshot["work_packages"]["WP04"]["lane"], "claimed");
+    assert_eq!(
+        git(&coord_a, &["rev-list", "--count", &format!("{base}..HEAD")])
+            .trim()
+            .parse::<u32>()
+            .unwrap()
+            >= 50,
+        true
+    );
+}
