@@ -215,3 +215,172 @@ pub(crate) fn registrations(
         .and_then(|r| serde_json::from_value(r).ok())
         .unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Mutex;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use camino::Utf8PathBuf;
+    use skitty_background::{Fingerprint, OwnerRecord};
+    use skitty_ports::{LockGuard, LockHandle, MockOwnerRecords, MockProcessTable, StopOutcome};
+
+    use super::*;
+
+    #[derive(Debug)]
+    struct Held;
+    impl LockGuard for Held {}
+
+    const STATE: &str = "/state/skitty";
+
+    fn scope() -> ScopeId {
+        ScopeId::of(1000, "/srv/remote.git")
+    }
+
+    fn record(pid: u32, version: &str, exe: &str) -> OwnerRecord {
+        OwnerRecord {
+            family: Family::Sync,
+            scope: scope(),
+            process: Fingerprint::new(pid, "100.5", exe),
+            version: version.into(),
+            remote: "/srv/remote.git".into(),
+            started_at: "t".into(),
+            heartbeat: "t".into(),
+            repositories: vec![],
+        }
+    }
+
+    fn request() -> EnsureRequest {
+        EnsureRequest {
+            family: Family::Sync,
+            scope: scope(),
+            executable: "/bin/skitty".into(),
+            version: "0.2.0".into(),
+            extra_args: vec![],
+            register: None,
+        }
+    }
+
+    fn daemon_argv(scope: &ScopeId) -> Vec<String> {
+        format!("/bin/skitty daemon run --family sync --scope {scope} --state-dir {STATE}")
+            .split(' ')
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// A state dir whose record reads as `first`, then (after a spawn) as the spawned one.
+    fn records(first: RecordRead, spawned: Option<u32>) -> MockOwnerRecords {
+        let mut records = MockOwnerRecords::new();
+        records.expect_root().returning(|| Utf8PathBuf::from(STATE));
+        records.expect_check().returning(|| Ok(vec![]));
+        records.expect_spawn_lock().returning(|_, _| {
+            Ok(LockHandle::new(
+                Utf8Path::new("/state/spawn.lock"),
+                Box::new(Held),
+            ))
+        });
+        records
+            .expect_dir()
+            .returning(|_, _| Ok(Utf8PathBuf::from("/state/skitty/daemons/x")));
+        let reads = AtomicUsize::new(0);
+        let first = Mutex::new(Some(first));
+        records.expect_read().returning(move |_, _| {
+            let n = reads.fetch_add(1, Ordering::SeqCst);
+            match (first.lock().unwrap().clone(), spawned) {
+                (Some(read), _) if n == 0 => Ok(read),
+                (_, Some(pid)) if n > 1 => {
+                    Ok(RecordRead::Valid(record(pid, "0.2.0", "/bin/skitty")))
+                }
+                (Some(read), _) => Ok(read),
+                (None, _) => Ok(RecordRead::Missing),
+            }
+        });
+        records
+    }
+
+    fn table(alive: Vec<u32>, daemons: Vec<u32>) -> MockProcessTable {
+        let mut table = MockProcessTable::new();
+        table.expect_uid().return_const(1000u32);
+        table
+            .expect_me()
+            .returning(|| Some(Fingerprint::new(1, "1.0", "/bin/skitty")));
+        table.expect_reap_candidates().returning(Vec::new);
+        table.expect_probe().returning(move |f| {
+            if alive.contains(&f.pid) {
+                Liveness::Alive
+            } else {
+                Liveness::Dead
+            }
+        });
+        table.expect_command_line().returning(move |pid| {
+            if daemons.contains(&pid) {
+                Some(daemon_argv(&scope()))
+            } else {
+                Some(vec![
+                    "/usr/bin/python3".into(),
+                    "-m".into(),
+                    "http.server".into(),
+                ])
+            }
+        });
+        table
+    }
+
+    #[test]
+    fn a_healthy_daemon_of_this_version_is_reused_without_a_spawn() {
+        let records = records(RecordRead::Valid(record(42, "0.2.0", "/bin/skitty")), None);
+        let mut table = table(vec![42], vec![42]);
+        table.expect_spawn_detached().never();
+        table.expect_stop().never();
+        let report = ensure(&Daemons::new(&records, &table), &request()).unwrap();
+        assert_eq!((report.pid, report.started), (42, false));
+    }
+
+    #[test]
+    fn a_daemon_of_another_version_is_stopped_then_replaced() {
+        let mut records = records(
+            RecordRead::Valid(record(42, "0.1.0", "/bin/skitty")),
+            Some(77),
+        );
+        records
+            .expect_remove()
+            .times(1)
+            .returning(|_, _, pid| Ok(pid == Some(42)));
+        let mut table = table(vec![42, 77], vec![42, 77]);
+        table
+            .expect_stop()
+            .withf(|f, _| f.pid == 42)
+            .times(1)
+            .returning(|_, _| Ok(StopOutcome::Terminated));
+        table
+            .expect_spawn_detached()
+            .times(1)
+            .returning(|_, _, _| Ok(77));
+        let report = ensure(&Daemons::new(&records, &table), &request()).unwrap();
+        assert_eq!(report.replaced, Some(42));
+        assert_eq!((report.pid, report.started), (77, true));
+    }
+
+    #[test]
+    fn a_record_naming_a_foreign_process_is_cleared_and_that_process_never_signalled() {
+        let mut records = records(
+            RecordRead::Valid(record(42, "0.2.0", "/bin/skitty")),
+            Some(77),
+        );
+        records
+            .expect_remove()
+            .times(1)
+            .returning(|_, _, _| Ok(true));
+        // pid 42 runs, but it is a web server, not a skitty daemon of this scope.
+        let mut table = table(vec![42, 77], vec![77]);
+        table.expect_stop().never();
+        table
+            .expect_spawn_detached()
+            .times(1)
+            .returning(|_, _, _| Ok(77));
+        let report = ensure(&Daemons::new(&records, &table), &request()).unwrap();
+        assert_eq!(report.stale_record_removed, Some(42));
+        assert_eq!(report.replaced, None);
+        assert!(report.started);
+    }
+}

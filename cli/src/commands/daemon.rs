@@ -80,6 +80,27 @@ async fn here(adapters: &Adapters, table: &ProcTable, remote: &str) -> Result<He
     })
 }
 
+/// What would stop a round where both hosts moved: `.gitattributes` without skitty's
+/// `status.json` merge driver (a repository made by spec-kitty, not yet `skitty init`ed).
+async fn attribute_warnings(adapters: &Adapters, root: &Utf8Path) -> Vec<String> {
+    use skitty_mission::project_files::STATUS_JSON_ATTRIBUTE;
+    use skitty_ports::ArtifactStore;
+    let text = adapters
+        .artifacts
+        .read_project_file(root, Utf8Path::new(".gitattributes"))
+        .await
+        .ok()
+        .flatten()
+        .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+        .unwrap_or_default();
+    if text.lines().any(|l| l.trim() == STATUS_JSON_ATTRIBUTE) {
+        return Vec::new();
+    }
+    vec![format!(
+        "{root}/.gitattributes lacks `{STATUS_JSON_ATTRIBUTE}`: a round where both hosts moved will stop on status.json. Run `skitty init` and commit .gitattributes (on every branch the missions use)"
+    )]
+}
+
 /// A remote that is a local path, made absolute and canonical (two checkouts that name one
 /// bare repository by different relative paths share a scope); any other URL as written.
 fn canonical_url(root: &Utf8Path, url: &str) -> String {
@@ -138,9 +159,11 @@ pub async fn run_command(
                 }),
             };
             let report = ensure(&daemons, &request).map_err(|e| fail(e.into()))?;
+            let warnings = attribute_warnings(adapters, &here.root).await;
             if *json {
                 let mut value = serde_json::to_value(&report).unwrap_or_default();
                 value["remote"] = json!(without_password(&here.url));
+                value["warnings"] = json!(warnings);
                 super::out(&format!("{value}\n"));
             } else {
                 let mut text = String::new();

@@ -40,8 +40,12 @@ pub const GITATTRIBUTES: [&str; 25] = [
     ".kittify/workspaces/** -diff",
     ".kittify/migrations/** linguist-generated=true",
     ".kittify/migrations/** -diff",
-    "kitty-specs/**/status.json merge=skitty-status-json",
+    STATUS_JSON_ATTRIBUTE,
 ];
+
+/// skitty's `.gitattributes` line for `status.json`: without it, a merge where both sides moved
+/// stops on the file.
+pub const STATUS_JSON_ATTRIBUTE: &str = "kitty-specs/**/status.json merge=skitty-status-json";
 
 /// The marker line spec-kitty's `.gitignore` block starts with.
 pub const GITIGNORE_MARKER: &str = "# Added by Spec Kitty CLI (auto-managed)";
