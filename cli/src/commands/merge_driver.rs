@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_app::usecases::status_merge::{SnapshotMerge, SnapshotSides, merge_status_snapshot};
 use skitty_ports::git::MERGE_THEIRS_ENV;
-use skitty_status::merge::{LogText, merge_log_texts};
+use skitty_status::merge::{LogText, merge_rows};
 
 use crate::error::CliError;
 use crate::wiring::Adapters;
@@ -79,13 +79,27 @@ pub fn run(base: &Utf8Path, ours: &Utf8Path, theirs: &Utf8Path) -> Result<ExitCo
             text: &texts[2],
         },
     ];
-    let merged = merge_log_texts(&inputs).map_err(|e| {
+    let merged = merge_rows(&inputs).map_err(|e| {
         CliError::refused(format!("cannot merge the event logs: {e}")).with_hint(
             "the branches hold rows that cannot be unioned: read both sides with `git log -p -- <path>`, keep the genuine row, then merge again",
         )
     })?;
-    write_over(ours, &merged)?;
+    write_rows(ours, &merged)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Replaces `path` with `rows`, a newline after each (git reads it only after the driver
+/// exits).
+fn write_rows(path: &Utf8Path, rows: &[std::borrow::Cow<'_, str>]) -> Result<(), CliError> {
+    use std::io::Write;
+    let failed = |e: std::io::Error| CliError::refused(format!("{path}: {e}"));
+    let mut out =
+        std::io::BufWriter::with_capacity(1 << 16, std::fs::File::create(path).map_err(failed)?);
+    for row in rows {
+        out.write_all(row.as_bytes()).map_err(failed)?;
+        out.write_all(b"\n").map_err(failed)?;
+    }
+    out.flush().map_err(failed)
 }
 
 /// Replaces `path` (git reads it only after the driver exits).

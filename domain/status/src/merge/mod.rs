@@ -17,7 +17,12 @@
 //! assert_eq!(merged, "{\"at\": \"1\", \"event_id\": \"A\"}\n{\"at\": \"2\", \"event_id\": \"B\"}\n");
 //! ```
 
+mod canonical;
+
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::collections::hash_map::Entry as Entry_;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use serde_json::{Map, Value};
 
@@ -71,87 +76,196 @@ pub fn merge_logs(texts: &[&str]) -> Result<String, MergeError> {
     merge_log_texts(&inputs)
 }
 
-struct Entry {
-    row: Map<String, Value>,
-    at: String,
+/// A row of the union: its sort time, its text as spec-kitty writes it (borrowed from the
+/// input when it is already in that form), and where it was read.
+struct Entry<'t> {
+    at: Cow<'t, str>,
+    line: Cow<'t, str>,
+    input: usize,
+    /// Line number within the part of the input that was read (see `line_base`).
+    index: usize,
 }
 
 /// Unions the logs: rows deduplicated by `event_id` (the same id with a different row is a
 /// conflict), sorted by (`at`, else `timestamp`, `event_id`), each written as spec-kitty writes
 /// a row, one per line.
+///
+/// Logs are append-only, so the sides share a prefix: the lines an input shares byte for byte
+/// with an earlier one are not read again (their rows are equal, and Python's union keeps an
+/// equal row).
 pub fn merge_log_texts(inputs: &[LogText<'_>]) -> Result<String, MergeError> {
-    let mut merged: HashMap<String, (Entry, String)> = HashMap::new();
-    // The sides share most of their lines: each distinct line is parsed once.
-    let mut seen: HashMap<&str, String> = HashMap::new();
-    for input in inputs {
-        for (index, raw) in python_lines(input.text).enumerate() {
-            let line = index + 1;
-            let stripped = python_strip(raw);
-            if stripped.is_empty() {
-                continue;
-            }
-            if let Some(id) = seen.get(stripped) {
-                if let Some((_, at)) = merged.get_mut(id) {
-                    *at = format!("{}:{line}", input.source);
-                }
-                continue;
-            }
-            let (id, row) = parse_row(input.source, line, stripped)?;
-            let place = format!("{}:{line}", input.source);
-            match merged.get_mut(&id) {
-                Some((existing, first)) => {
-                    if !py_eq_map(&existing.row, &row) {
-                        return Err(MergeError::Conflict {
-                            id,
-                            first: first.clone(),
-                            second: place,
-                        });
-                    }
-                    // Python keeps the later side's dict: equal, yet maybe `1.0` for `1`.
-                    existing.row = row;
-                    *first = place;
-                }
-                None => {
-                    let at = sort_time(&row);
-                    merged.insert(id.clone(), (Entry { row, at }, place));
-                }
-            }
-            seen.insert(stripped, id);
-        }
-    }
-    let mut rows: Vec<(String, Entry)> = merged
-        .into_iter()
-        .map(|(id, (entry, _))| (id, entry))
-        .collect();
-    rows.sort_by(|(a_id, a), (b_id, b)| (&a.at, a_id).cmp(&(&b.at, b_id)));
-    let mut out = String::new();
-    for (_, entry) in rows {
-        out.push_str(&to_line(&Value::Object(entry.row)));
+    let rows = merge_rows(inputs)?;
+    let mut out = String::with_capacity(rows.iter().map(|r| r.len() + 1).sum());
+    for row in rows {
+        out.push_str(&row);
         out.push('\n');
     }
     Ok(out)
 }
 
+/// [`merge_log_texts`] as its rows in order, without the newlines, each borrowed from its
+/// input when it is already written as spec-kitty writes it (for a caller that streams them).
+pub fn merge_rows<'t>(inputs: &[LogText<'t>]) -> Result<Vec<Cow<'t, str>>, MergeError> {
+    let skipped: Vec<usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(k, input)| {
+            inputs[..k]
+                .iter()
+                .map(|earlier| shared_lines(earlier.text, input.text))
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let place = |input: usize, index: usize| {
+        let base = python_lines(&inputs[input].text[..skipped[input]]).count();
+        format!("{}:{}", inputs[input].source, base + index + 1)
+    };
+    // A row is rarely under 150 bytes: enough room for every row read, without regrowing.
+    let unread: usize = inputs
+        .iter()
+        .zip(&skipped)
+        .map(|(input, skip)| input.text.len() - skip)
+        .sum();
+    let mut merged: HashMap<Cow<'t, str>, Entry<'t>, Fnv> =
+        HashMap::with_capacity_and_hasher(unread / 150 + 16, Fnv::default());
+    for (k, input) in inputs.iter().enumerate() {
+        let rest = &input.text[skipped[k]..];
+        for (index, raw) in python_lines(rest).enumerate() {
+            let stripped = python_strip(raw);
+            if stripped.is_empty() {
+                continue;
+            }
+            let at_line = || {
+                let base = python_lines(&input.text[..skipped[k]]).count();
+                base + index + 1
+            };
+            let (id, at, line) = match canonical::read(stripped) {
+                Some(row) => (
+                    Cow::Borrowed(row.event_id),
+                    Cow::Borrowed(row.sort_time),
+                    Cow::Borrowed(stripped),
+                ),
+                None => {
+                    let (id, row) = parse_row(input.source, at_line, stripped)?;
+                    let at = sort_time(&row);
+                    let canonical = to_line(&Value::Object(row));
+                    let line = if canonical == stripped {
+                        Cow::Borrowed(stripped)
+                    } else {
+                        Cow::Owned(canonical)
+                    };
+                    (Cow::Owned(id), Cow::Owned(at), line)
+                }
+            };
+            match merged.entry(id) {
+                Entry_::Occupied(mut slot) => {
+                    let id = slot.key().to_string();
+                    let existing = slot.get_mut();
+                    if existing.line != line && !same_in_python(&existing.line, &line) {
+                        return Err(MergeError::Conflict {
+                            id,
+                            first: place(existing.input, existing.index),
+                            second: place(k, index),
+                        });
+                    }
+                    // Python keeps the later side's dict: equal, yet maybe `1.0` for `1`.
+                    existing.line = line;
+                    existing.input = k;
+                    existing.index = index;
+                }
+                Entry_::Vacant(slot) => {
+                    slot.insert(Entry {
+                        at,
+                        line,
+                        input: k,
+                        index,
+                    });
+                }
+            }
+        }
+    }
+    let mut rows: Vec<(Cow<'t, str>, Entry<'t>)> = merged.into_iter().collect();
+    rows.sort_unstable_by(|(a_id, a), (b_id, b)| (&a.at, a_id).cmp(&(&b.at, b_id)));
+    Ok(rows.into_iter().map(|(_, entry)| entry.line).collect())
+}
+
+/// FNV-1a: event ids are short, and the logs come from git, not from an adversary choosing
+/// keys to collide.
+#[derive(Debug, Default)]
+struct FnvHasher(u64);
+
+impl Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for b in bytes {
+            hash ^= u64::from(*b);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Fnv = BuildHasherDefault<FnvHasher>;
+
+/// The length of the longest prefix of `b` made of whole lines (ending in `\n`) that `a`
+/// holds byte for byte.
+fn shared_lines(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut same = 0;
+    for (x, y) in a.chunks(4096).zip(b.chunks(4096)) {
+        if x == y {
+            same += x.len();
+            continue;
+        }
+        same += x.iter().zip(y).take_while(|(p, q)| p == q).count();
+        break;
+    }
+    b[..same.min(b.len())]
+        .iter()
+        .rposition(|c| *c == b'\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// Two rows spec-kitty would count as one: equal after `json.loads` (`1 == 1.0 == True`).
+fn same_in_python(a: &str, b: &str) -> bool {
+    match (
+        serde_json::from_str::<Value>(a),
+        serde_json::from_str::<Value>(b),
+    ) {
+        (Ok(a), Ok(b)) => py_eq(&a, &b),
+        _ => false,
+    }
+}
+
 fn parse_row(
     source: &str,
-    line: usize,
+    line: impl Fn() -> usize,
     text: &str,
 ) -> Result<(String, Map<String, Value>), MergeError> {
     let value: Value = serde_json::from_str(text).map_err(|e| MergeError::InvalidJson {
         input: source.to_owned(),
-        line,
+        line: line(),
         detail: e.to_string(),
     })?;
     let Value::Object(row) = value else {
         return Err(MergeError::NotAnObject {
             input: source.to_owned(),
-            line,
+            line: line(),
         });
     };
     if has_huge_integer(text) {
         return Err(MergeError::HugeInteger {
             input: source.to_owned(),
-            line,
+            line: line(),
         });
     }
     let Some(id) = row
@@ -162,7 +276,7 @@ fn parse_row(
     else {
         return Err(MergeError::MissingEventId {
             input: source.to_owned(),
-            line,
+            line: line(),
         });
     };
     Ok((id, row))
@@ -185,46 +299,40 @@ fn sort_time(row: &Map<String, Value>) -> String {
 }
 
 /// The lines of `str.splitlines()`: `\n`, `\r`, `\r\n`, `\v`, `\f`, `\x1c`-`\x1e`, `\x85`,
-/// U+2028 and U+2029 end a line.
+/// U+2028 and U+2029 end a line. Scans bytes: every break is an ASCII byte or one of three
+/// UTF-8 sequences (`C2 85`, `E2 80 A8`, `E2 80 A9`).
 fn python_lines(text: &str) -> impl Iterator<Item = &str> {
     let mut rest = text;
     std::iter::from_fn(move || {
         if rest.is_empty() {
             return None;
         }
-        let end = rest.char_indices().find(|(_, c)| is_line_break(*c));
-        match end {
-            None => {
-                let line = rest;
-                rest = "";
-                Some(line)
-            }
-            Some((at, c)) => {
-                let line = &rest[..at];
-                let mut next = at + c.len_utf8();
-                if c == '\r' && rest[next..].starts_with('\n') {
-                    next += 1;
+        let bytes = rest.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let width = match bytes[i] {
+                b'\n' | b'\x0b' | b'\x0c' | b'\x1c' | b'\x1d' | b'\x1e' => 1,
+                b'\r' if bytes.get(i + 1) == Some(&b'\n') => 2,
+                b'\r' => 1,
+                0xc2 if bytes.get(i + 1) == Some(&0x85) => 2,
+                0xe2 if bytes.get(i + 1) == Some(&0x80)
+                    && matches!(bytes.get(i + 2), Some(0xa8 | 0xa9)) =>
+                {
+                    3
                 }
-                rest = &rest[next..];
-                Some(line)
+                _ => 0,
+            };
+            if width > 0 {
+                let line = &rest[..i];
+                rest = &rest[i + width..];
+                return Some(line);
             }
+            i += 1;
         }
+        let line = rest;
+        rest = "";
+        Some(line)
     })
-}
-
-fn is_line_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r'
-            | '\u{0b}'
-            | '\u{0c}'
-            | '\u{1c}'
-            | '\u{1d}'
-            | '\u{1e}'
-            | '\u{85}'
-            | '\u{2028}'
-            | '\u{2029}'
-    )
 }
 
 /// `str.strip()`: Rust's whitespace plus the separators `\x1c`-`\x1f` Python counts as space.
