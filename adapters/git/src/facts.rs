@@ -115,3 +115,15 @@ pub(crate) fn repo_facts(path: &Utf8Path) -> Result<Option<RepoFacts>, GitError>
         remote_default_branch: remote_default_branch(&main),
     }))
 }
+
+/// `remote.<name>.url` from the repository's configuration (read with gix, no subprocess).
+pub(crate) fn remote_url(root: &Utf8Path, remote: &str) -> Result<Option<String>, GitError> {
+    let Some(repo) = discover(root)? else {
+        return Ok(None);
+    };
+    let key = format!("remote.{remote}.url");
+    Ok(repo
+        .config_snapshot()
+        .string(key.as_str())
+        .map(|url| url.to_string()))
+}

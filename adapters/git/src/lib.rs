@@ -279,7 +279,7 @@ impl GitPort for GixRepo {
     }
 
     async fn remote_url(&self, repo: &Utf8Path, remote: &str) -> Result<Option<String>, GitError> {
-        remote::remote_url(repo, remote)
+        facts::remote_url(repo, remote)
     }
 
     async fn fetch_branch(

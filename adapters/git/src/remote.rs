@@ -7,15 +7,6 @@ use skitty_ports::GitError;
 use crate::cli::{git, git_output, git_read};
 use crate::integrate::resolve;
 
-/// `remote.<name>.url`.
-pub(crate) fn remote_url(repo: &Utf8Path, remote: &str) -> Result<Option<String>, GitError> {
-    let out = git_output(repo, &["config", "--get", &format!("remote.{remote}.url")])?;
-    if !out.status.success() {
-        return Ok(None);
-    }
-    Ok(Some(String::from_utf8_lossy(&out.stdout).trim().to_owned()))
-}
-
 /// `git fetch REMOTE +refs/heads/B:refs/remotes/REMOTE/B`; the remote tip, `None` when the
 /// remote lacks the branch (its stale remote-tracking ref is then dropped).
 pub(crate) fn fetch_branch(
