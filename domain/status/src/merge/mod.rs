@@ -127,7 +127,10 @@ pub fn merge_rows<'t>(inputs: &[LogText<'t>]) -> Result<Vec<Cow<'t, str>>, Merge
         .zip(&skipped)
         .map(|(input, skip)| input.text.len() - skip)
         .sum();
-    let mut merged: HashMap<Cow<'t, str>, Entry<'t>, Fnv> =
+    // Rows in the order first read (each input's own rows are already nearly sorted, so the
+    // final sort merges a few runs), and where each id's row sits.
+    let mut rows: Vec<(Cow<'t, str>, Entry<'t>)> = Vec::with_capacity(unread / 150 + 16);
+    let mut by_id: HashMap<Cow<'t, str>, usize, Fnv> =
         HashMap::with_capacity_and_hasher(unread / 150 + 16, Fnv::default());
     for (k, input) in inputs.iter().enumerate() {
         let rest = &input.text[skipped[k]..];
@@ -158,13 +161,12 @@ pub fn merge_rows<'t>(inputs: &[LogText<'t>]) -> Result<Vec<Cow<'t, str>>, Merge
                     (Cow::Owned(id), Cow::Owned(at), line)
                 }
             };
-            match merged.entry(id) {
-                Entry_::Occupied(mut slot) => {
-                    let id = slot.key().to_string();
-                    let existing = slot.get_mut();
+            match by_id.entry(id) {
+                Entry_::Occupied(slot) => {
+                    let (id, existing) = &mut rows[*slot.get()];
                     if existing.line != line && !same_in_python(&existing.line, &line) {
                         return Err(MergeError::Conflict {
-                            id,
+                            id: id.to_string(),
                             first: place(existing.input, existing.index),
                             second: place(k, index),
                         });
@@ -175,18 +177,22 @@ pub fn merge_rows<'t>(inputs: &[LogText<'t>]) -> Result<Vec<Cow<'t, str>>, Merge
                     existing.index = index;
                 }
                 Entry_::Vacant(slot) => {
-                    slot.insert(Entry {
-                        at,
-                        line,
-                        input: k,
-                        index,
-                    });
+                    rows.push((
+                        slot.key().clone(),
+                        Entry {
+                            at,
+                            line,
+                            input: k,
+                            index,
+                        },
+                    ));
+                    slot.insert(rows.len() - 1);
                 }
             }
         }
     }
-    let mut rows: Vec<(Cow<'t, str>, Entry<'t>)> = merged.into_iter().collect();
-    rows.sort_unstable_by(|(a_id, a), (b_id, b)| (&a.at, a_id).cmp(&(&b.at, b_id)));
+    // A stable merge sort finds the sorted runs; ids are unique, so stability changes nothing.
+    rows.sort_by(|(a_id, a), (b_id, b)| (&a.at, a_id).cmp(&(&b.at, b_id)));
     Ok(rows.into_iter().map(|(_, entry)| entry.line).collect())
 }
 
