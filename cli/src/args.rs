@@ -502,6 +502,17 @@ pub enum FsmCommand {
     },
 }
 
+/// Which daemons a command is about: the current repository's remote's, or every one.
+#[derive(Debug, Args, Clone)]
+pub struct DaemonScopeArgs {
+    /// The remote whose daemon (of the repository you are in).
+    #[arg(long, default_value = "origin")]
+    pub remote: String,
+    /// Every daemon record of this user instead.
+    #[arg(long)]
+    pub all: bool,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum DaemonCommand {
     /// Start this user's daemon for the repository's remote unless a healthy one of this
@@ -525,21 +536,16 @@ pub enum DaemonCommand {
         after_help = "Examples:\n  skitty daemon status\n  skitty daemon status --all --json"
     )]
     Status {
-        #[arg(long, default_value = "origin")]
-        remote: String,
-        /// Every daemon record of this user.
-        #[arg(long)]
-        all: bool,
+        #[command(flatten)]
+        which: DaemonScopeArgs,
         #[arg(long)]
         json: bool,
     },
     /// Stop the daemon of this repository's remote (or every one) and remove its record.
     #[command(after_help = "Examples:\n  skitty daemon stop\n  skitty daemon stop --all --json")]
     Stop {
-        #[arg(long, default_value = "origin")]
-        remote: String,
-        #[arg(long)]
-        all: bool,
+        #[command(flatten)]
+        which: DaemonScopeArgs,
         #[arg(long)]
         json: bool,
     },

@@ -76,7 +76,7 @@ impl StateDir {
             .mode(0o700)
             .create(dir)
             .map_err(io_err(dir))?;
-        safe_dir(dir).map(|_| ())
+        safe(dir, Kind::Folder).map(|_| ())
     }
 
     fn file(&self, family: Family, scope: &ScopeId, name: &str) -> Result<Utf8PathBuf, StateError> {
@@ -105,39 +105,29 @@ impl StateDir {
     }
 }
 
-/// This user's folder, closed to others; repairs the mode (reported), refuses another owner.
-fn safe_dir(dir: &Utf8Path) -> Result<Option<String>, StateError> {
-    let meta = fs::symlink_metadata(dir).map_err(io_err(dir))?;
-    if !meta.is_dir() {
-        return Err(StateError::Unsafe {
-            path: dir.to_owned(),
-            why: "not a directory (a symbolic link or a file)".into(),
-        });
-    }
-    let me = nix::unistd::getuid().as_raw();
-    if meta.uid() != me {
-        return Err(StateError::Unsafe {
-            path: dir.to_owned(),
-            why: format!("it belongs to uid {}, not to you (uid {me})", meta.uid()),
-        });
-    }
-    if meta.mode() & 0o077 != 0 {
-        fs::set_permissions(dir, fs::Permissions::from_mode(0o700)).map_err(io_err(dir))?;
-        return Ok(Some(format!(
-            "{dir}: was mode {:o}, narrowed to 700",
-            meta.mode() & 0o777
-        )));
-    }
-    Ok(None)
+/// What a state path must be.
+#[derive(Debug, Clone, Copy)]
+enum Kind {
+    Folder,
+    File,
 }
 
-/// A file of this user, 0600: repairs the mode (reported), refuses another owner.
-fn safe_file(path: &Utf8Path) -> Result<Option<String>, StateError> {
+/// This user's folder (0700) or file (0600), closed to others: a mode open to others is
+/// narrowed (and reported), another owner or another kind of file is refused.
+fn safe(path: &Utf8Path, kind: Kind) -> Result<Option<String>, StateError> {
     let meta = fs::symlink_metadata(path).map_err(io_err(path))?;
-    if !meta.is_file() {
+    let (right_kind, what, mode) = match kind {
+        Kind::Folder => (
+            meta.is_dir(),
+            "not a directory (a symbolic link or a file)",
+            0o700,
+        ),
+        Kind::File => (meta.is_file(), "not a regular file", 0o600),
+    };
+    if !right_kind {
         return Err(StateError::Unsafe {
             path: path.to_owned(),
-            why: "not a regular file".into(),
+            why: what.into(),
         });
     }
     let me = nix::unistd::getuid().as_raw();
@@ -148,9 +138,9 @@ fn safe_file(path: &Utf8Path) -> Result<Option<String>, StateError> {
         });
     }
     if meta.mode() & 0o077 != 0 {
-        fs::set_permissions(path, fs::Permissions::from_mode(0o600)).map_err(io_err(path))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(mode)).map_err(io_err(path))?;
         return Ok(Some(format!(
-            "{path}: was mode {:o}, narrowed to 600",
+            "{path}: was mode {:o}, narrowed to {mode:o}",
             meta.mode() & 0o777
         )));
     }
@@ -185,7 +175,7 @@ impl OwnerRecords for StateDir {
         let mut repaired = Vec::new();
         for dir in [self.root.clone(), self.daemons()] {
             if dir.exists() {
-                repaired.extend(safe_dir(&dir)?);
+                repaired.extend(safe(&dir, Kind::Folder)?);
             }
         }
         let Ok(entries) = fs::read_dir(self.daemons()) else {
@@ -195,10 +185,10 @@ impl OwnerRecords for StateDir {
             let Ok(path) = Utf8PathBuf::from_path_buf(entry.path()) else {
                 continue;
             };
-            repaired.extend(safe_dir(&path)?);
+            repaired.extend(safe(&path, Kind::Folder)?);
             let record = path.join(RECORD);
             if record.exists() {
-                repaired.extend(safe_file(&record)?);
+                repaired.extend(safe(&record, Kind::File)?);
             }
         }
         Ok(repaired)

@@ -23,13 +23,14 @@ use std::time::Duration;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde_json::{Value, json};
 use skitty_app::background::{
-    Daemons, EnsureRequest, Registration, RunEnd, RunRequest, ensure, reap, run, status, stop,
+    Daemons, EnsureRequest, ReapReport, Registration, RunEnd, RunRequest, ensure, reap, run,
+    status, stop,
 };
 use skitty_background::{Family, ScopeId, without_password};
 use skitty_ports::{GitPort, OwnerRecords, ProcessTable};
 use skitty_process::{ProcTable, StateDir};
 
-use crate::args::DaemonCommand;
+use crate::args::{DaemonCommand, DaemonScopeArgs};
 use crate::error::CliError;
 use crate::wiring::{Adapters, cwd};
 
@@ -183,18 +184,7 @@ pub async fn run_command(
                         "stopped the daemon of another version (pid {pid})\n"
                     ));
                 }
-                for r in &report.reaped.reaped {
-                    text.push_str(&format!(
-                        "reaped an orphan daemon: pid {} ({})\n",
-                        r.pid, r.outcome
-                    ));
-                }
-                for r in &report.reaped.operator_required {
-                    text.push_str(&format!(
-                        "left alone, for you to look at: pid {} `{}`: {}\n",
-                        r.pid, r.command, r.outcome
-                    ));
-                }
+                text.push_str(&reaped_text(&report.reaped));
                 let verb = if report.started {
                     "started"
                 } else {
@@ -217,15 +207,11 @@ pub async fn run_command(
             }
             Ok(ExitCode::SUCCESS)
         }
-        DaemonCommand::Status { remote, all, json } => {
-            let fail = |e: CliError| e.with_json(*json);
-            let scopes = scopes(adapters, &table, &records, remote, *all)
-                .await
-                .map_err(fail)?;
-            let mut found = Vec::new();
-            for scope in scopes {
-                found.push(status(&daemons, FAMILY, &scope).map_err(|e| fail(e.into()))?);
-            }
+        DaemonCommand::Status { which, json } => {
+            let found = each_scope(adapters, &records, which, *json, |scope| {
+                status(&daemons, FAMILY, scope)
+            })
+            .await?;
             let now = jiff::Timestamp::now();
             let values: Vec<Value> = found
                 .iter()
@@ -237,21 +223,17 @@ pub async fn run_command(
                 super::out(&status_text(&values));
             }
             let running = found.iter().any(|s| s.state == "running");
-            Ok(if running || *all {
+            Ok(if running || which.all {
                 ExitCode::SUCCESS
             } else {
                 ExitCode::from(1)
             })
         }
-        DaemonCommand::Stop { remote, all, json } => {
-            let fail = |e: CliError| e.with_json(*json);
-            let scopes = scopes(adapters, &table, &records, remote, *all)
-                .await
-                .map_err(fail)?;
-            let mut stopped = Vec::new();
-            for scope in scopes {
-                stopped.push(stop(&daemons, FAMILY, &scope).map_err(|e| fail(e.into()))?);
-            }
+        DaemonCommand::Stop { which, json } => {
+            let stopped = each_scope(adapters, &records, which, *json, |scope| {
+                stop(&daemons, FAMILY, scope)
+            })
+            .await?;
             if *json {
                 super::out(&format!("{}\n", json!({ "stopped": stopped })));
             } else {
@@ -266,12 +248,7 @@ pub async fn run_command(
                             text.push_str(&format!("scope {}: no daemon was running\n", s.scope))
                         }
                     }
-                    for r in &s.reaped.reaped {
-                        text.push_str(&format!(
-                            "  reaped an orphan: pid {} ({})\n",
-                            r.pid, r.outcome
-                        ));
-                    }
+                    text.push_str(&reaped_text(&s.reaped));
                 }
                 if stopped.is_empty() {
                     text.push_str("no daemon records\n");
@@ -300,19 +277,7 @@ pub async fn run_command(
                     })
                 ));
             } else {
-                let mut text = String::new();
-                for r in &report.reaped {
-                    text.push_str(&format!(
-                        "orphan pid {} `{}`: {}\n",
-                        r.pid, r.command, r.outcome
-                    ));
-                }
-                for r in &report.operator_required {
-                    text.push_str(&format!(
-                        "left alone, for you to look at: pid {} `{}`: {}\n",
-                        r.pid, r.command, r.outcome
-                    ));
-                }
+                let mut text = reaped_text(&report);
                 if report.reaped.is_empty() && report.operator_required.is_empty() {
                     text.push_str("no orphan daemons\n");
                 }
@@ -355,20 +320,50 @@ pub async fn run_command(
     }
 }
 
-/// The scopes a status or stop is about: the current repository's remote, or every recorded.
-async fn scopes(
+/// `act` on each scope a status or stop is about: the current repository's remote's, or every
+/// recorded one.
+async fn each_scope<T>(
     adapters: &Adapters,
-    table: &ProcTable,
     records: &StateDir,
-    remote: &str,
-    all: bool,
-) -> Result<Vec<ScopeId>, CliError> {
-    if all {
-        return records
+    which: &DaemonScopeArgs,
+    json: bool,
+    act: impl Fn(&ScopeId) -> Result<T, skitty_app::AppError>,
+) -> Result<Vec<T>, CliError> {
+    let fail = |e: CliError| e.with_json(json);
+    let scopes = if which.all {
+        records
             .scopes(FAMILY)
-            .map_err(|e| CliError::from(skitty_app::AppError::from(e)));
+            .map_err(|e| fail(skitty_app::AppError::from(e).into()))?
+    } else {
+        vec![
+            here(adapters, &ProcTable, &which.remote)
+                .await
+                .map_err(fail)?
+                .scope,
+        ]
+    };
+    scopes
+        .iter()
+        .map(|scope| act(scope).map_err(|e| fail(e.into())))
+        .collect()
+}
+
+/// What the reaper did, a line per process.
+fn reaped_text(report: &ReapReport) -> String {
+    let mut text = String::new();
+    for r in &report.reaped {
+        text.push_str(&format!(
+            "orphan daemon pid {} `{}`: {}\n",
+            r.pid, r.command, r.outcome
+        ));
     }
-    Ok(vec![here(adapters, table, remote).await?.scope])
+    for r in &report.operator_required {
+        text.push_str(&format!(
+            "left alone, for you to look at: pid {} `{}`: {}\n",
+            r.pid, r.command, r.outcome
+        ));
+    }
+    text
 }
 
 /// Adds `lag_seconds` (since the last successful round) to each repository of a status.

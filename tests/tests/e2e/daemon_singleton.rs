@@ -49,6 +49,13 @@ impl Remote {
     }
 }
 
+/// The scope of a daemon started and stopped again from the first checkout.
+fn started_then_stopped(host: &Host, remote: &Remote) -> String {
+    let report = host.ensure(remote.at(0));
+    host.skitty(remote.at(0), &["daemon", "stop"]).ok();
+    report["scope"].as_str().unwrap().to_owned()
+}
+
 fn pid_of(report: &Value) -> u32 {
     u32::try_from(report["pid"].as_u64().unwrap()).unwrap()
 }
@@ -146,9 +153,7 @@ fn a_daemon_killed_with_sigkill_is_replaced_and_its_stale_record_cleared() {
 fn a_foreign_process_on_the_recorded_pid_is_never_signalled() {
     let remote = Remote::new(0);
     let host = Host::new(remote.tmp.path());
-    let report = host.ensure(remote.at(0));
-    let scope = report["scope"].as_str().unwrap().to_owned();
-    host.skitty(remote.at(0), &["daemon", "stop"]).ok();
+    let scope = started_then_stopped(&host, &remote);
     let mut foreign = Command::new("sleep").arg("60").spawn().unwrap();
     let record_path = host.scope_dir(&scope).join("owner.json");
     let plant = |start_time: &str, executable: &str| {
@@ -281,9 +286,7 @@ fn a_daemon_of_another_program_is_replaced_and_leaves_no_process() {
 fn a_corrupt_record_and_an_open_state_dir_are_repaired_and_reported() {
     let remote = Remote::new(0);
     let host = Host::new(remote.tmp.path());
-    let report = host.ensure(remote.at(0));
-    let scope = report["scope"].as_str().unwrap().to_owned();
-    host.skitty(remote.at(0), &["daemon", "stop"]).ok();
+    let scope = started_then_stopped(&host, &remote);
     let dir = host.scope_dir(&scope);
     fs::write(dir.join("owner.json"), "{\"pid\": 12, \"trust\": \"me\"").unwrap();
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o777)).unwrap();

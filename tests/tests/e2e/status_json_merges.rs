@@ -129,15 +129,21 @@ fn a_plain_git_rebase_replays_status_commits_without_stopping() {
     assert_eq!(status["event_count"], 5);
 }
 
-#[test]
-fn a_merge_of_a_commit_no_branch_holds_keeps_ours_and_is_not_blocked() {
-    let Diverged { project, slug, .. } = &diverged();
-    let root = &project.root;
+/// The other host's commit id, with every ref that names it gone (its remote, `FETCH_HEAD`).
+fn forget_the_other_host(root: &Path) -> String {
     let theirs = git(root, &["rev-parse", &format!("other/{FEATURE}")])
         .trim()
         .to_owned();
     git(root, &["remote", "remove", "other"]);
     fs::remove_file(root.join(".git/FETCH_HEAD")).unwrap();
+    theirs
+}
+
+#[test]
+fn a_merge_of_a_commit_no_branch_holds_keeps_ours_and_is_not_blocked() {
+    let Diverged { project, slug, .. } = &diverged();
+    let root = &project.root;
+    let theirs = forget_the_other_host(root);
     let merged = user_git(root, &["merge", "--no-edit", &theirs]);
     assert!(merged.status.success(), "{merged:?}");
     let stderr = String::from_utf8_lossy(&merged.stderr);
@@ -151,11 +157,7 @@ fn a_merge_of_a_commit_no_branch_holds_keeps_ours_and_is_not_blocked() {
 fn skittys_own_merges_name_the_incoming_commit_to_the_driver() {
     let Diverged { project, slug, .. } = &diverged();
     let root = &project.root;
-    let theirs = git(root, &["rev-parse", &format!("other/{FEATURE}")])
-        .trim()
-        .to_owned();
-    git(root, &["remote", "remove", "other"]);
-    fs::remove_file(root.join(".git/FETCH_HEAD")).unwrap();
+    let theirs = forget_the_other_host(root);
     // What skitty's git adapter does for every merge it runs.
     let merged = Command::new("git")
         .args([
