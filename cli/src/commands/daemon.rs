@@ -4,7 +4,7 @@
 //! ```text
 //! ensure: { "scope": str, "remote": str, "pid": int, "started": bool, "replaced": int|null,
 //!           "stale_record_removed": int|null, "corrupt_record_set_aside": str|null,
-//!           "repaired": [str], "registered": bool, "log": str,
+//!           "repaired": [str], "registered": bool, "log": str, "warnings": [str],
 //!           "reaped": { "reaped": [Reaped], "operator_required": [Reaped] } }
 //! status: { "daemons": [ { "scope": str, "family": "sync", "state": "running"|"stopped"|"stale"|"corrupt",
 //!           "record": OwnerRecord|null, "problem": str|null,
@@ -204,6 +204,9 @@ pub async fn run_command(
                     ));
                 }
                 super::out(&text);
+                for warning in &warnings {
+                    eprintln!("warning: {warning}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -406,6 +409,9 @@ fn status_text(daemons: &[Value]) -> String {
             .as_array()
             .cloned()
             .unwrap_or_default();
+        if d["state"] != "running" && !repos.is_empty() {
+            text.push_str("  its last report, from before it stopped:\n");
+        }
         for repo in repos {
             let lag = repo["lag_seconds"]
                 .as_f64()

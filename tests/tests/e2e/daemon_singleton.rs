@@ -74,6 +74,13 @@ fn ensure_from_five_checkouts_of_one_remote_leaves_one_daemon() {
         "the first ensure starts it, the others reuse it"
     );
     assert!(reports.iter().all(|r| r["registered"] == true));
+    // These plain repositories were never `skitty init`ed: each ensure says what to do.
+    assert!(reports.iter().all(|r| {
+        r["warnings"][0]
+            .as_str()
+            .unwrap()
+            .contains("merge=skitty-status-json")
+    }));
     assert_eq!(daemon_pids(&scope), vec![pid_of(&reports[0])]);
     let status = host.status(remote.at(2));
     assert_eq!(status["daemons"][0]["state"], "running");

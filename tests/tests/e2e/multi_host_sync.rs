@@ -103,8 +103,14 @@ fn ids(log: &str) -> BTreeMap<String, usize> {
 fn two_clones_with_daemons_converge_to_identical_status() {
     let hosts = TwoHosts::new();
     let (a, b) = (&hosts.a.root, &hosts.b);
-    assert_eq!(hosts.host_a.ensure(a)["started"], true);
-    assert_eq!(hosts.host_b.ensure(b)["started"], true);
+    let ensured = [hosts.host_a.ensure(a), hosts.host_b.ensure(b)];
+    assert!(ensured.iter().all(|e| e["started"] == true));
+    assert!(
+        ensured
+            .iter()
+            .all(|e| e["warnings"] == serde_json::json!([])),
+        "`skitty init` registered both drivers: {ensured:?}"
+    );
     // B's daemon takes the coordination branch from the remote; B's first write checks it out.
     let branch_arrived = eventually(Duration::from_secs(10), || {
         !git(b, &["branch", "--list", "kitty/*"]).trim().is_empty()
