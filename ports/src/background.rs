@@ -23,6 +23,18 @@ pub enum StopOutcome {
     Killed,
 }
 
+impl StopOutcome {
+    /// `gone`, `not_ours`, `terminated` or `killed`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            StopOutcome::Gone => "gone",
+            StopOutcome::NotOurs => "not_ours",
+            StopOutcome::Terminated => "terminated",
+            StopOutcome::Killed => "killed",
+        }
+    }
+}
+
 /// Why the process table could not do what was asked.
 #[derive(Debug, thiserror::Error)]
 pub enum ProcessError {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use camino::{Utf8Path, Utf8PathBuf};
 use serde::Serialize;
 use serde_json::json;
-use skitty_background::{Family, Liveness, OwnerRecord, ScopeId};
+use skitty_background::{Family, Liveness, OwnerRecord, ScopeId, same_program};
 use skitty_ports::{RecordRead, StopOutcome};
 
 use super::reap::{ReapReport, owns, reap};
@@ -154,9 +154,8 @@ fn ownership(
 
 /// The record is of this version and program.
 fn current(record: &OwnerRecord, request: &EnsureRequest) -> bool {
-    let plain = |p: &Utf8Path| p.as_str().trim_end_matches(" (deleted)").to_owned();
     record.version == request.version
-        && plain(&record.process.executable) == plain(&request.executable)
+        && same_program(&record.process.executable, &request.executable)
 }
 
 fn wait_ready(

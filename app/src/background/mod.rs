@@ -15,7 +15,7 @@ mod sync;
 pub use ensure::{EnsureReport, EnsureRequest, Registration, ensure};
 pub use reap::{ReapReport, Reaped, reap};
 pub use run::{RunEnd, RunRequest, run};
-pub use status::{DaemonStatus, StopReport, status, stop};
+pub use status::{DaemonState, DaemonStatus, StopReport, status, stop};
 pub use sync::{MissionSync, RepoSync, SyncOutcome, sync_repository};
 
 use skitty_ports::{OwnerRecords, ProcessTable};

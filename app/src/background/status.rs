@@ -12,13 +12,26 @@ use super::reap::{ReapReport, owns, reap};
 use super::{Daemons, SYNC_DOC};
 use crate::error::AppError;
 
+/// Whether a scope's daemon runs, as its record and the probe say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DaemonState {
+    /// The recorded process is provably the scope's daemon.
+    Running,
+    /// No record.
+    Stopped,
+    /// A record whose process is gone, or whose pid another process has now.
+    Stale,
+    /// A record that cannot be read.
+    Corrupt,
+}
+
 /// A scope's daemon as the record and the probe see it.
 #[derive(Debug, Clone, Serialize)]
 pub struct DaemonStatus {
     pub scope: ScopeId,
     pub family: Family,
-    /// `running`, `stopped`, `stale` (its process is gone or its pid reused), `corrupt`.
-    pub state: &'static str,
+    pub state: DaemonState,
     pub record: Option<OwnerRecord>,
     /// Why a corrupt record cannot be trusted.
     pub problem: Option<String>,
@@ -34,12 +47,12 @@ pub fn status(
     scope: &ScopeId,
 ) -> Result<DaemonStatus, AppError> {
     let (state, record, problem) = match daemons.records.read(family, scope)? {
-        RecordRead::Missing => ("stopped", None, None),
-        RecordRead::Corrupt { reason, .. } => ("corrupt", None, Some(reason)),
+        RecordRead::Missing => (DaemonState::Stopped, None, None),
+        RecordRead::Corrupt { reason, .. } => (DaemonState::Corrupt, None, Some(reason)),
         RecordRead::Valid(record) if owns(daemons, family, scope, &record.process) => {
-            ("running", Some(record), None)
+            (DaemonState::Running, Some(record), None)
         }
-        RecordRead::Valid(record) => ("stale", Some(record), None),
+        RecordRead::Valid(record) => (DaemonState::Stale, Some(record), None),
     };
     Ok(DaemonStatus {
         scope: scope.clone(),
@@ -74,24 +87,20 @@ pub fn stop(
     let (pid, outcome) = match daemons.records.read(family, scope)? {
         RecordRead::Valid(record) if !owns(daemons, family, scope, &record.process) => {
             let outcome = match daemons.table.probe(&record.process) {
-                Liveness::Dead => "gone",
-                _ => "not_ours",
-            };
+                Liveness::Dead => StopOutcome::Gone,
+                _ => StopOutcome::NotOurs,
+            }
+            .as_str();
             daemons
                 .records
                 .remove(family, scope, Some(record.process.pid))?;
             (Some(record.process.pid), outcome)
         }
         RecordRead::Valid(record) => {
-            let outcome = match daemons
+            let outcome = daemons
                 .table
                 .stop(&record.process, Duration::from_secs(5))?
-            {
-                StopOutcome::Terminated => "terminated",
-                StopOutcome::Killed => "killed",
-                StopOutcome::Gone => "gone",
-                StopOutcome::NotOurs => "not_ours",
-            };
+                .as_str();
             daemons
                 .records
                 .remove(family, scope, Some(record.process.pid))?;

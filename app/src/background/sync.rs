@@ -7,12 +7,12 @@ use serde::Serialize;
 use skitty_background::{SyncPlan, plan_sync};
 use skitty_mission::{BranchName, Op, Selector, SurfaceState};
 use skitty_ports::{MergeOutcome, MergeRequest};
-use skitty_status::merge::{LogText, merge_log_texts};
 
 use super::ensure::Registration;
 use crate::error::AppError;
 use crate::ports::Ports;
 use crate::resolver::{ResolveRequest, resolve_context};
+use crate::usecases::status_merge::union_at;
 
 /// What a round did for one mission.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -240,20 +240,8 @@ async fn explain(
     let git = ports.git;
     if file.file_name() == Some(skitty_artifacts::files::EVENTS_FILE) {
         let base = git.merge_base(repo, ours, theirs).await?;
-        let mut texts = Vec::new();
-        for rev in [base.as_deref(), Some(ours), Some(theirs)] {
-            let bytes = match rev {
-                Some(rev) => git.read_at(repo, rev, file).await?.unwrap_or_default(),
-                None => Vec::new(),
-            };
-            let source = format!("{}:{file}", rev.map_or("base", |r| &r[..r.len().min(12)]));
-            texts.push((source, String::from_utf8_lossy(&bytes).into_owned()));
-        }
-        let inputs: Vec<LogText<'_>> = texts
-            .iter()
-            .map(|(source, text)| LogText { source, text })
-            .collect();
-        if let Err(e) = merge_log_texts(&inputs) {
+        let revs = [base.as_deref(), Some(ours), Some(theirs)];
+        if let Err(e) = union_at(git, repo, revs, file).await? {
             return Ok(format!("{file}: {e}"));
         }
     }

@@ -11,7 +11,8 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_artifacts::files::EVENTS_FILE;
-use skitty_status::merge::{LogText, merge_log_texts};
+use skitty_ports::GitPort;
+use skitty_status::merge::{LogText, MergeError, merge_log_texts};
 use skitty_status::{EventLog, SnapshotIdentity, reduce};
 
 use crate::error::AppError;
@@ -81,26 +82,13 @@ pub async fn merge_status_snapshot(
         git.merge_base(repo, &ours, &theirs).await?
     };
     let log_path: Utf8PathBuf = sides.path.with_file_name(EVENTS_FILE);
-    let mut texts = Vec::new();
-    for (label, rev) in [
-        ("base", base.as_deref()),
-        ("ours", Some(&*ours)),
-        ("theirs", Some(&*theirs)),
-    ] {
-        let bytes = match rev {
-            Some(rev) => git.read_at(repo, rev, &log_path).await?.unwrap_or_default(),
-            None => Vec::new(),
-        };
-        let text = String::from_utf8(bytes).map_err(|_| AppError::NotUtf8 {
-            path: Utf8PathBuf::from(format!("{}:{log_path}", rev.unwrap_or(label))),
-        })?;
-        texts.push((format!("{}:{log_path}", rev.unwrap_or(label)), text));
-    }
-    let inputs: Vec<LogText<'_>> = texts
-        .iter()
-        .map(|(source, text)| LogText { source, text })
-        .collect();
-    let union = merge_log_texts(&inputs)?;
+    let union = union_at(
+        git,
+        repo,
+        [base.as_deref(), Some(&ours), Some(&theirs)],
+        &log_path,
+    )
+    .await??;
     let log = EventLog::parse(&union).map_err(|error| AppError::BranchLog {
         path: log_path.clone(),
         error,
@@ -116,6 +104,34 @@ pub async fn merge_status_snapshot(
         ours,
         theirs,
     })
+}
+
+/// The union of one event log's versions at `base` (`None`: no common ancestor, an empty
+/// log), `ours` and `theirs`, as the event-log driver writes it. The inner error says why the
+/// versions cannot be unioned, naming each revision and line.
+pub(crate) async fn union_at(
+    git: &dyn GitPort,
+    repo: &Utf8Path,
+    revs: [Option<&str>; 3],
+    log: &Utf8Path,
+) -> Result<Result<String, MergeError>, AppError> {
+    let mut texts = Vec::new();
+    for rev in revs {
+        let bytes = match rev {
+            Some(rev) => git.read_at(repo, rev, log).await?.unwrap_or_default(),
+            None => Vec::new(),
+        };
+        let source = format!("{}:{log}", rev.map_or("base", |r| &r[..r.len().min(12)]));
+        let text = String::from_utf8(bytes).map_err(|_| AppError::NotUtf8 {
+            path: Utf8PathBuf::from(&source),
+        })?;
+        texts.push((source, text));
+    }
+    let inputs: Vec<LogText<'_>> = texts
+        .iter()
+        .map(|(source, text)| LogText { source, text })
+        .collect();
+    Ok(merge_log_texts(&inputs))
 }
 
 fn kept(why: &str) -> SnapshotMerge {

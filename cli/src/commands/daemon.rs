@@ -23,8 +23,8 @@ use std::time::Duration;
 use camino::{Utf8Path, Utf8PathBuf};
 use serde_json::{Value, json};
 use skitty_app::background::{
-    Daemons, EnsureRequest, ReapReport, Registration, RunEnd, RunRequest, ensure, reap, run,
-    status, stop,
+    DaemonState, Daemons, EnsureRequest, ReapReport, Registration, RunEnd, RunRequest, ensure,
+    reap, run, status, stop,
 };
 use skitty_background::{Family, ScopeId, without_password};
 use skitty_ports::{GitPort, OwnerRecords, ProcessTable};
@@ -225,7 +225,7 @@ pub async fn run_command(
             } else {
                 super::out(&status_text(&values));
             }
-            let running = found.iter().any(|s| s.state == "running");
+            let running = found.iter().any(|s| s.state == DaemonState::Running);
             Ok(if running || which.all {
                 ExitCode::SUCCESS
             } else {

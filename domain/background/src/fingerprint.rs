@@ -53,9 +53,15 @@ pub fn liveness(recorded: &Fingerprint, observed: Option<&Fingerprint>) -> Liven
     }
 }
 
-/// Linux shows a program replaced on disk while it runs as `<path> (deleted)`: still the same
-/// program.
-fn same_program(a: &Utf8Path, b: &Utf8Path) -> bool {
+/// Whether two paths name the same program. Linux shows a program replaced on disk while it
+/// runs as `<path> (deleted)`: still the same program.
+///
+/// ```
+/// use camino::Utf8Path;
+/// use skitty_background::same_program;
+/// assert!(same_program(Utf8Path::new("/bin/skitty (deleted)"), Utf8Path::new("/bin/skitty")));
+/// ```
+pub fn same_program(a: &Utf8Path, b: &Utf8Path) -> bool {
     let plain = |p: &Utf8Path| p.as_str().trim_end_matches(" (deleted)").to_owned();
     plain(a) == plain(b)
 }

@@ -23,7 +23,7 @@ mod scope;
 mod sync_plan;
 
 pub use backoff::Backoff;
-pub use fingerprint::{Fingerprint, Liveness, liveness};
+pub use fingerprint::{Fingerprint, Liveness, liveness, same_program};
 pub use record::{OwnerRecord, RecordError, without_password};
 pub use scope::{Family, ScopeId};
 pub use sync_plan::{SyncPlan, plan_sync};
