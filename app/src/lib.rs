@@ -12,6 +12,7 @@ mod error;
 mod execution_error;
 mod mission_status;
 mod ports;
+mod read_model;
 mod resolver;
 mod scope;
 pub mod usecases;
@@ -23,5 +24,6 @@ pub use mission_status::{
     RecordedCommit, StatusCommit, Step,
 };
 pub use ports::Ports;
+pub use read_model::ReadModel;
 pub use resolver::{ResolveRequest, resolve_context};
 pub use scope::StatusScope;

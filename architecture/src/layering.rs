@@ -16,8 +16,9 @@ pub fn metadata(root: &Path) -> Result<Metadata, String> {
         .map_err(|e| format!("cargo metadata failed in {}: {e}", root.display()))
 }
 
-const DOMAIN: [&str; 6] = [
+const DOMAIN: [&str; 7] = [
     "skitty-background",
+    "skitty-api",
     "skitty-status",
     "skitty-mission",
     "skitty-artifacts",
@@ -35,6 +36,15 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-artifacts", vec![]),
         ("skitty-background", vec![]),
         (
+            "skitty-api",
+            vec![
+                "skitty-status",
+                "skitty-mission",
+                "skitty-execution",
+                "skitty-artifacts",
+            ],
+        ),
+        (
             "skitty-planning",
             vec!["skitty-mission", "skitty-artifacts"],
         ),
@@ -47,6 +57,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-git", ports.clone()),
         ("skitty-system", ports.clone()),
         ("skitty-process", ports.clone()),
+        ("skitty-http", ports.clone()),
         ("skitty-app", ports.clone()),
         (
             "skitty",
@@ -63,6 +74,8 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-git",
                 "skitty-system",
                 "skitty-process",
+                "skitty-http",
+                "skitty-api",
             ],
         ),
         ("skitty-tests", vec!["skitty-mission", "skitty-artifacts"]),

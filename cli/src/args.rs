@@ -331,6 +331,19 @@ pub enum Command {
         #[command(subcommand)]
         command: DaemonCommand,
     },
+    /// Serve the Mission Status API v1 (read-only, loopback only) for the repository you are
+    /// in, in the foreground until Ctrl-C.
+    #[command(
+        after_help = "Examples:\n  skitty serve\n  skitty serve --port 0\n  curl http://127.0.0.1:9240/api/v1/missions"
+    )]
+    Serve {
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 9240)]
+        port: u16,
+        /// Bind ::1 instead of 127.0.0.1.
+        #[arg(long)]
+        ipv6: bool,
+    },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     #[command(
         after_help = "Examples:\n  skitty fsm check for_review in_review --actor codex\n  skitty fsm table --json"
@@ -607,6 +620,7 @@ impl Command {
                 DaemonCommand::Reap { .. } => "daemon reap",
                 DaemonCommand::Run { .. } => "daemon run",
             },
+            Command::Serve { .. } => "serve",
             Command::Specify(_) => "specify",
             Command::Plan { .. } => "plan",
             Command::Tasks { .. } => "tasks",

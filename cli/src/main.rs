@@ -31,7 +31,18 @@ fn main() -> ExitCode {
         }
     };
     init_tracing(cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_current_thread().build() {
+    // The server answers many connections: it gets a thread per core; every other command
+    // is one task on this thread.
+    let runtime = if matches!(cli.command, args::Command::Serve { .. }) {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    };
+    let runtime = match runtime {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");

@@ -7,9 +7,11 @@ pub mod artifacts;
 pub mod background;
 pub mod catalog;
 pub mod clock;
+pub mod files;
 pub mod git;
 pub mod locks;
 pub mod process;
+pub mod read_api;
 pub mod status_store;
 
 pub use artifacts::{ArtifactError, ArtifactStore};
@@ -18,12 +20,14 @@ pub use background::{
 };
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
+pub use files::{FileStamp, FilesError, ReadFiles};
 pub use git::{
     ChangedPath, CommitOutcome, ConflictSide, GitError, GitOperation, GitPort, MergeOutcome,
     MergeRequest, OperationInProgress, PathChange,
 };
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
 pub use process::{ProcessIdentity, Processes};
+pub use read_api::MissionStatusApi;
 pub use status_store::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
 
 #[cfg(feature = "mocks")]
@@ -34,6 +38,8 @@ pub use background::{MockOwnerRecords, MockProcessTable};
 pub use catalog::MockMissionCatalog;
 #[cfg(feature = "mocks")]
 pub use clock::{MockClock, MockIdGenerator};
+#[cfg(feature = "mocks")]
+pub use files::MockReadFiles;
 #[cfg(feature = "mocks")]
 pub use git::MockGitPort;
 #[cfg(feature = "mocks")]

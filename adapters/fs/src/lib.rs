@@ -3,13 +3,16 @@
 //! * [`JsonlStatusStore`]: `status.events.jsonl` and `status.json` of a status surface;
 //!   appends take spec-kitty's lock file (`flock`), write whole lines and fsync;
 //! * [`FsArtifacts`]: the mission catalog, `meta.json` and WP prompt frontmatter;
+//! * [`FsReadFiles`]: stamps, byte ranges and listings for the read model (no write);
 //! * [`FsLocks`]: exclusive lock files (the one lock implementation).
 
 mod artifacts;
+mod files;
 mod lock;
 mod regular;
 mod store;
 
 pub use artifacts::FsArtifacts;
+pub use files::FsReadFiles;
 pub use lock::FsLocks;
 pub use store::JsonlStatusStore;

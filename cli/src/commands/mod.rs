@@ -16,6 +16,7 @@ mod planning;
 mod ready;
 mod retrospect;
 mod review;
+mod serve;
 mod shell;
 mod status;
 mod subtask;
@@ -170,6 +171,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             merge_driver::run(&base, &ours, &theirs)
         }
         Command::Daemon { command } => daemon::run_command(&adapters, &command).await,
+        Command::Serve { port, ipv6 } => serve::run(adapters, port, ipv6).await,
         Command::MergeDriverStatusJson {
             base,
             ours,

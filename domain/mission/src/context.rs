@@ -57,10 +57,12 @@ pub enum Op {
     /// The sync daemon's round: which branch holds the mission's state and where it is
     /// checked out.
     Sync,
+    /// The read-only server: where the mission's status and WP prompts are read from.
+    Serve,
 }
 
 impl Op {
-    pub const ALL: [Op; 17] = [
+    pub const ALL: [Op; 18] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
@@ -78,6 +80,7 @@ impl Op {
         Op::Merge,
         Op::Retrospect,
         Op::Sync,
+        Op::Serve,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
@@ -85,7 +88,9 @@ impl Op {
         match self {
             Op::Status | Op::Materialize => &[Fragment::StatusSurface],
             Op::Sync => &[Fragment::BranchRef, Fragment::StatusSurface],
-            Op::Validate | Op::Ready => &[Fragment::StatusSurface, Fragment::PromptSource],
+            Op::Validate | Op::Ready | Op::Serve => {
+                &[Fragment::StatusSurface, Fragment::PromptSource]
+            }
             Op::Emit => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
@@ -135,6 +140,7 @@ impl Op {
             Op::Merge => "merge",
             Op::Retrospect => "retrospect",
             Op::Sync => "sync",
+            Op::Serve => "serve",
         }
     }
 }

@@ -1,0 +1,132 @@
+//! `GET /api/v1/events`: server-sent events, mission-scoped (resumable) or unscoped (live).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use skitty_api::cursor::{ResumeRefusal, StreamCursor};
+use skitty_api::stream::StreamEvent;
+use tokio::sync::broadcast;
+
+use crate::Shared;
+use crate::routes::{problem, query};
+
+/// The contract's heartbeat interval.
+const HEARTBEAT: Duration = Duration::from_secs(30);
+
+pub(crate) async fn stream(
+    State(shared): State<Shared>,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = match query(raw.as_deref(), &["missionId", "streamCursor"]) {
+        Ok(params) => params,
+        Err(p) => return problem(&p),
+    };
+    let mission = params.get("missionId").cloned();
+    // streamCursor wins over Last-Event-ID (provisional in the contract).
+    let cursor_text = params.get("streamCursor").cloned().or_else(|| {
+        headers
+            .get("last-event-id")
+            .and_then(|h| h.to_str().ok())
+            .map(str::to_owned)
+    });
+    let cursor = match cursor_text.as_deref().map(StreamCursor::parse) {
+        None => None,
+        Some(Ok(cursor)) => Some(cursor),
+        Some(Err(refusal)) => return problem(&refusal.problem()),
+    };
+    if let Some(id) = &mission
+        && let Err(p) = skitty_api::ids::mission_id(id)
+    {
+        return problem(&p);
+    }
+    if mission.is_none() && cursor.is_some() {
+        return problem(&ResumeRefusal::CursorWithoutMission.problem());
+    }
+    // Subscribe before reading the backlog, so nothing falls between the two.
+    let receiver = shared.events.subscribe();
+    shared.refresh(mission.as_deref()).await;
+    let backlog = match &mission {
+        Some(id) => match shared.api.resume(id, cursor.as_ref()).await {
+            Ok(events) => events,
+            Err(p) => return problem(&p),
+        },
+        None => Vec::new(),
+    };
+    let last_offset = backlog
+        .last()
+        .and_then(offset)
+        .or(cursor.as_ref().map(|c| c.offset));
+    let scoped = mission.is_some();
+    let mut first = String::from(": connected\n\n");
+    for event in &backlog {
+        first.push_str(&event.frame(scoped));
+    }
+    let state = Stream {
+        receiver,
+        mission,
+        last_offset,
+        first: Some(first),
+    };
+    let body = Body::from_stream(stream::unfold(state, next_frame));
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/event-stream"),
+            ),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The position of an event in its mission's log (`None` for `log-truncated`).
+fn offset(event: &StreamEvent) -> Option<u64> {
+    match event {
+        StreamEvent::StatusTransition(e) => Some(e.stream_cursor.offset),
+        StreamEvent::MissionLifecycle(e) => Some(e.stream_cursor.offset),
+        StreamEvent::LogTruncated(_) => None,
+    }
+}
+
+struct Stream {
+    receiver: broadcast::Receiver<Arc<StreamEvent>>,
+    mission: Option<String>,
+    /// The offset of the last event sent, so one the backlog already held is not sent twice.
+    last_offset: Option<u64>,
+    first: Option<String>,
+}
+
+async fn next_frame(mut state: Stream) -> Option<(Result<String, std::io::Error>, Stream)> {
+    if let Some(first) = state.first.take() {
+        return Some((Ok(first), state));
+    }
+    loop {
+        let received = tokio::time::timeout(HEARTBEAT, state.receiver.recv()).await;
+        let event = match received {
+            Err(_) => return Some((Ok(": heartbeat\n\n".into()), state)),
+            Ok(Ok(event)) => event,
+            Ok(Err(broadcast::error::RecvError::Lagged(_))) => continue,
+            Ok(Err(broadcast::error::RecvError::Closed)) => return None,
+        };
+        if let Some(id) = &state.mission {
+            if event.mission_id() != id {
+                continue;
+            }
+            match offset(&event) {
+                Some(at) if state.last_offset.is_some_and(|last| at <= last) => continue,
+                Some(at) => state.last_offset = Some(at),
+                None => state.last_offset = None,
+            }
+        }
+        let frame = event.frame(state.mission.is_some());
+        return Some((Ok(frame), state));
+    }
+}

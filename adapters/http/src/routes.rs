@@ -1,0 +1,233 @@
+//! The routes of `/api/v1` and the guards in front of them (Host, method), every refusal a
+//! problem body.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, RawQuery, Request, State};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use skitty_api::Problem;
+
+use crate::{Shared, events, host};
+
+/// The router of the API.
+pub(crate) fn router(shared: Shared) -> Router {
+    Router::new()
+        .route("/api/v1/project", get(project))
+        .route("/api/v1/missions", get(missions))
+        .route("/api/v1/missions/{mission_id}", get(mission))
+        .route(
+            "/api/v1/missions/{mission_id}/work-packages/{wp_id}",
+            get(work_package),
+        )
+        .route("/api/v1/events", get(events::stream))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(shared.clone(), guard))
+        .with_state(shared)
+}
+
+/// The body of a refusal.
+pub(crate) fn problem(problem: &Problem) -> Response {
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        )],
+        problem.to_json(),
+    )
+        .into_response()
+}
+
+fn json(body: Arc<str>) -> Response {
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        Body::from(body.to_string()),
+    )
+        .into_response()
+}
+
+/// Host check (DNS rebinding) and read-only methods, before any route runs.
+async fn guard(State(shared): State<Shared>, request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if !host::allowed(host, shared.bound) {
+        return problem(&Problem::misdirected_host(host));
+    }
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        let mut response = problem(&Problem::method_not_allowed(request.method().as_str()));
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    response
+}
+
+async fn not_found() -> Response {
+    problem(&Problem::not_found(
+        "no such route; the API is under /api/v1",
+    ))
+}
+
+/// The query parameters, each at most once, percent-decoded; an unknown one is refused.
+pub(crate) fn query(
+    raw: Option<&str>,
+    known: &[&str],
+) -> Result<BTreeMap<String, String>, Problem> {
+    let mut params = BTreeMap::new();
+    for pair in raw.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = decode(key)?;
+        let value = decode(value)?;
+        if !known.contains(&key.as_str()) {
+            return Err(Problem::bad_parameter(format!(
+                "unknown query parameter {key:?}"
+            )));
+        }
+        if params.insert(key.clone(), value).is_some() {
+            return Err(Problem::bad_parameter(format!(
+                "the query parameter {key} is repeated"
+            )));
+        }
+    }
+    Ok(params)
+}
+
+fn decode(text: &str) -> Result<String, Problem> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' => {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .ok_or_else(|| {
+                        Problem::bad_parameter("a malformed percent escape in the query")
+                    })?;
+                out.push(hex);
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).map_err(|_| Problem::bad_parameter("the query is not UTF-8"))
+}
+
+fn boolean(value: Option<&String>, name: &str) -> Result<bool, Problem> {
+    match value.map(String::as_str) {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(Problem::bad_parameter(format!(
+            "{name} must be true or false, not {other:?}"
+        ))),
+    }
+}
+
+async fn project(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    if let Err(p) = query(raw.as_deref(), &[]) {
+        return problem(&p);
+    }
+    match shared.api.project().await {
+        Ok(project) => axum::Json(project).into_response(),
+        Err(p) => problem(&p),
+    }
+}
+
+async fn missions(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+    let params = match query(raw.as_deref(), &["pageSize", "pageCursor"]) {
+        Ok(params) => params,
+        Err(p) => return problem(&p),
+    };
+    let page_size = match params.get("pageSize").map(|s| s.parse::<usize>()) {
+        None => 50,
+        Some(Ok(n)) if (1..=200).contains(&n) => n,
+        Some(_) => {
+            return problem(&Problem::bad_parameter(
+                "pageSize must be an integer from 1 to 200",
+            ));
+        }
+    };
+    shared.refresh(None).await;
+    match shared
+        .api
+        .missions(page_size, params.get("pageCursor").map(String::as_str))
+        .await
+    {
+        Ok(body) => json(body),
+        Err(p) => problem(&p),
+    }
+}
+
+async fn mission(
+    State(shared): State<Shared>,
+    Path(mission_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Err(p) =
+        query(raw.as_deref(), &[]).and(skitty_api::ids::mission_id(&mission_id).map(|_| ()))
+    {
+        return problem(&p);
+    }
+    shared.refresh(Some(&mission_id)).await;
+    match shared.api.mission(&mission_id).await {
+        Ok(body) => json(body),
+        Err(p) => problem(&p),
+    }
+}
+
+async fn work_package(
+    State(shared): State<Shared>,
+    Path((mission_id, wp_id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = match query(raw.as_deref(), &["includePrompt"]) {
+        Ok(params) => params,
+        Err(p) => return problem(&p),
+    };
+    let include_prompt = match boolean(params.get("includePrompt"), "includePrompt") {
+        Ok(b) => b,
+        Err(p) => return problem(&p),
+    };
+    if let Err(p) = skitty_api::ids::mission_id(&mission_id) {
+        return problem(&p);
+    }
+    shared.refresh(Some(&mission_id)).await;
+    match shared
+        .api
+        .work_package(&mission_id, &wp_id, include_prompt)
+        .await
+    {
+        Ok(wp) => axum::Json(wp).into_response(),
+        Err(p) => problem(&p),
+    }
+}

@@ -1,0 +1,567 @@
+//! [`MissionStatusApi`] on the read model: refresh (only what changed), then serve from memory.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use camino::{Utf8Path, Utf8PathBuf};
+use serde::Serialize;
+use skitty_api::Problem;
+use skitty_api::cursor::{StreamCursor, Truncation};
+use skitty_api::mission::{MissionDetail, MissionOverview};
+use skitty_api::project::{Project, ProjectSource};
+use skitty_api::stream::StreamEvent;
+use skitty_api::work_package::WorkPackage;
+use skitty_mission::{MissionMeta, Op, Selector, SurfaceState};
+use skitty_ports::MissionStatusApi;
+
+use super::mission::{LogRead, MissionCache, PLANNING, planning_path, wp_files};
+use super::{ReadModel, State};
+use crate::resolver::{ResolveRequest, resolve_context};
+use crate::scope::StatusScope;
+
+/// One page of overviews and where the next starts.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MissionOverviewPage<'a> {
+    items: Vec<&'a MissionOverview>,
+    page_info: PageInfo,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PageInfo {
+    has_next_page: bool,
+    next_page_cursor: Option<String>,
+    page_size: usize,
+}
+
+fn json(value: &impl Serialize) -> Arc<str> {
+    Arc::from(serde_json::to_string(value).unwrap_or_else(|_| String::from("{}")))
+}
+
+impl ReadModel {
+    async fn primary_root(&self) -> Option<Utf8PathBuf> {
+        if let Some(root) = self.state().primary_root.clone() {
+            return Some(root);
+        }
+        let facts = self.ports.git.repo_facts(&self.root).await.ok()??;
+        self.state().primary_root = Some(facts.primary_root.clone());
+        Some(facts.primary_root)
+    }
+
+    /// Lists the missions, resolves the context of each new one, drops the removed ones and
+    /// picks up changed metadata.
+    async fn refresh_catalog(&self) {
+        let Some(root) = self.primary_root().await else {
+            return;
+        };
+        let Ok(records) = self.ports.catalog.missions(&root).await else {
+            return;
+        };
+        let names: Vec<String> = records.iter().map(|r| r.dir_name.clone()).collect();
+        for record in records {
+            let Ok(Some(meta)) = record.meta else {
+                continue;
+            };
+            let known_meta = self
+                .state()
+                .missions
+                .get(&record.dir_name)
+                .map(|m| m.meta.clone());
+            match known_meta {
+                Some(known) if known == meta => {}
+                Some(_) => {
+                    if let Some(mission) = self.state().missions.get_mut(&record.dir_name) {
+                        mission.mission_id =
+                            meta.mission_id.as_ref().map(|id| id.as_str().to_owned());
+                        mission.meta = meta;
+                        mission.changed();
+                    }
+                }
+                None => {
+                    if let Some(mission) = self.open(&root, &record.dir_name, meta).await {
+                        self.state()
+                            .missions
+                            .insert(record.dir_name.clone(), mission);
+                    }
+                }
+            }
+        }
+        let mut state = self.state();
+        state.missions.retain(|name, _| names.contains(name));
+        state.pages.clear();
+    }
+
+    /// A mission's cache, from its resolved context (the one resolver decides where its
+    /// status and prompts are read).
+    async fn open(
+        &self,
+        root: &Utf8Path,
+        dir_name: &str,
+        meta: MissionMeta,
+    ) -> Option<MissionCache> {
+        let request = ResolveRequest {
+            cwd: root.to_owned(),
+            selector: Selector {
+                mission: Some(dir_name.to_owned()),
+                ..Selector::default()
+            },
+            op: Op::Serve,
+        };
+        let context = match resolve_context(&self.ports, &request).await {
+            Ok(context) => context,
+            Err(error) => {
+                tracing::warn!(mission = dir_name, %error, "the mission is not served");
+                return None;
+            }
+        };
+        let scope = StatusScope::from_context(&context).ok()?;
+        let prompt_dir = scope.prompt_dir.clone()?;
+        let mission_dir = prompt_dir.parent().map(Utf8Path::to_owned)?;
+        Some(MissionCache::new(scope, mission_dir, meta))
+    }
+
+    /// Reads what changed of one mission and applies it; returns its new events.
+    async fn refresh_mission(&self, name: &str) -> Vec<StreamEvent> {
+        let probe = {
+            let state = self.state();
+            let Some(mission) = state.missions.get(name) else {
+                return Vec::new();
+            };
+            (
+                mission.events_path(),
+                mission.scope.clone(),
+                mission.index.consumed(),
+                mission.index.last_line_range(),
+                mission.log_stamp,
+                mission.log_len,
+                mission.mission_dir.clone(),
+                mission.planning_stamps.clone(),
+                mission.tasks_listing.clone(),
+            )
+        };
+        let (
+            events_path,
+            scope,
+            consumed,
+            last_range,
+            old_stamp,
+            old_len,
+            dir,
+            old_planning,
+            old_tasks,
+        ) = probe;
+        let read = match events_path {
+            Some(path) => self
+                .read_log_file(&path, consumed, last_range, old_stamp)
+                .await
+                .map_err(|e| e.to_string()),
+            None => self
+                .read_log_branch(&scope, consumed, last_range, old_len)
+                .await
+                .map_err(|e| e.to_string()),
+        };
+        let read = match read {
+            Ok(read) => read,
+            Err(error) => {
+                tracing::warn!(mission = name, %error, "the log could not be read");
+                LogRead::Same
+            }
+        };
+        // Planning files: only when a stamp moved.
+        let mut planning_stamps = Vec::new();
+        for file in PLANNING {
+            planning_stamps.push(
+                self.files
+                    .stamp(&planning_path(&dir, file))
+                    .await
+                    .ok()
+                    .flatten(),
+            );
+        }
+        let tasks_dir = dir.join("tasks");
+        let tasks = self.files.list(&tasks_dir).await.unwrap_or_default();
+        let wp = if tasks != old_tasks || old_planning.is_empty() {
+            Some(
+                self.ports
+                    .artifacts
+                    .prompt_files(&tasks_dir)
+                    .await
+                    .map(wp_files)
+                    .unwrap_or_default(),
+            )
+        } else {
+            None
+        };
+        let mut state = self.state();
+        let Some(mission) = state.missions.get_mut(name) else {
+            return Vec::new();
+        };
+        let events = mission.apply(read);
+        if planning_stamps != mission.planning_stamps {
+            mission.planning.spec = planning_stamps[0].is_some();
+            mission.planning.plan = planning_stamps[1].is_some();
+            mission.planning.tasks = planning_stamps[2].is_some();
+            mission.planning_stamps = planning_stamps;
+            mission.changed();
+        }
+        if let Some(files) = wp {
+            mission.tasks_listing = tasks;
+            mission.wp_files = files;
+            mission.changed();
+        }
+        if mission.detail_json.is_none() {
+            state.pages.clear();
+        }
+        events
+    }
+
+    async fn read_log_file(
+        &self,
+        path: &Utf8Path,
+        consumed: u64,
+        last_range: Option<(u64, u64)>,
+        old_stamp: Option<skitty_ports::FileStamp>,
+    ) -> Result<LogRead, skitty_ports::FilesError> {
+        let stamp = self.files.stamp(path).await?;
+        if stamp == old_stamp {
+            return Ok(LogRead::Same);
+        }
+        let len = stamp.map_or(0, |s| s.len);
+        let truncated = if len < consumed {
+            Some(Truncation::SizeShrink)
+        } else {
+            match last_range {
+                Some((start, end)) => {
+                    let line = self.files.read_range(path, start, end - start).await?;
+                    let same = skitty_api::cursor::StreamCursor::after(&line, end).invariant
+                        == self.last_invariant(path).unwrap_or_default();
+                    (!same).then_some(Truncation::ContentMismatch)
+                }
+                None => None,
+            }
+        };
+        if let Some(reason) = truncated {
+            let bytes = if stamp.is_some() {
+                self.files.read_range(path, 0, u64::MAX).await?
+            } else {
+                Vec::new()
+            };
+            return Ok(LogRead::Truncated {
+                reason,
+                detected_at: consumed,
+                bytes,
+                stamp,
+            });
+        }
+        let bytes = if stamp.is_some() {
+            self.files
+                .read_range(path, consumed, len - consumed)
+                .await?
+        } else {
+            Vec::new()
+        };
+        Ok(LogRead::Appended {
+            base: consumed,
+            bytes,
+            stamp,
+            len,
+        })
+    }
+
+    /// The invariant of the last line the mission whose log is `path` has read.
+    fn last_invariant(&self, path: &Utf8Path) -> Option<String> {
+        let state = self.state();
+        state
+            .missions
+            .values()
+            .find(|m| m.events_path().as_deref() == Some(path))
+            .map(|m| m.index.end_cursor().invariant)
+    }
+
+    /// A log read from the coordination branch's tip (its worktree does not exist yet).
+    async fn read_log_branch(
+        &self,
+        scope: &StatusScope,
+        consumed: u64,
+        last_range: Option<(u64, u64)>,
+        old_len: u64,
+    ) -> Result<LogRead, crate::AppError> {
+        let SurfaceState::AwaitingWorktree(pending) = scope.surface.state() else {
+            return Ok(LogRead::Same);
+        };
+        let path = pending
+            .path_in_tree
+            .join(skitty_artifacts::files::EVENTS_FILE);
+        let bytes = self
+            .ports
+            .git
+            .read_at_branch(&scope.primary_root, pending.branch.branch(), &path)
+            .await?
+            .unwrap_or_default();
+        let len = bytes.len() as u64;
+        let unchanged_prefix = match last_range {
+            Some((start, end)) if end <= len => {
+                let line = &bytes[start as usize..end as usize];
+                let state_invariant = {
+                    let state = self.state();
+                    state
+                        .missions
+                        .values()
+                        .find(|m| m.scope == *scope)
+                        .map(|m| m.index.end_cursor().invariant)
+                };
+                Some(StreamCursor::after(line, end).invariant) == state_invariant
+            }
+            Some(_) => false,
+            None => true,
+        };
+        if len == old_len && unchanged_prefix {
+            return Ok(LogRead::Same);
+        }
+        if len < consumed || !unchanged_prefix {
+            let reason = if len < consumed {
+                Truncation::SizeShrink
+            } else {
+                Truncation::ContentMismatch
+            };
+            return Ok(LogRead::Truncated {
+                reason,
+                detected_at: consumed,
+                bytes,
+                stamp: None,
+            });
+        }
+        Ok(LogRead::Appended {
+            base: consumed,
+            bytes: bytes[consumed as usize..].to_vec(),
+            stamp: None,
+            len,
+        })
+    }
+
+    /// The dir name of the mission with this id, after checking the id's shape.
+    fn find(&self, mission_id: &str) -> Result<String, Problem> {
+        let id = skitty_api::ids::mission_id(mission_id)?;
+        self.state()
+            .missions
+            .iter()
+            .find(|(_, m)| m.mission_id.as_deref() == Some(id))
+            .map(|(name, _)| name.clone())
+            .ok_or_else(|| Problem::not_found(format!("no mission has the id {id}")))
+    }
+
+    /// The overviews of every servable mission, in list order.
+    fn overviews(state: &mut State) -> Result<Vec<MissionOverview>, Problem> {
+        let mut list = Vec::new();
+        for mission in state.missions.values_mut() {
+            if let Some(bad) = &mission.bad_line {
+                return Err(Problem::unreadable(bad.clone()));
+            }
+            if mission.overview.is_none() {
+                mission.overview =
+                    Some(MissionOverview::project(&mission.source()).map_err(|e| e.to_string()));
+            }
+            if let Some(Ok(overview)) = &mission.overview {
+                list.push(overview.clone());
+            }
+        }
+        list.sort_by_key(MissionOverview::sort_key);
+        Ok(list)
+    }
+}
+
+#[async_trait]
+impl MissionStatusApi for ReadModel {
+    async fn refresh(&self, mission_id: Option<&str>) -> Vec<StreamEvent> {
+        let names: Vec<String> = match mission_id {
+            Some(id) => match self.find(id) {
+                Ok(name) => vec![name],
+                Err(_) => Vec::new(),
+            },
+            None => {
+                self.refresh_catalog().await;
+                self.state().missions.keys().cloned().collect()
+            }
+        };
+        let mut events = Vec::new();
+        for name in names {
+            events.extend(self.refresh_mission(&name).await);
+        }
+        events
+    }
+
+    async fn project(&self) -> Result<Project, Problem> {
+        let root = self.primary_root().await;
+        let folder = root
+            .as_deref()
+            .and_then(Utf8Path::file_name)
+            .unwrap_or("project")
+            .to_owned();
+        let (slug, metadata) = match &root {
+            Some(root) => {
+                let slug = self
+                    .ports
+                    .artifacts
+                    .project_config(root)
+                    .await
+                    .ok()
+                    .and_then(|c| c.project.map(|(slug, _)| slug));
+                let metadata = self
+                    .ports
+                    .artifacts
+                    .read_project_file(root, Utf8Path::new(".kittify/metadata.yaml"))
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+                    .and_then(|text| self.ports.artifacts.parse_yaml(&text).ok());
+                (slug, metadata)
+            }
+            None => (None, None),
+        };
+        let head_branch = match &root {
+            Some(root) => self
+                .ports
+                .git
+                .repo_facts(root)
+                .await
+                .ok()
+                .flatten()
+                .and_then(|f| f.primary_branch),
+            None => None,
+        };
+        let source = ProjectSource {
+            slug,
+            folder,
+            metadata,
+            head_branch,
+        };
+        let overviews = Self::overviews(&mut self.state())?;
+        Ok(Project::of(&source, &overviews))
+    }
+
+    async fn missions(
+        &self,
+        page_size: usize,
+        page_cursor: Option<&str>,
+    ) -> Result<Arc<str>, Problem> {
+        let after = match page_cursor {
+            Some(cursor) => Some(
+                self.key
+                    .open(cursor)
+                    .ok_or_else(Problem::invalid_page_cursor)?,
+            ),
+            None => None,
+        };
+        let cache_key = (page_size, after.clone());
+        let mut state = self.state();
+        if let Some(page) = state.pages.get(&cache_key) {
+            return Ok(page.clone());
+        }
+        let list = Self::overviews(&mut state)?;
+        let start = match &after {
+            Some(key) => list.partition_point(|o| o.page_key_cmp(key)),
+            None => 0,
+        };
+        let items: Vec<&MissionOverview> = list.iter().skip(start).take(page_size).collect();
+        let has_next_page = start + items.len() < list.len();
+        let next_page_cursor = has_next_page
+            .then(|| items.last().map(|o| self.key.seal(&o.page_key())))
+            .flatten();
+        let page = json(&MissionOverviewPage {
+            page_info: PageInfo {
+                has_next_page,
+                next_page_cursor,
+                page_size,
+            },
+            items,
+        });
+        state.pages.insert(cache_key, page.clone());
+        Ok(page)
+    }
+
+    async fn mission(&self, mission_id: &str) -> Result<Arc<str>, Problem> {
+        let name = self.find(mission_id)?;
+        let mut state = self.state();
+        let mission = state
+            .missions
+            .get_mut(&name)
+            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
+        if let Some(bad) = &mission.bad_line {
+            return Err(Problem::unreadable(bad.clone()));
+        }
+        if let Some(json) = &mission.detail_json {
+            return Ok(json.clone());
+        }
+        let detail = MissionDetail::project(&mission.source(), &mission.wp_files)
+            .map_err(|e| Problem::unreadable(format!("{}: {e}", mission.mission_dir)))?;
+        let body = json(&detail);
+        mission.detail_json = Some(body.clone());
+        Ok(body)
+    }
+
+    async fn work_package(
+        &self,
+        mission_id: &str,
+        wp_id: &str,
+        include_prompt: bool,
+    ) -> Result<WorkPackage, Problem> {
+        let wp_id = skitty_api::ids::wp_id(wp_id)?;
+        let name = self.find(mission_id)?;
+        let state = self.state();
+        let mission = state
+            .missions
+            .get(&name)
+            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
+        if let Some(bad) = &mission.bad_line {
+            return Err(Problem::unreadable(bad.clone()));
+        }
+        mission
+            .wp_files
+            .iter()
+            .find(|f| f.wp_id() == Some(wp_id))
+            .and_then(|file| WorkPackage::project(&mission.source(), file, include_prompt))
+            .ok_or_else(|| {
+                Problem::not_found(format!("mission {mission_id} has no work package {wp_id}"))
+            })
+    }
+
+    async fn resume(
+        &self,
+        mission_id: &str,
+        cursor: Option<&StreamCursor>,
+    ) -> Result<Vec<StreamEvent>, Problem> {
+        let name = self.find(mission_id)?;
+        let state = self.state();
+        let mission = state
+            .missions
+            .get(&name)
+            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
+        match cursor {
+            None => Ok(Vec::new()),
+            Some(cursor) => {
+                let lines = mission
+                    .index
+                    .check_within(cursor, mission.log_len)
+                    .map_err(|refusal| refusal.problem())?;
+                Ok(mission.events_after(lines))
+            }
+        }
+    }
+
+    async fn watch_roots(&self) -> Vec<Utf8PathBuf> {
+        let mut roots: Vec<Utf8PathBuf> = Vec::new();
+        if let Some(root) = self.primary_root().await {
+            roots.push(root.join("kitty-specs"));
+        }
+        let state = self.state();
+        for mission in state.missions.values() {
+            let dir = mission.scope.surface.dir().to_owned();
+            if !roots.iter().any(|r| dir.starts_with(r)) {
+                roots.push(dir);
+            }
+        }
+        roots
+    }
+}
