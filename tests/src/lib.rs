@@ -11,6 +11,7 @@
 pub mod daemons;
 pub mod project;
 pub mod repo;
+pub mod server;
 
 /// Every lane spec-kitty 3.2.7 writes, in its enum order.
 pub const LANES: [&str; 11] = [

@@ -1,5 +1,6 @@
 //! The path and query identifiers: a mission is selected by its ULID only, a work package by
-//! `WP` and at least two digits.
+//! `WP` and at least two digits. An ill-formed identifier names no resource: 404 `not_found`
+//! (the contract's rule for the work package detail, applied to every route alike).
 
 use crate::Problem;
 
@@ -8,8 +9,8 @@ pub fn mission_id(raw: &str) -> Result<&str, Problem> {
     if skitty_mission::is_ulid(raw) && raw.bytes().all(|b| !b.is_ascii_lowercase()) {
         Ok(raw)
     } else {
-        Err(Problem::bad_parameter(format!(
-            "missionId {:?} is not a 26-character ULID (the display number and the slug are never accepted)",
+        Err(Problem::not_found(format!(
+            "no mission has the id {:?}: a mission is selected by its 26-character ULID (never by its display number or slug)",
             shorten(raw)
         )))
     }
@@ -20,8 +21,8 @@ pub fn wp_id(raw: &str) -> Result<&str, Problem> {
     if is_wp_id(raw) {
         Ok(raw)
     } else {
-        Err(Problem::bad_parameter(format!(
-            "wpId {:?} is not WP followed by at least two digits",
+        Err(Problem::not_found(format!(
+            "no work package has the id {:?}: a work package id is WP followed by at least two digits",
             shorten(raw)
         )))
     }

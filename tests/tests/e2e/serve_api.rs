@@ -1,0 +1,287 @@
+//! `skitty serve`: the Mission Status API v1 over a real repository, in a real process, read
+//! over real sockets: what it serves, how it streams, what it refuses, and that it changes
+//! nothing.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use skitty_tests::project::Project;
+use skitty_tests::server::Server;
+use skitty_tests::{skitty, tree};
+
+/// A coord mission with its WPs planned, and the server on it.
+fn served() -> (Project, String, Server, String) {
+    let project = Project::new();
+    let slug = project.tasked("coord");
+    let server = Server::start(&project.root);
+    let missions = server.json("/api/v1/missions");
+    let id = missions["items"][0]["missionId"].as_str().unwrap().to_owned();
+    (project, slug, server, id)
+}
+
+fn events_log(project: &Project, slug: &str) -> PathBuf {
+    project
+        .coord_worktree(slug)
+        .join("kitty-specs")
+        .join(slug)
+        .join("status.events.jsonl")
+}
+
+fn emit(root: &Path, slug: &str, wp: &str, lane: &str) {
+    skitty(
+        root,
+        &["emit", wp, "--to", lane, "--actor", "claude", "--mission", slug],
+    )
+    .ok();
+}
+
+#[test]
+fn the_api_serves_a_mission_from_its_log_and_files() {
+    let (project, slug, server, id) = served();
+    let meta: Value =
+        serde_json::from_str(&fs::read_to_string(project.mission_dir(&slug).join("meta.json")).unwrap())
+            .unwrap();
+    assert_eq!(id, meta["mission_id"].as_str().unwrap());
+
+    let header = server.json("/api/v1/project");
+    assert_eq!(header["missionCount"], 1);
+    assert_eq!(header["currentBranch"], "feat/demo");
+
+    let detail = server.json(&format!("/api/v1/missions/{id}"));
+    let wps = detail["workPackages"].as_array().unwrap();
+    assert!(wps.len() >= 2, "{detail}");
+    assert_eq!(detail["wpTotal"], wps.len());
+    assert_eq!(detail["statusLaneCounts"]["planned"], wps.len());
+    assert_eq!(detail["lifecycleStatus"], "planned");
+    assert_eq!(detail["topology"], "coord");
+    assert_eq!(detail["slug"], slug.as_str());
+    let phases: Vec<(&str, &str)> = detail["phases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap(), p["status"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        phases,
+        [
+            ("specify", "complete"),
+            ("plan", "complete"),
+            ("tasks", "complete"),
+            ("implement", "pending"),
+            ("review", "pending")
+        ]
+    );
+    let cursor = &detail["streamCursor"];
+    let log_len = fs::metadata(events_log(&project, &slug)).unwrap().len();
+    assert_eq!(cursor["offset"], log_len, "the cursor is at the end of the log");
+
+    let wp = server.json(&format!("/api/v1/missions/{id}/work-packages/WP01"));
+    assert_eq!(wp["statusLane"], "planned");
+    assert!(wp.get("promptMarkdown").is_none(), "the prompt is opt-in");
+    assert_eq!(wp["history"].as_array().unwrap().len(), 1, "{wp}");
+    let with_prompt = server.json(&format!(
+        "/api/v1/missions/{id}/work-packages/WP01?includePrompt=true"
+    ));
+    assert!(!with_prompt["promptMarkdown"].as_str().unwrap().is_empty());
+}
+
+#[test]
+fn a_transition_reaches_the_stream_the_snapshot_and_a_resumed_stream() {
+    let (project, slug, server, id) = served();
+    let before = server.json(&format!("/api/v1/missions/{id}"))["streamCursor"].clone();
+    let before = format!(
+        "{}:{}",
+        before["offset"],
+        before["invariant"].as_str().unwrap()
+    );
+    let mut scoped = server.stream(&format!("/api/v1/events?missionId={id}"), "");
+    assert!(scoped.head.contains("text/event-stream"), "{}", scoped.head);
+    let mut unscoped = server.stream("/api/v1/events", "");
+
+    let started = Instant::now();
+    emit(&project.root, &slug, "WP01", "claimed");
+    let event = scoped
+        .next(Duration::from_secs(2))
+        .expect("the transition is streamed within 2 s");
+    let latency = started.elapsed();
+    assert_eq!(event.name, "status-transition");
+    assert_eq!(event.data["wpId"], "WP01");
+    assert_eq!(event.data["fromStatusLane"], "planned");
+    assert_eq!(event.data["toStatusLane"], "claimed");
+    assert_eq!(event.data["missionId"], id.as_str());
+    assert_eq!(event.data["actor"]["tool"], "claude");
+    let cursor = &event.data["streamCursor"];
+    let text = format!("{}:{}", cursor["offset"], cursor["invariant"].as_str().unwrap());
+    assert_eq!(event.id.as_deref(), Some(text.as_str()), "the id is the cursor");
+    eprintln!("emit to stream: {latency:?} (including the emit process)");
+
+    let live = unscoped.next(Duration::from_secs(2)).expect("unscoped too");
+    assert_eq!(live.data, event.data);
+    assert_eq!(live.id, None, "an unscoped stream sends no ids");
+
+    let detail = server.json(&format!("/api/v1/missions/{id}"));
+    assert_eq!(detail["statusLaneCounts"]["claimed"], 1);
+    assert_eq!(detail["streamCursor"], event.data["streamCursor"]);
+
+    // Resuming from the cursor before the emit replays exactly that event.
+    let mut resumed = server.stream(
+        &format!("/api/v1/events?missionId={id}&streamCursor={before}"),
+        "",
+    );
+    let replayed = resumed.next(Duration::from_secs(2)).expect("replayed");
+    assert_eq!(replayed, event);
+    assert_eq!(resumed.next(Duration::from_millis(300)), None);
+    // The browser's Last-Event-ID resumes the same way.
+    let mut by_header = server.stream(
+        &format!("/api/v1/events?missionId={id}"),
+        &format!("Last-Event-ID: {before}\r\n"),
+    );
+    assert_eq!(by_header.next(Duration::from_secs(2)), Some(event));
+}
+
+#[test]
+fn a_log_that_shrinks_yields_log_truncated_and_never_a_wrong_event() {
+    let (project, slug, server, id) = served();
+    emit(&project.root, &slug, "WP01", "claimed");
+    let _ = server.json(&format!("/api/v1/missions/{id}"));
+    let mut stream = server.stream(&format!("/api/v1/events?missionId={id}"), "");
+    let log = events_log(&project, &slug);
+    let text = fs::read_to_string(&log).unwrap();
+    let without_last: String = {
+        let mut lines: Vec<&str> = text.lines().collect();
+        lines.pop();
+        lines.iter().map(|l| format!("{l}\n")).collect()
+    };
+    fs::write(&log, &without_last).unwrap();
+    let event = stream
+        .next(Duration::from_secs(2))
+        .expect("the truncation is streamed");
+    assert_eq!(event.name, "log-truncated");
+    assert_eq!(event.id, None, "log-truncated carries no id");
+    assert_eq!(event.data["reason"], "size_shrink");
+    assert_eq!(event.data["detectedAtOffset"], text.len());
+    assert_eq!(event.data["streamCursor"]["offset"], 0);
+    let detail = server.json(&format!("/api/v1/missions/{id}"));
+    assert_eq!(detail["streamCursor"]["offset"], without_last.len());
+    assert_eq!(detail["statusLaneCounts"]["claimed"], 0);
+}
+
+/// Every refusal is a problem body with the contract's status and code.
+#[test]
+fn bad_input_is_refused_as_the_contract_says() {
+    let (project, slug, server, id) = served();
+    let end = server.json(&format!("/api/v1/missions/{id}"))["streamCursor"].clone();
+    let offset = end["offset"].as_u64().unwrap();
+    let digest = end["invariant"].as_str().unwrap().to_owned();
+    let other = "0".repeat(64);
+    let cases: Vec<(String, u16, &str)> = vec![
+        ("/api/v1/missions/12".into(), 404, "not_found"),
+        (format!("/api/v1/missions/{}", slug), 404, "not_found"),
+        ("/api/v1/missions/01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 404, "not_found"),
+        (format!("/api/v1/missions/{id}/work-packages/WP1"), 404, "not_found"),
+        (format!("/api/v1/missions/{id}/work-packages/WP99"), 404, "not_found"),
+        (format!("/api/v1/missions/{id}/work-packages/..%2F..%2Fetc"), 404, "not_found"),
+        (format!("/api/v1/missions/{id}/work-packages/WP01?includePrompt=yes"), 400, "invalid_parameter"),
+        ("/api/v1/missions?pageSize=0".into(), 400, "invalid_parameter"),
+        ("/api/v1/missions?pageSize=201".into(), 400, "invalid_parameter"),
+        ("/api/v1/missions?pageCursor=forged.0000".into(), 400, "invalid_page_cursor"),
+        ("/api/v1/missions?pageSize=1&pageSize=2".into(), 400, "invalid_parameter"),
+        ("/api/v1/missions?unknown=1".into(), 400, "invalid_parameter"),
+        (format!("/api/v1/events?streamCursor=0:{digest}"), 400, "cursor_without_mission"),
+        (format!("/api/v1/events?missionId={id}&streamCursor=-5:{digest}"), 400, "negative"),
+        (format!("/api/v1/events?missionId={id}&streamCursor=1:{digest}"), 400, "misaligned"),
+        (format!("/api/v1/events?missionId={id}&streamCursor=007:{digest}"), 400, "misaligned"),
+        (format!("/api/v1/events?missionId={id}&streamCursor=garbage"), 400, "misaligned"),
+        (format!("/api/v1/events?missionId={id}&streamCursor={}:{digest}", offset + 100), 409, "out_of_range"),
+        (format!("/api/v1/events?missionId={id}&streamCursor={offset}:{other}"), 409, "content_mismatch"),
+        (format!("/api/v1/events?missionId={id}&streamCursor=0:{other}"), 409, "content_mismatch"),
+        ("/api/v1/events?missionId=01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 404, "not_found"),
+        ("/api/v1/nothing-here".into(), 404, "not_found"),
+        ("/../../etc/passwd".into(), 404, "not_found"),
+    ];
+    for (path, status, code) in cases {
+        let response = server.get(&path);
+        assert_eq!(response.status, status, "GET {path}: {}", response.body);
+        assert_eq!(
+            response.header("content-type").as_deref(),
+            Some("application/problem+json"),
+            "GET {path}"
+        );
+        let body = response.json();
+        assert_eq!(body["code"], code, "GET {path}: {body}");
+        assert_eq!(body["status"], status);
+        assert!(!body["detail"].as_str().unwrap().contains(project.root.to_str().unwrap()), "no host path: {body}");
+    }
+
+    // A page that rebinds DNS to loopback still sends its own Host: refused.
+    let rebinding = server.request(&format!(
+        "GET /api/v1/project HTTP/1.1\r\nHost: attacker.example:{}\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(rebinding.status, 421, "{}", rebinding.body);
+    let posted = server.request(&format!(
+        "POST /api/v1/project HTTP/1.1\r\nHost: localhost:{}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+        server.port
+    ));
+    assert_eq!(posted.status, 405);
+    assert_eq!(posted.header("allow").as_deref(), Some("GET, HEAD"));
+    assert!(posted.header("access-control-allow-origin").is_none());
+
+    // A huge header is refused, a client that never finishes its request stalls nobody.
+    let huge = server.request(&format!(
+        "GET /api/v1/project HTTP/1.1\r\nHost: localhost:{}\r\nX-Big: {}\r\nConnection: close\r\n\r\n",
+        server.port,
+        "a".repeat(1 << 20)
+    ));
+    assert!(huge.status == 431 || huge.status == 400 || huge.status == 0, "{}", huge.status);
+    let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    std::io::Write::write_all(&mut slow, b"GET /api/v1/pro").unwrap();
+    let started = Instant::now();
+    assert_eq!(server.json("/api/v1/project")["missionCount"], 1);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+/// #1062: the server never writes, not even the status.json it reads around.
+#[test]
+fn serving_changes_nothing_in_the_repository_or_its_git_dir() {
+    let project = Project::new();
+    let slug = project.tasked("coord");
+    let worktree = project.coord_worktree(&slug);
+    let snapshot = worktree.join("kitty-specs").join(&slug).join("status.json");
+    fs::remove_file(&snapshot).unwrap();
+    let primary_snapshot = project.mission_dir(&slug).join("status.json");
+    let _ = fs::remove_file(&primary_snapshot);
+    let before = (tree(&project.root), tree(&worktree));
+
+    let server = Server::start(&project.root);
+    let id = server.json("/api/v1/missions")["items"][0]["missionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let mut streams = vec![
+        server.stream("/api/v1/events", ""),
+        server.stream(&format!("/api/v1/events?missionId={id}"), ""),
+    ];
+    for _ in 0..20 {
+        for path in [
+            "/api/v1/project".to_owned(),
+            "/api/v1/missions".to_owned(),
+            "/api/v1/missions?pageSize=1".to_owned(),
+            format!("/api/v1/missions/{id}"),
+            format!("/api/v1/missions/{id}/work-packages/WP01?includePrompt=true"),
+            format!("/api/v1/missions/{id}/work-packages/WP02"),
+            "/api/v1/missions/nope".to_owned(),
+        ] {
+            let _ = server.get(&path);
+        }
+    }
+    std::thread::sleep(Duration::from_millis(600));
+    for stream in &mut streams {
+        assert_eq!(stream.next(Duration::from_millis(50)), None);
+    }
+    drop(server);
+    assert_eq!((tree(&project.root), tree(&worktree)), before);
+    assert!(!snapshot.exists(), "nothing recreates status.json");
+}
