@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: installs the spec-kitty 3.2.7 oracle (oracle/install.sh: a venv under
+# The whole test suite: installs headless Chromium (Debian's chromium, chromium-driver) and the
+# spec-kitty 3.2.7 oracle (oracle/install.sh: a venv under
 # ${XDG_CACHE_HOME:-~/.cache}/skitty-oracle, reused between runs), then runs every test of the
 # workspace, the oracle scenarios (`#[ignore = "oracle: ..."]`) included.
 # Without the oracle: `cargo test --workspace` runs everything else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+echo "== installing Debian's chromium and chromium-driver for the kanban page scenarios (when absent)"
+if ! command -v chromedriver >/dev/null || ! command -v chromium >/dev/null; then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+    $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium chromium-driver
+fi
 echo "== installing the spec-kitty 3.2.7 oracle (idempotent)"
 SK_VENV=$(bash oracle/install.sh | tail -n 1)
 export SK_VENV

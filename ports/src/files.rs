@@ -45,3 +45,23 @@ pub trait ReadFiles: Send + Sync {
     /// The sub-folders of a folder, sorted by name (empty when it does not exist).
     async fn folders(&self, dir: &Utf8Path) -> Result<Vec<String>, FilesError>;
 }
+
+/// Keeps a watch alive; dropping it stops the watch.
+pub struct WatchGuard(pub Box<dyn std::any::Any + Send>);
+
+impl std::fmt::Debug for WatchGuard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WatchGuard(..)")
+    }
+}
+
+/// Tells when something under some folders changed (reads nothing itself).
+pub trait ChangeWatch: Send + Sync {
+    /// Calls `changed` after each change under `roots` (recursively) until the guard drops.
+    /// A root that does not exist is skipped.
+    fn watch(
+        &self,
+        roots: &[Utf8PathBuf],
+        changed: std::sync::Arc<dyn Fn() + Send + Sync>,
+    ) -> Result<WatchGuard, FilesError>;
+}

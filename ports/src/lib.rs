@@ -20,7 +20,7 @@ pub use background::{
 };
 pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
-pub use files::{FileStamp, FilesError, ReadFiles};
+pub use files::{ChangeWatch, FileStamp, FilesError, ReadFiles, WatchGuard};
 pub use git::{
     ChangedPath, CommitOutcome, ConflictSide, GitError, GitOperation, GitPort, MergeOutcome,
     MergeRequest, OperationInProgress, PathChange,

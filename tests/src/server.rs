@@ -32,7 +32,9 @@ impl Server {
             .expect("spawn skitty serve");
         let stdout = child.stdout.take().expect("piped stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("read the address line");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the address line");
         let port = line
             .split("127.0.0.1:")
             .nth(1)
@@ -60,7 +62,9 @@ impl Server {
     /// Sends raw request bytes and reads the whole response.
     pub fn request(&self, raw: &str) -> Response {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
         stream.write_all(raw.as_bytes()).expect("send");
         let mut bytes = Vec::new();
         let _ = stream.read_to_end(&mut bytes);
@@ -113,7 +117,10 @@ impl Response {
             .nth(1)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0);
-        let body = if head.to_ascii_lowercase().contains("transfer-encoding: chunked") {
+        let body = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
             dechunk(body)
         } else {
             body.to_owned()
@@ -133,7 +140,8 @@ impl Response {
     pub fn header(&self, name: &str) -> Option<String> {
         self.head.lines().find_map(|line| {
             let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name).then(|| value.trim().to_owned())
+            key.eq_ignore_ascii_case(name)
+                .then(|| value.trim().to_owned())
         })
     }
 }
@@ -141,7 +149,9 @@ impl Response {
 fn dechunk(mut body: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = body.split_once("\r\n") {
-        let Ok(size) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(size) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if size == 0 || rest.len() < size {
             break;
         }
@@ -173,7 +183,10 @@ impl EventStream {
         let (mut name, mut id, mut data) = (None, None, None);
         loop {
             let left = deadline.checked_duration_since(Instant::now())?;
-            self.reader.get_ref().set_read_timeout(Some(left.max(Duration::from_millis(1)))).ok()?;
+            self.reader
+                .get_ref()
+                .set_read_timeout(Some(left.max(Duration::from_millis(1))))
+                .ok()?;
             let mut line = String::new();
             match self.reader.read_line(&mut line) {
                 Ok(0) | Err(_) => return None,
@@ -188,7 +201,11 @@ impl EventStream {
                 data = serde_json::from_str(v).ok();
             } else if line.is_empty() {
                 if let (Some(name), Some(data)) = (name.take(), data.take()) {
-                    return Some(Event { name, id: id.take(), data });
+                    return Some(Event {
+                        name,
+                        id: id.take(),
+                        data,
+                    });
                 }
                 id = None;
             } else if line.chars().all(|c| c.is_ascii_hexdigit()) {

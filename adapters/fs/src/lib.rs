@@ -4,6 +4,7 @@
 //!   appends take spec-kitty's lock file (`flock`), write whole lines and fsync;
 //! * [`FsArtifacts`]: the mission catalog, `meta.json` and WP prompt frontmatter;
 //! * [`FsReadFiles`]: stamps, byte ranges and listings for the read model (no write);
+//! * [`FsWatch`]: the kernel's file notifications, to refresh the read model early;
 //! * [`FsLocks`]: exclusive lock files (the one lock implementation).
 
 mod artifacts;
@@ -11,8 +12,10 @@ mod files;
 mod lock;
 mod regular;
 mod store;
+mod watch;
 
 pub use artifacts::FsArtifacts;
 pub use files::FsReadFiles;
 pub use lock::FsLocks;
 pub use store::JsonlStatusStore;
+pub use watch::FsWatch;

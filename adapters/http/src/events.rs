@@ -58,19 +58,18 @@ pub(crate) async fn stream(
         },
         None => Vec::new(),
     };
-    let last_offset = backlog
-        .last()
-        .and_then(offset)
-        .or(cursor.as_ref().map(|c| c.offset));
+    let last_cursor = backlog.iter().rev().find_map(cursor_of).or(cursor);
     let scoped = mission.is_some();
     let mut first = String::from(": connected\n\n");
     for event in &backlog {
         first.push_str(&event.frame(scoped));
     }
     let state = Stream {
+        shared,
         receiver,
         mission,
-        last_offset,
+        last_cursor,
+        pending: std::collections::VecDeque::new(),
         first: Some(first),
     };
     let body = Body::from_stream(stream::unfold(state, next_frame));
@@ -88,19 +87,23 @@ pub(crate) async fn stream(
 }
 
 /// The position of an event in its mission's log (`None` for `log-truncated`).
-fn offset(event: &StreamEvent) -> Option<u64> {
+fn cursor_of(event: &StreamEvent) -> Option<StreamCursor> {
     match event {
-        StreamEvent::StatusTransition(e) => Some(e.stream_cursor.offset),
-        StreamEvent::MissionLifecycle(e) => Some(e.stream_cursor.offset),
+        StreamEvent::StatusTransition(e) => Some(e.stream_cursor.clone()),
+        StreamEvent::MissionLifecycle(e) => Some(e.stream_cursor.clone()),
         StreamEvent::LogTruncated(_) => None,
     }
 }
 
 struct Stream {
+    shared: Shared,
     receiver: broadcast::Receiver<Arc<StreamEvent>>,
     mission: Option<String>,
-    /// The offset of the last event sent, so one the backlog already held is not sent twice.
-    last_offset: Option<u64>,
+    /// The cursor of the last event sent: a live event at or before it was already sent (from
+    /// the backlog), and a stream that fell behind resumes from it.
+    last_cursor: Option<StreamCursor>,
+    /// Events read back from the log after the stream fell behind, to send first.
+    pending: std::collections::VecDeque<Arc<StreamEvent>>,
     first: Option<String>,
 }
 
@@ -109,21 +112,47 @@ async fn next_frame(mut state: Stream) -> Option<(Result<String, std::io::Error>
         return Some((Ok(first), state));
     }
     loop {
-        let received = tokio::time::timeout(HEARTBEAT, state.receiver.recv()).await;
-        let event = match received {
-            Err(_) => return Some((Ok(": heartbeat\n\n".into()), state)),
-            Ok(Ok(event)) => event,
-            Ok(Err(broadcast::error::RecvError::Lagged(_))) => continue,
-            Ok(Err(broadcast::error::RecvError::Closed)) => return None,
+        let event = match state.pending.pop_front() {
+            Some(event) => event,
+            None => match tokio::time::timeout(HEARTBEAT, state.receiver.recv()).await {
+                Err(_) => return Some((Ok(": heartbeat\n\n".into()), state)),
+                Ok(Ok(event)) => event,
+                Ok(Err(broadcast::error::RecvError::Lagged(missed))) => {
+                    // Fell behind the fan-out: read the missed events back from the log
+                    // (a mission-scoped stream can; an unscoped one is live only).
+                    if let Some(id) = state.mission.clone() {
+                        match state
+                            .shared
+                            .api
+                            .resume(&id, state.last_cursor.as_ref())
+                            .await
+                        {
+                            Ok(events) => state.pending.extend(events.into_iter().map(Arc::new)),
+                            Err(_) => return None,
+                        }
+                    } else {
+                        tracing::warn!(missed, "an unscoped event stream fell behind");
+                    }
+                    continue;
+                }
+                Ok(Err(broadcast::error::RecvError::Closed)) => return None,
+            },
         };
         if let Some(id) = &state.mission {
             if event.mission_id() != id {
                 continue;
             }
-            match offset(&event) {
-                Some(at) if state.last_offset.is_some_and(|last| at <= last) => continue,
-                Some(at) => state.last_offset = Some(at),
-                None => state.last_offset = None,
+            match cursor_of(&event) {
+                Some(at)
+                    if state
+                        .last_cursor
+                        .as_ref()
+                        .is_some_and(|last| at.offset <= last.offset) =>
+                {
+                    continue;
+                }
+                Some(at) => state.last_cursor = Some(at),
+                None => state.last_cursor = None,
             }
         }
         let frame = event.frame(state.mission.is_some());

@@ -1,5 +1,6 @@
 //! The read-only HTTP server: spec-kitty's Mission Status API v1 under `/api/v1`, loopback
-//! only, with a `Host` check against DNS rebinding.
+//! only, with a `Host` check against DNS rebinding, and the kanban page at `/` (a client of the
+//! API; its three files are compiled into the binary).
 //!
 //! The server holds one [`MissionStatusApi`] (the app's read model) and nothing that writes:
 //! it has no write port (`architecture/tests/invariants.rs`). A refresher task keeps the read
@@ -8,19 +9,23 @@
 
 mod events;
 mod host;
+mod page;
 mod routes;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use skitty_ports::MissionStatusApi;
+use skitty_ports::{ChangeWatch, MissionStatusApi, WatchGuard};
 use tokio::sync::{Notify, broadcast};
 
 pub use host::{BindError, loopback};
 
-/// How often the read model is refreshed when nothing asks earlier.
-pub const POLL: Duration = Duration::from_millis(250);
+/// How often the read model is refreshed when no file notification comes earlier.
+pub const POLL: Duration = Duration::from_secs(1);
+
+/// The poll interval when file notifications are not available.
+pub const POLL_WITHOUT_WATCH: Duration = Duration::from_millis(200);
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -49,14 +54,15 @@ impl Shared {
     }
 }
 
-/// Serves the API on `listener` until `shutdown` completes. `poke` wakes the refresher early
-/// (a file watcher signals it).
+/// Serves the API on `listener` until `shutdown` completes. `watch` (file notifications)
+/// wakes the refresher as soon as a mission's files change; without it, it polls.
 pub async fn serve(
     api: Arc<dyn MissionStatusApi>,
     listener: tokio::net::TcpListener,
-    poke: Arc<Notify>,
+    watch: Option<&'static dyn ChangeWatch>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let poke = Arc::new(Notify::new());
     let bound = listener.local_addr()?;
     let (events, _) = broadcast::channel(4096);
     let shared = Shared {
@@ -66,7 +72,7 @@ pub async fn serve(
         bound,
     };
     shared.refresh(None).await;
-    let refresher = tokio::spawn(refresher(shared.clone()));
+    let refresher = tokio::spawn(refresher(shared.clone(), watch));
     let app = routes::router(shared);
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
@@ -75,15 +81,38 @@ pub async fn serve(
     result
 }
 
-/// Keeps the read model current: on every poke (debounced) and every [`POLL`].
-async fn refresher(shared: Shared) {
+/// Keeps the read model current: on every file notification (a burst debounced into one
+/// refresh) and every [`POLL`]; the watched folders follow the missions (a coordination
+/// worktree created later is watched from then on).
+async fn refresher(shared: Shared, watch: Option<&'static dyn ChangeWatch>) {
+    let mut watched: Vec<camino::Utf8PathBuf> = Vec::new();
+    let mut guard: Option<WatchGuard> = None;
     loop {
+        if let Some(watch) = watch {
+            let roots = shared.api.watch_roots().await;
+            if roots != watched {
+                let poke = shared.poke.clone();
+                guard = match watch.watch(&roots, Arc::new(move || poke.notify_one())) {
+                    Ok(guard) => Some(guard),
+                    Err(error) => {
+                        tracing::warn!(%error, "file notifications are off; polling");
+                        None
+                    }
+                };
+                watched = roots;
+            }
+        }
+        let interval = if guard.is_some() {
+            POLL
+        } else {
+            POLL_WITHOUT_WATCH
+        };
         tokio::select! {
             () = shared.poke.notified() => {
                 // Debounce a burst of file events into one refresh.
-                tokio::time::sleep(Duration::from_millis(20)).await;
+                tokio::time::sleep(Duration::from_millis(15)).await;
             }
-            () = tokio::time::sleep(POLL) => {}
+            () = tokio::time::sleep(interval) => {}
         }
         shared.refresh(None).await;
     }

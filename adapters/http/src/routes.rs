@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use skitty_api::Problem;
 
-use crate::{Shared, events, host};
+use crate::{Shared, events, host, page};
 
 /// The router of the API.
 pub(crate) fn router(shared: Shared) -> Router {
@@ -26,6 +26,9 @@ pub(crate) fn router(shared: Shared) -> Router {
             get(work_package),
         )
         .route("/api/v1/events", get(events::stream))
+        .route("/", get(page::index))
+        .route("/assets/kanban.css", get(page::css))
+        .route("/assets/kanban.js", get(page::js))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared)

@@ -5,12 +5,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use skitty_app::ReadModel;
-use skitty_fs::FsReadFiles;
+use skitty_fs::{FsReadFiles, FsWatch};
 
 use crate::error::CliError;
 use crate::wiring::{Adapters, cwd};
 
 static FILES: FsReadFiles = FsReadFiles;
+static WATCH: FsWatch = FsWatch;
 
 /// 32 bytes from the kernel's random source, to key this run's page cursors.
 fn secret() -> Result<[u8; 32], CliError> {
@@ -51,13 +52,8 @@ pub async fn run(adapters: Adapters, port: u16, ipv6: bool) -> Result<ExitCode, 
     let shutdown = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    skitty_http::serve(
-        Arc::new(model),
-        listener,
-        Arc::new(tokio::sync::Notify::new()),
-        shutdown,
-    )
-    .await
-    .map_err(|e| CliError::usage(format!("the server stopped: {e}"), None))?;
+    skitty_http::serve(Arc::new(model), listener, Some(&WATCH), shutdown)
+        .await
+        .map_err(|e| CliError::usage(format!("the server stopped: {e}"), None))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -18,6 +18,7 @@ mod git_operation_guard;
 mod golden_fixture;
 mod help_and_shell;
 mod json_schemas;
+mod kanban_in_a_browser;
 mod lifecycle_parity;
 mod merge_driver_agrees_with_spec_kitty;
 mod mission_selection;

@@ -17,7 +17,10 @@ fn served() -> (Project, String, Server, String) {
     let slug = project.tasked("coord");
     let server = Server::start(&project.root);
     let missions = server.json("/api/v1/missions");
-    let id = missions["items"][0]["missionId"].as_str().unwrap().to_owned();
+    let id = missions["items"][0]["missionId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     (project, slug, server, id)
 }
 
@@ -32,7 +35,16 @@ fn events_log(project: &Project, slug: &str) -> PathBuf {
 fn emit(root: &Path, slug: &str, wp: &str, lane: &str) {
     skitty(
         root,
-        &["emit", wp, "--to", lane, "--actor", "claude", "--mission", slug],
+        &[
+            "emit",
+            wp,
+            "--to",
+            lane,
+            "--actor",
+            "claude",
+            "--mission",
+            slug,
+        ],
     )
     .ok();
 }
@@ -40,9 +52,10 @@ fn emit(root: &Path, slug: &str, wp: &str, lane: &str) {
 #[test]
 fn the_api_serves_a_mission_from_its_log_and_files() {
     let (project, slug, server, id) = served();
-    let meta: Value =
-        serde_json::from_str(&fs::read_to_string(project.mission_dir(&slug).join("meta.json")).unwrap())
-            .unwrap();
+    let meta: Value = serde_json::from_str(
+        &fs::read_to_string(project.mission_dir(&slug).join("meta.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(id, meta["mission_id"].as_str().unwrap());
 
     let header = server.json("/api/v1/project");
@@ -75,7 +88,10 @@ fn the_api_serves_a_mission_from_its_log_and_files() {
     );
     let cursor = &detail["streamCursor"];
     let log_len = fs::metadata(events_log(&project, &slug)).unwrap().len();
-    assert_eq!(cursor["offset"], log_len, "the cursor is at the end of the log");
+    assert_eq!(
+        cursor["offset"], log_len,
+        "the cursor is at the end of the log"
+    );
 
     let wp = server.json(&format!("/api/v1/missions/{id}/work-packages/WP01"));
     assert_eq!(wp["statusLane"], "planned");
@@ -113,8 +129,16 @@ fn a_transition_reaches_the_stream_the_snapshot_and_a_resumed_stream() {
     assert_eq!(event.data["missionId"], id.as_str());
     assert_eq!(event.data["actor"]["tool"], "claude");
     let cursor = &event.data["streamCursor"];
-    let text = format!("{}:{}", cursor["offset"], cursor["invariant"].as_str().unwrap());
-    assert_eq!(event.id.as_deref(), Some(text.as_str()), "the id is the cursor");
+    let text = format!(
+        "{}:{}",
+        cursor["offset"],
+        cursor["invariant"].as_str().unwrap()
+    );
+    assert_eq!(
+        event.id.as_deref(),
+        Some(text.as_str()),
+        "the id is the cursor"
+    );
     eprintln!("emit to stream: {latency:?} (including the emit process)");
 
     let live = unscoped.next(Duration::from_secs(2)).expect("unscoped too");
@@ -179,25 +203,104 @@ fn bad_input_is_refused_as_the_contract_says() {
     let cases: Vec<(String, u16, &str)> = vec![
         ("/api/v1/missions/12".into(), 404, "not_found"),
         (format!("/api/v1/missions/{}", slug), 404, "not_found"),
-        ("/api/v1/missions/01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 404, "not_found"),
-        (format!("/api/v1/missions/{id}/work-packages/WP1"), 404, "not_found"),
-        (format!("/api/v1/missions/{id}/work-packages/WP99"), 404, "not_found"),
-        (format!("/api/v1/missions/{id}/work-packages/..%2F..%2Fetc"), 404, "not_found"),
-        (format!("/api/v1/missions/{id}/work-packages/WP01?includePrompt=yes"), 400, "invalid_parameter"),
-        ("/api/v1/missions?pageSize=0".into(), 400, "invalid_parameter"),
-        ("/api/v1/missions?pageSize=201".into(), 400, "invalid_parameter"),
-        ("/api/v1/missions?pageCursor=forged.0000".into(), 400, "invalid_page_cursor"),
-        ("/api/v1/missions?pageSize=1&pageSize=2".into(), 400, "invalid_parameter"),
-        ("/api/v1/missions?unknown=1".into(), 400, "invalid_parameter"),
-        (format!("/api/v1/events?streamCursor=0:{digest}"), 400, "cursor_without_mission"),
-        (format!("/api/v1/events?missionId={id}&streamCursor=-5:{digest}"), 400, "negative"),
-        (format!("/api/v1/events?missionId={id}&streamCursor=1:{digest}"), 400, "misaligned"),
-        (format!("/api/v1/events?missionId={id}&streamCursor=007:{digest}"), 400, "misaligned"),
-        (format!("/api/v1/events?missionId={id}&streamCursor=garbage"), 400, "misaligned"),
-        (format!("/api/v1/events?missionId={id}&streamCursor={}:{digest}", offset + 100), 409, "out_of_range"),
-        (format!("/api/v1/events?missionId={id}&streamCursor={offset}:{other}"), 409, "content_mismatch"),
-        (format!("/api/v1/events?missionId={id}&streamCursor=0:{other}"), 409, "content_mismatch"),
-        ("/api/v1/events?missionId=01ARZ3NDEKTSV4RRFFQ69G5FAV".into(), 404, "not_found"),
+        (
+            "/api/v1/missions/01ARZ3NDEKTSV4RRFFQ69G5FAV".into(),
+            404,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/missions/{id}/work-packages/WP1"),
+            404,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/missions/{id}/work-packages/WP99"),
+            404,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/missions/{id}/work-packages/..%2F..%2Fetc"),
+            404,
+            "not_found",
+        ),
+        (
+            format!("/api/v1/missions/{id}/work-packages/WP01?includePrompt=yes"),
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "/api/v1/missions?pageSize=0".into(),
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "/api/v1/missions?pageSize=201".into(),
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "/api/v1/missions?pageCursor=forged.0000".into(),
+            400,
+            "invalid_page_cursor",
+        ),
+        (
+            "/api/v1/missions?pageSize=1&pageSize=2".into(),
+            400,
+            "invalid_parameter",
+        ),
+        (
+            "/api/v1/missions?unknown=1".into(),
+            400,
+            "invalid_parameter",
+        ),
+        (
+            format!("/api/v1/events?streamCursor=0:{digest}"),
+            400,
+            "cursor_without_mission",
+        ),
+        (
+            format!("/api/v1/events?missionId={id}&streamCursor=-5:{digest}"),
+            400,
+            "negative",
+        ),
+        (
+            format!("/api/v1/events?missionId={id}&streamCursor=1:{digest}"),
+            400,
+            "misaligned",
+        ),
+        (
+            format!("/api/v1/events?missionId={id}&streamCursor=007:{digest}"),
+            400,
+            "misaligned",
+        ),
+        (
+            format!("/api/v1/events?missionId={id}&streamCursor=garbage"),
+            400,
+            "misaligned",
+        ),
+        (
+            format!(
+                "/api/v1/events?missionId={id}&streamCursor={}:{digest}",
+                offset + 100
+            ),
+            409,
+            "out_of_range",
+        ),
+        (
+            format!("/api/v1/events?missionId={id}&streamCursor={offset}:{other}"),
+            409,
+            "content_mismatch",
+        ),
+        (
+            format!("/api/v1/events?missionId={id}&streamCursor=0:{other}"),
+            409,
+            "content_mismatch",
+        ),
+        (
+            "/api/v1/events?missionId=01ARZ3NDEKTSV4RRFFQ69G5FAV".into(),
+            404,
+            "not_found",
+        ),
         ("/api/v1/nothing-here".into(), 404, "not_found"),
         ("/../../etc/passwd".into(), 404, "not_found"),
     ];
@@ -212,7 +315,13 @@ fn bad_input_is_refused_as_the_contract_says() {
         let body = response.json();
         assert_eq!(body["code"], code, "GET {path}: {body}");
         assert_eq!(body["status"], status);
-        assert!(!body["detail"].as_str().unwrap().contains(project.root.to_str().unwrap()), "no host path: {body}");
+        assert!(
+            !body["detail"]
+                .as_str()
+                .unwrap()
+                .contains(project.root.to_str().unwrap()),
+            "no host path: {body}"
+        );
     }
 
     // A page that rebinds DNS to loopback still sends its own Host: refused.
@@ -235,7 +344,11 @@ fn bad_input_is_refused_as_the_contract_says() {
         server.port,
         "a".repeat(1 << 20)
     ));
-    assert!(huge.status == 431 || huge.status == 400 || huge.status == 0, "{}", huge.status);
+    assert!(
+        huge.status == 431 || huge.status == 400 || huge.status == 0,
+        "{}",
+        huge.status
+    );
     let mut slow = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     std::io::Write::write_all(&mut slow, b"GET /api/v1/pro").unwrap();
     let started = Instant::now();
