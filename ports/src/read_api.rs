@@ -7,7 +7,9 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use camino::Utf8PathBuf;
 use skitty_api::Problem;
+use skitty_api::artifacts::{ArtifactContent, ArtifactListing};
 use skitty_api::cursor::StreamCursor;
+use skitty_api::detail::WorkPackageDetail;
 use skitty_api::project::Project;
 use skitty_api::stream::StreamEvent;
 use skitty_api::work_package::WorkPackage;
@@ -41,6 +43,23 @@ pub trait MissionStatusApi: Send + Sync {
         wp_id: &str,
         include_prompt: bool,
     ) -> Result<WorkPackage, Problem>;
+
+    /// `GET /missions/{missionId}/work-packages/{wpId}/detail`.
+    async fn work_package_detail(
+        &self,
+        mission_id: &str,
+        wp_id: &str,
+    ) -> Result<WorkPackageDetail, Problem>;
+
+    /// `GET /missions/{missionId}/artifacts`.
+    async fn artifacts(&self, mission_id: &str) -> Result<ArtifactListing, Problem>;
+
+    /// `GET /missions/{missionId}/artifacts/content?path=`: `path` is the decoded query value.
+    async fn artifact_content(
+        &self,
+        mission_id: &str,
+        path: &str,
+    ) -> Result<ArtifactContent, Problem>;
 
     /// The events of a mission after `cursor` (validated against its log; `None`: none, the
     /// stream is live from now), for a resumed stream. Unknown mission: 404.

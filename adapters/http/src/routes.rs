@@ -25,6 +25,15 @@ pub(crate) fn router(shared: Shared) -> Router {
             "/api/v1/missions/{mission_id}/work-packages/{wp_id}",
             get(work_package),
         )
+        .route(
+            "/api/v1/missions/{mission_id}/work-packages/{wp_id}/detail",
+            get(work_package_detail),
+        )
+        .route("/api/v1/missions/{mission_id}/artifacts", get(artifacts))
+        .route(
+            "/api/v1/missions/{mission_id}/artifacts/content",
+            get(artifact_content),
+        )
         .route("/api/v1/events", get(events::stream))
         .route("/", get(page::index))
         .route("/assets/kanban.css", get(page::css))
@@ -231,6 +240,60 @@ async fn work_package(
         .await
     {
         Ok(wp) => axum::Json(wp).into_response(),
+        Err(p) => problem(&p),
+    }
+}
+
+async fn work_package_detail(
+    State(shared): State<Shared>,
+    Path((mission_id, wp_id)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Err(p) = query(raw.as_deref(), &[]) {
+        return problem(&p);
+    }
+    shared
+        .refresh(skitty_api::ids::mission_id(&mission_id).ok())
+        .await;
+    match shared.api.work_package_detail(&mission_id, &wp_id).await {
+        Ok(detail) => axum::Json(detail).into_response(),
+        Err(p) => problem(&p),
+    }
+}
+
+async fn artifacts(
+    State(shared): State<Shared>,
+    Path(mission_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    if let Err(p) = query(raw.as_deref(), &[]) {
+        return problem(&p);
+    }
+    shared
+        .refresh(skitty_api::ids::mission_id(&mission_id).ok())
+        .await;
+    match shared.api.artifacts(&mission_id).await {
+        Ok(listing) => axum::Json(listing).into_response(),
+        Err(p) => problem(&p),
+    }
+}
+
+/// `path` is required, once, decoded once; anything else is `invalid_artifact_path` (400),
+/// decided before the mission is looked up (the contract's order).
+async fn artifact_content(
+    State(shared): State<Shared>,
+    Path(mission_id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Response {
+    let params = match query(raw.as_deref(), &["path"]) {
+        Ok(params) => params,
+        Err(_) => return problem(&skitty_api::artifacts::invalid_path()),
+    };
+    let Some(path) = params.get("path") else {
+        return problem(&skitty_api::artifacts::invalid_path());
+    };
+    match shared.api.artifact_content(&mission_id, path).await {
+        Ok(content) => axum::Json(content).into_response(),
         Err(p) => problem(&p),
     }
 }

@@ -40,7 +40,7 @@ fn json(value: &impl Serialize) -> Arc<str> {
 }
 
 impl ReadModel {
-    async fn primary_root(&self) -> Option<Utf8PathBuf> {
+    pub(super) async fn primary_root(&self) -> Option<Utf8PathBuf> {
         if let Some(root) = self.state().primary_root.clone() {
             return Some(root);
         }
@@ -60,6 +60,10 @@ impl ReadModel {
         };
         let names: Vec<String> = records.iter().map(|r| r.dir_name.clone()).collect();
         for record in records {
+            let lanes = record.lanes.ok().flatten();
+            if let Some(mission) = self.state().missions.get_mut(&record.dir_name) {
+                mission.lanes = lanes.clone();
+            }
             let Ok(Some(meta)) = record.meta else {
                 continue;
             };
@@ -341,7 +345,7 @@ impl ReadModel {
     }
 
     /// The dir name of the mission with this id, after checking the id's shape.
-    fn find(&self, mission_id: &str) -> Result<String, Problem> {
+    pub(super) fn find(&self, mission_id: &str) -> Result<String, Problem> {
         let id = skitty_api::ids::mission_id(mission_id)?;
         self.state()
             .missions
@@ -525,6 +529,29 @@ impl MissionStatusApi for ReadModel {
             .ok_or_else(|| {
                 Problem::not_found(format!("mission {mission_id} has no work package {wp_id}"))
             })
+    }
+
+    async fn work_package_detail(
+        &self,
+        mission_id: &str,
+        wp_id: &str,
+    ) -> Result<skitty_api::detail::WorkPackageDetail, Problem> {
+        self.detail(mission_id, wp_id).await
+    }
+
+    async fn artifacts(
+        &self,
+        mission_id: &str,
+    ) -> Result<skitty_api::artifacts::ArtifactListing, Problem> {
+        self.listing(mission_id).await
+    }
+
+    async fn artifact_content(
+        &self,
+        mission_id: &str,
+        path: &str,
+    ) -> Result<skitty_api::artifacts::ArtifactContent, Problem> {
+        self.content(mission_id, path).await
     }
 
     async fn resume(

@@ -34,6 +34,8 @@ pub(super) struct MissionCache {
     pub(super) snapshot: Snapshot,
     /// The first line that is no row, with why (the mission then reads as unreadable).
     pub(super) bad_line: Option<String>,
+    /// The code lanes of `lanes.json` (`None`: the mission has none).
+    pub(super) lanes: Option<Vec<skitty_mission::LaneFact>>,
     pub(super) planning: PlanningFiles,
     pub(super) planning_stamps: Vec<Option<FileStamp>>,
     pub(super) tasks_listing: Vec<(String, FileStamp)>,
@@ -80,6 +82,7 @@ impl MissionCache {
             events: Vec::new(),
             snapshot,
             bad_line: None,
+            lanes: None,
             planning: PlanningFiles::default(),
             planning_stamps: Vec::new(),
             tasks_listing: Vec::new(),

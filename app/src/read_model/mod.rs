@@ -8,6 +8,7 @@
 //! `tests/tests/e2e/serve_reads_only.rs`).
 
 mod api;
+mod artifacts;
 mod mission;
 
 use std::collections::BTreeMap;

@@ -20,7 +20,9 @@
 //! assert_eq!(StreamCursor::parse(&start.to_string()).unwrap(), start);
 //! ```
 
+pub mod artifacts;
 pub mod cursor;
+pub mod detail;
 pub mod handles;
 pub mod ids;
 pub mod mission;

@@ -385,6 +385,12 @@ fn serving_changes_nothing_in_the_repository_or_its_git_dir() {
             format!("/api/v1/missions/{id}"),
             format!("/api/v1/missions/{id}/work-packages/WP01?includePrompt=true"),
             format!("/api/v1/missions/{id}/work-packages/WP02"),
+            format!("/api/v1/missions/{id}/work-packages/WP01/detail"),
+            format!("/api/v1/missions/{id}/artifacts"),
+            format!("/api/v1/missions/{id}/artifacts/content?path=spec.md"),
+            format!("/api/v1/missions/{id}/artifacts/content?path=status.json"),
+            "/".to_owned(),
+            "/assets/kanban.js".to_owned(),
             "/api/v1/missions/nope".to_owned(),
         ] {
             let _ = server.get(&path);
@@ -397,4 +403,144 @@ fn serving_changes_nothing_in_the_repository_or_its_git_dir() {
     drop(server);
     assert_eq!((tree(&project.root), tree(&worktree)), before);
     assert!(!snapshot.exists(), "nothing recreates status.json");
+}
+
+#[test]
+fn artifacts_are_listed_and_read_with_the_contracts_refusals() {
+    let (project, slug, server, id) = served();
+    let dir = project.mission_dir(&slug);
+    fs::create_dir_all(dir.join("notes")).unwrap();
+    fs::write(
+        dir.join("notes/handoff.md"),
+        "Work happened in /home/ana/repo and went to ana@example.com.\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("notes/token.md"),
+        format!("ghp_{}\n", "a".repeat(36)),
+    )
+    .unwrap();
+    fs::write(dir.join("notes/binary.bin"), b"a\0b").unwrap();
+    fs::write(dir.join("notes/big.md"), "x".repeat(300_000)).unwrap();
+    let outside = project.root.join("../outside.md");
+    fs::write(&outside, "secret outside").unwrap();
+    std::os::unix::fs::symlink(&outside, dir.join("notes/link.md")).unwrap();
+    std::os::unix::fs::symlink(project.root.join(".git"), dir.join("gitlink")).unwrap();
+
+    let listing = server.json(&format!("/api/v1/missions/{id}/artifacts"));
+    let entries = listing["entries"].as_array().unwrap();
+    let paths: Vec<&str> = entries
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
+    assert_eq!(paths, sorted, "sorted by path bytes");
+    for path in [
+        "spec.md",
+        "plan.md",
+        "tasks.md",
+        "meta.json",
+        "notes/handoff.md",
+    ] {
+        assert!(paths.contains(&path), "{path} in {paths:?}");
+    }
+    for hidden in ["status.events.jsonl", "status.json", "notes/link.md"] {
+        assert!(!paths.contains(&hidden), "{hidden} listed");
+    }
+    assert!(
+        !paths.iter().any(|p| p.starts_with("gitlink")),
+        "a linked folder is not walked"
+    );
+    let kind = |path: &str| entries.iter().find(|e| e["path"] == path).unwrap()["kind"].clone();
+    assert_eq!(kind("spec.md"), "spec");
+    let prompt = paths
+        .iter()
+        .find(|p| p.starts_with("tasks/WP01-"))
+        .unwrap()
+        .to_string();
+    assert_eq!(kind(&prompt), "work_package_prompt");
+    let readable =
+        |path: &str| entries.iter().find(|e| e["path"] == path).unwrap()["readable"].clone();
+    assert_eq!(readable("notes/handoff.md"), true);
+    assert_eq!(readable("notes/token.md"), false);
+    assert_eq!(readable("notes/big.md"), false);
+
+    let content = server.json(&format!(
+        "/api/v1/missions/{id}/artifacts/content?path=notes%2Fhandoff.md"
+    ));
+    assert_eq!(
+        content["content"],
+        "Work happened in [path] and went to [email].\n"
+    );
+    assert_eq!(content["redacted"], true);
+    assert_eq!(content["mediaType"], "text/markdown");
+    let spec = server.json(&format!(
+        "/api/v1/missions/{id}/artifacts/content?path=spec.md"
+    ));
+    assert_eq!(spec["kind"], "spec");
+    assert_eq!(
+        spec["content"],
+        fs::read_to_string(dir.join("spec.md")).unwrap()
+    );
+
+    let refusals = [
+        ("notes/token.md", 422, "artifact_secret"),
+        ("notes/binary.bin", 415, "artifact_not_text"),
+        ("notes/big.md", 413, "artifact_too_large"),
+        ("status.json", 404, "not_found"),
+        ("STATUS.EVENTS.JSONL", 404, "not_found"),
+        ("notes/link.md", 404, "not_found"),
+        ("gitlink/config", 404, "not_found"),
+        ("nope.md", 404, "not_found"),
+        ("..%2Fmeta.json", 400, "invalid_artifact_path"),
+        ("%2E%2E/outside.md", 400, "invalid_artifact_path"),
+        ("%2Fetc%2Fpasswd", 400, "invalid_artifact_path"),
+        ("notes%5Chandoff.md", 400, "invalid_artifact_path"),
+        ("%252E%252E%252Fmeta.json", 404, "not_found"),
+        ("%ZZ", 400, "invalid_artifact_path"),
+    ];
+    for (path, status, code) in refusals {
+        let response = server.get(&format!(
+            "/api/v1/missions/{id}/artifacts/content?path={path}"
+        ));
+        assert_eq!(response.status, status, "{path}: {}", response.body);
+        assert_eq!(response.json()["code"], code, "{path}");
+        assert!(!response.body.contains("secret outside") && !response.body.contains("ghp_"));
+    }
+    for query in ["", "?path=a.md&path=b.md", "?other=1"] {
+        let response = server.get(&format!("/api/v1/missions/{id}/artifacts/content{query}"));
+        assert_eq!(response.status, 400, "{query}");
+        assert_eq!(response.json()["code"], "invalid_artifact_path");
+    }
+    let unknown =
+        server.get("/api/v1/missions/01ARZ3NDEKTSV4RRFFQ69G5FAV/artifacts/content?path=spec.md");
+    assert_eq!(unknown.status, 404);
+}
+
+#[test]
+fn the_work_package_detail_names_subtasks_dependencies_and_pointers() {
+    let (project, slug, server, id) = served();
+    let detail = server.json(&format!("/api/v1/missions/{id}/work-packages/WP01/detail"));
+    assert_eq!(detail["missionId"], id.as_str());
+    assert_eq!(detail["wpId"], "WP01");
+    let prompt = detail["artifactReferences"]["prompt"]["path"]
+        .as_str()
+        .unwrap();
+    assert!(prompt.starts_with("tasks/WP01-"), "{detail}");
+    assert_eq!(detail["artifactReferences"]["spec"]["path"], "spec.md");
+    assert!(project.mission_dir(&slug).join(prompt).is_file());
+    let subtasks = detail["subtasks"].as_array().unwrap();
+    assert!(!subtasks.is_empty(), "{detail}");
+    assert_eq!(detail["reviewCycles"], serde_json::json!([]));
+    let dependent = server.json(&format!("/api/v1/missions/{id}/work-packages/WP03/detail"));
+    let deps = dependent["dependencies"].as_array().unwrap();
+    assert!(
+        deps.iter()
+            .any(|d| d["wpId"] == "WP01" && d["statusLane"] == "planned"),
+        "{dependent}"
+    );
+    let missing = server.get(&format!("/api/v1/missions/{id}/work-packages/WP77/detail"));
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["code"], "not_found");
 }
