@@ -57,7 +57,8 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-git", ports.clone()),
         ("skitty-system", ports.clone()),
         ("skitty-process", ports.clone()),
-        ("skitty-http", ports.clone()),
+        // The server holds the read port and the API shapes only: nothing that can write.
+        ("skitty-http", vec!["skitty-api", "skitty-ports"]),
         ("skitty-app", ports.clone()),
         (
             "skitty",

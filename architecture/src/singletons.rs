@@ -511,3 +511,70 @@ pub fn one_reaper(root: &Path) -> Violations {
     }
     violations
 }
+
+/// What the server and the read model may not name: the ports that write, the facade, and the
+/// standard library's file writers and process spawning.
+const WRITERS: [&str; 16] = [
+    "StatusStore",
+    "StatusWrite",
+    "ArtifactStore",
+    "GitPort",
+    "Locks",
+    "OwnerRecords",
+    "ProcessTable",
+    "Processes",
+    "MissionStatus",
+    "OpenOptions",
+    "File::create",
+    "fs::write",
+    "fs::remove_file",
+    "fs::rename",
+    "fs::create_dir_all",
+    "process::Command",
+];
+
+/// The write methods of the ports (the read model reaches the other ports through `Ports`).
+const WRITE_CALLS: [&str; 12] = [
+    "begin_write",
+    "append",
+    "write_snapshot",
+    "write_placed",
+    "write_project_file",
+    "remove_project_file",
+    "commit",
+    "write",
+    "write_doc",
+    "remove",
+    "set_aside",
+    "spawn_detached",
+];
+
+/// Invariant: the server cannot write. `adapters/http` names no writing port, no file writer
+/// and no process (it holds the `MissionStatusApi` read port only), and the read model
+/// (`app/src/read_model/`) calls no write method of any port.
+pub fn server_has_no_write_port(root: &Path) -> Violations {
+    let (facts, mut violations) = scan(root);
+    for (file, path, testing) in &facts.paths {
+        let server = file.starts_with("adapters/http/");
+        let read_model = file.starts_with("app/src/read_model/");
+        if *testing || !(server || read_model) {
+            continue;
+        }
+        let named = WRITERS
+            .iter()
+            .find(|w| path == *w || path.ends_with(&format!("::{w}")));
+        if let Some(writer) = named.filter(|w| server || **w != "ArtifactStore" && **w != "GitPort")
+        {
+            violations.push(format!(
+                "{file}: {path} (the server reads only; {writer} can write)"
+            ));
+        }
+    }
+    for (file, name) in &facts.calls {
+        let reader = file.starts_with("adapters/http/") || file.starts_with("app/src/read_model/");
+        if reader && WRITE_CALLS.contains(&name.as_str()) {
+            violations.push(format!("{file}: {name} (the server reads only)"));
+        }
+    }
+    violations
+}

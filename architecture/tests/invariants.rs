@@ -96,3 +96,8 @@ fn exactly_one_place_sends_signals() {
 fn exactly_one_reaper() {
     holds(singletons::one_reaper);
 }
+
+#[test]
+fn the_server_has_no_write_port() {
+    holds(singletons::server_has_no_write_port);
+}

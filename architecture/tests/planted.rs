@@ -459,3 +459,40 @@ fn a_second_reaper_is_caught() {
         )],
     );
 }
+
+#[test]
+fn a_server_that_could_write_is_caught() {
+    caught(
+        singletons::server_has_no_write_port,
+        &[
+            (
+                Plant::File(
+                    "adapters/http/src/sneak.rs",
+                    "fn f(store: &dyn skitty_ports::StatusStore) {}\n",
+                ),
+                "adapters/http/src/sneak.rs: skitty_ports::StatusStore",
+            ),
+            (
+                Plant::File(
+                    "adapters/http/src/sneak.rs",
+                    "fn f() { let _ = std::fs::write(\"x\", \"y\"); }\n",
+                ),
+                "adapters/http/src/sneak.rs: std::fs::write",
+            ),
+            (
+                Plant::File(
+                    "app/src/read_model/sneak.rs",
+                    "async fn f() { self.ports.artifacts.write_placed(&p, \"x\", b\"\").await; }\n",
+                ),
+                "app/src/read_model/sneak.rs: write_placed",
+            ),
+            (
+                Plant::File(
+                    "app/src/read_model/sneak.rs",
+                    "fn f(s: MissionStatus<'_>) {}\n",
+                ),
+                "app/src/read_model/sneak.rs: MissionStatus",
+            ),
+        ],
+    );
+}

@@ -224,9 +224,7 @@ impl ReadModel {
             let mission = state.missions.get(&name);
             mission.and_then(|m| {
                 let lanes = m.lanes.as_ref()?;
-                let lane = lanes
-                    .iter()
-                    .find(|l| l.wp_ids.contains(&wp_id))?;
+                let lane = lanes.iter().find(|l| l.wp_ids.contains(&wp_id))?;
                 let id = LaneId::parse(&lane.lane_id);
                 let slug = &m.scope.slug;
                 Some((

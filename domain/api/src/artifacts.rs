@@ -16,6 +16,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::Serialize;
 
+use skitty_artifacts::files::{EVENTS_FILE, SNAPSHOT_FILE};
+
 use crate::Problem;
 use crate::redact;
 
@@ -106,7 +108,7 @@ pub fn valid_path(path: &str) -> bool {
 
 /// The two root status records, which are not artifacts (matched without regard to case).
 pub fn is_status_record(path: &str) -> bool {
-    path.eq_ignore_ascii_case("status.events.jsonl") || path.eq_ignore_ascii_case("status.json")
+    path.eq_ignore_ascii_case(EVENTS_FILE) || path.eq_ignore_ascii_case(SNAPSHOT_FILE)
 }
 
 /// The media type from the extension (the content is never sniffed).
