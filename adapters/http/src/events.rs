@@ -8,6 +8,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::stream;
+use skitty_api::Problem;
 use skitty_api::cursor::{ResumeRefusal, StreamCursor};
 use skitty_api::stream::StreamEvent;
 use tokio::sync::broadcast;
@@ -18,6 +19,19 @@ use crate::routes::{problem, query};
 /// The contract's heartbeat interval.
 const HEARTBEAT: Duration = Duration::from_secs(30);
 
+#[utoipa::path(get, path = "/events", tag = "Events", operation_id = "streamEvents",
+    params(
+        ("missionId" = Option<String>, Query, pattern = "^[0-9A-HJKMNP-TV-Z]{26}$", description = "One mission's stream (resumable); without it, every mission, live only."),
+        ("streamCursor" = Option<String>, Query, pattern = "^(0|[1-9][0-9]*):[0-9a-f]{64}$", description = "Resume after this cursor (offset:sha256); wins over Last-Event-ID."),
+        ("Last-Event-ID" = Option<String>, Header, description = "The same text as streamCursor, sent by a reconnecting browser."),
+    ),
+    responses(
+        (status = 200, description = "Server-sent events: status-transition, mission-lifecycle, log-truncated; a `: heartbeat` comment every 30 s.", content_type = "text/event-stream", body = String),
+        (status = 400, description = "A refused cursor (negative, misaligned, cursor_without_mission).", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mission.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A refused cursor (out_of_range, content_mismatch).", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
 pub(crate) async fn stream(
     State(shared): State<Shared>,
     headers: HeaderMap,

@@ -9,6 +9,7 @@
 
 mod events;
 mod host;
+mod openapi;
 mod page;
 mod routes;
 
@@ -20,6 +21,7 @@ use skitty_ports::{ChangeWatch, MissionStatusApi, WatchGuard};
 use tokio::sync::{Notify, broadcast};
 
 pub use host::{BindError, loopback};
+pub use openapi::ApiDoc;
 
 /// How often the read model is refreshed when no file notification comes earlier.
 pub const POLL: Duration = Duration::from_secs(1);

@@ -12,8 +12,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use skitty_api::Problem;
+use skitty_api::artifacts::{ArtifactContent, ArtifactListing};
+use skitty_api::detail::WorkPackageDetail;
+use skitty_api::mission::{MissionDetail, MissionOverviewPage};
+use skitty_api::project::Project;
+use skitty_api::work_package::WorkPackage;
 
-use crate::{Shared, events, host, page};
+use crate::{Shared, events, host, openapi, page};
 
 /// The router of the API.
 pub(crate) fn router(shared: Shared) -> Router {
@@ -35,6 +40,7 @@ pub(crate) fn router(shared: Shared) -> Router {
             get(artifact_content),
         )
         .route("/api/v1/events", get(events::stream))
+        .route("/api/v1/openapi.json", get(openapi::document))
         .route("/", get(page::index))
         .route("/assets/kanban.css", get(page::css))
         .route("/assets/kanban.js", get(page::js))
@@ -165,7 +171,12 @@ fn boolean(value: Option<&String>, name: &str) -> Result<bool, Problem> {
     }
 }
 
-async fn project(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+#[utoipa::path(get, path = "/project", tag = "Project", operation_id = "getProject",
+    responses(
+        (status = 200, description = "The project header.", body = Project),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn project(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     if let Err(p) = query(raw.as_deref(), &[]) {
         return problem(&p);
     }
@@ -175,7 +186,17 @@ async fn project(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Respo
     }
 }
 
-async fn missions(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Response {
+#[utoipa::path(get, path = "/missions", tag = "Missions", operation_id = "listMissions",
+    params(
+        ("pageSize" = Option<u32>, Query, minimum = 1, maximum = 200, description = "Items per page (default 50)."),
+        ("pageCursor" = Option<String>, Query, min_length = 1, description = "The nextPageCursor of the previous page (opaque; a forged or stale one is refused with 400)."),
+    ),
+    responses(
+        (status = 200, description = "One page of mission overviews.", body = MissionOverviewPage),
+        (status = 400, description = "A refused page cursor or page size.", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn missions(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Response {
     let params = match query(raw.as_deref(), &["pageSize", "pageCursor"]) {
         Ok(params) => params,
         Err(p) => return problem(&p),
@@ -200,7 +221,14 @@ async fn missions(State(shared): State<Shared>, RawQuery(raw): RawQuery) -> Resp
     }
 }
 
-async fn mission(
+#[utoipa::path(get, path = "/missions/{missionId}", tag = "Missions", operation_id = "getMission",
+    params(("missionId" = String, Path, pattern = "^[0-9A-HJKMNP-TV-Z]{26}$", description = "The mission's ULID.")),
+    responses(
+        (status = 200, description = "The mission in detail.", body = MissionDetail),
+        (status = 404, description = "No such mission.", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn mission(
     State(shared): State<Shared>,
     Path(mission_id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -217,7 +245,18 @@ async fn mission(
     }
 }
 
-async fn work_package(
+#[utoipa::path(get, path = "/missions/{missionId}/work-packages/{wpId}", tag = "Missions", operation_id = "getWorkPackage",
+    params(
+        ("missionId" = String, Path, pattern = "^[0-9A-HJKMNP-TV-Z]{26}$", description = "The mission's ULID."),
+        ("wpId" = String, Path, pattern = "^WP[0-9]{2,}$", description = "The work package id."),
+        ("includePrompt" = Option<bool>, Query, description = "Include the prompt body."),
+    ),
+    responses(
+        (status = 200, description = "The work package.", body = WorkPackage),
+        (status = 404, description = "No such mission or work package.", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn work_package(
     State(shared): State<Shared>,
     Path((mission_id, wp_id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -244,7 +283,18 @@ async fn work_package(
     }
 }
 
-async fn work_package_detail(
+#[utoipa::path(get, path = "/missions/{missionId}/work-packages/{wpId}/detail", tag = "Missions", operation_id = "getWorkPackageDetail",
+    params(
+        ("missionId" = String, Path, pattern = "^[0-9A-HJKMNP-TV-Z]{26}$", description = "The mission's ULID."),
+        ("wpId" = String, Path, pattern = "^WP[0-9]{2,}$", description = "The work package id."),
+    ),
+    responses(
+        (status = 200, description = "The work package detail.", body = WorkPackageDetail),
+        (status = 404, description = "No such mission or work package.", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "A source could not be read.", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn work_package_detail(
     State(shared): State<Shared>,
     Path((mission_id, wp_id)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
@@ -261,7 +311,15 @@ async fn work_package_detail(
     }
 }
 
-async fn artifacts(
+#[utoipa::path(get, path = "/missions/{missionId}/artifacts", tag = "Missions", operation_id = "listArtifacts",
+    params(("missionId" = String, Path, pattern = "^[0-9A-HJKMNP-TV-Z]{26}$", description = "The mission's ULID.")),
+    responses(
+        (status = 200, description = "The artifacts of the mission.", body = ArtifactListing),
+        (status = 404, description = "No such mission.", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "The listing could not be built.", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn artifacts(
     State(shared): State<Shared>,
     Path(mission_id): Path<String>,
     RawQuery(raw): RawQuery,
@@ -280,7 +338,22 @@ async fn artifacts(
 
 /// `path` is required, once, decoded once; anything else is `invalid_artifact_path` (400),
 /// decided before the mission is looked up (the contract's order).
-async fn artifact_content(
+#[utoipa::path(get, path = "/missions/{missionId}/artifacts/content", tag = "Missions", operation_id = "getArtifactContent",
+    params(
+        ("missionId" = String, Path, pattern = "^[0-9A-HJKMNP-TV-Z]{26}$", description = "The mission's ULID."),
+        ("path" = String, Query, min_length = 1, max_length = 512, pattern = r"^(?![\s\S]*[\n\r\x0B\x0C\x1C-\x1E\x85\u2028\u2029])(?!~/)(?![A-Za-z]:)(?!\.\.?(?:/|$))[^/\\\x00]+(?:/(?!\.\.?(?:/|$))[^/\\\x00]+)*$", description = "The artifact's path, relative to the mission directory, in forward-slash segments."),
+    ),
+    responses(
+        (status = 200, description = "The decoded, redacted text.", body = ArtifactContent),
+        (status = 400, description = "A missing, repeated or malformed path.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such mission or artifact.", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than 262,144 bytes.", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Not text.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Holds a credential.", body = Problem, content_type = "application/problem+json"),
+        (status = 500, description = "Unreadable.", body = Problem, content_type = "application/problem+json"),
+        (status = "default", description = "A refusal.", body = Problem, content_type = "application/problem+json"),
+    ))]
+pub(crate) async fn artifact_content(
     State(shared): State<Shared>,
     Path(mission_id): Path<String>,
     RawQuery(raw): RawQuery,

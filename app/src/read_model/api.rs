@@ -7,7 +7,7 @@ use camino::{Utf8Path, Utf8PathBuf};
 use serde::Serialize;
 use skitty_api::Problem;
 use skitty_api::cursor::{StreamCursor, Truncation};
-use skitty_api::mission::{MissionDetail, MissionOverview};
+use skitty_api::mission::{MissionDetail, MissionOverview, MissionOverviewPage, PageInfo};
 use skitty_api::project::{Project, ProjectSource};
 use skitty_api::stream::StreamEvent;
 use skitty_api::work_package::WorkPackage;
@@ -18,22 +18,6 @@ use super::mission::{LogRead, MissionCache, PLANNING, planning_path, wp_files};
 use super::{ReadModel, State};
 use crate::resolver::{ResolveRequest, resolve_context};
 use crate::scope::StatusScope;
-
-/// One page of overviews and where the next starts.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct MissionOverviewPage<'a> {
-    items: Vec<&'a MissionOverview>,
-    page_info: PageInfo,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct PageInfo {
-    has_next_page: bool,
-    next_page_cursor: Option<String>,
-    page_size: usize,
-}
 
 fn json(value: &impl Serialize) -> Arc<str> {
     Arc::from(serde_json::to_string(value).unwrap_or_else(|_| String::from("{}")))
@@ -468,7 +452,8 @@ impl MissionStatusApi for ReadModel {
             Some(key) => list.partition_point(|o| o.page_key_cmp(key)),
             None => 0,
         };
-        let items: Vec<&MissionOverview> = list.iter().skip(start).take(page_size).collect();
+        let items: Vec<MissionOverview> =
+            list.iter().skip(start).take(page_size).cloned().collect();
         let has_next_page = start + items.len() < list.len();
         let next_page_cursor = has_next_page
             .then(|| items.last().map(|o| self.key.seal(&o.page_key())))

@@ -27,7 +27,7 @@ pub const MAX_CONTENT: u64 = 262_144;
 pub const MAX_ENTRIES: usize = 1000;
 
 /// The class of an artifact, from its path alone (the first matching rule wins).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ArtifactKind {
     ReviewCycle,
@@ -142,7 +142,7 @@ pub fn has_secret(text: &str) -> bool {
 }
 
 /// One eligible file of the mission directory.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactEntry {
     pub path: String,
@@ -153,7 +153,7 @@ pub struct ArtifactEntry {
 }
 
 /// The artifacts of a mission (at most [`MAX_ENTRIES`], sorted by path bytes).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactListing {
     pub mission_id: String,
@@ -162,7 +162,7 @@ pub struct ArtifactListing {
 }
 
 /// The decoded, redacted text of one artifact.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ArtifactContent {
     pub path: String,

@@ -29,7 +29,7 @@ pub const EMPTY_DIGEST: &str = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934c
 
 /// A resumable position: the byte offset just after the last consumed line and that line's
 /// digest (lowercase hex).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
 pub struct StreamCursor {
     pub offset: u64,
     pub invariant: String,
@@ -282,7 +282,7 @@ impl LineIndex {
 }
 
 /// Why a log no longer matches what was read of it (`LogTruncatedEvent.reason`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Truncation {
     /// The file became shorter than what was read.

@@ -10,6 +10,7 @@ use skitty_status::Lane;
 use crate::artifacts::ArtifactKind;
 use crate::handles::handle;
 use crate::ids::is_wp_id;
+use crate::lane::StatusLane;
 use crate::mission::MissionSource;
 use crate::work_package::WpFile;
 
@@ -50,43 +51,54 @@ pub struct LaneInfo {
     pub worktree_present: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Subtask {
     pub id: String,
+    #[schema(required)]
     pub title: Option<String>,
-    pub status_lane: Option<Lane>,
+    #[schema(required)]
+    pub status_lane: Option<StatusLane>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DependencyRef {
     pub wp_id: String,
     pub title: String,
-    pub status_lane: Option<Lane>,
+    #[schema(required)]
+    pub status_lane: Option<StatusLane>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReviewCycle {
     pub cycle_number: u32,
+    #[schema(required)]
     pub reviewed_at: Option<String>,
+    #[schema(required)]
     pub reviewer: Option<String>,
+    #[schema(required)]
     pub verdict: Option<String>,
+    #[schema(required)]
     pub feedback_reference: Option<String>,
+    #[schema(required)]
     pub artifact_path: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Workspace {
+    #[schema(required)]
     pub lane_id: Option<String>,
+    #[schema(required)]
     pub lane_branch: Option<String>,
+    #[schema(required)]
     pub planning_branch: Option<String>,
     pub worktree_present: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OwnedFile {
     pub pattern: String,
@@ -94,19 +106,21 @@ pub struct OwnedFile {
     pub change_state: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ArtifactReference {
     pub path: String,
     pub kind: ArtifactKind,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ArtifactReferences {
+    #[schema(required)]
     pub prompt: Option<ArtifactReference>,
+    #[schema(required)]
     pub spec: Option<ArtifactReference>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkPackageDetail {
     pub mission_id: String,
@@ -129,8 +143,8 @@ fn strings(value: Option<&Value>) -> Vec<String> {
     }
 }
 
-fn display(lane: Lane) -> Option<Lane> {
-    (!matches!(lane, Lane::Genesis | Lane::Uninitialized)).then_some(lane)
+fn display(lane: Lane) -> Option<StatusLane> {
+    StatusLane::of(lane)
 }
 
 /// The WP id a heading or row names (`WP` and at least two digits, as a word).

@@ -35,10 +35,13 @@ pub fn handle_of(value: Option<&serde_json::Value>) -> Option<String> {
 }
 
 /// Who made a status change, as three handles.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Actor {
+    #[schema(required)]
     pub tool: Option<String>,
+    #[schema(required)]
     pub role: Option<String>,
+    #[schema(required)]
     pub profile: Option<String>,
 }
 

@@ -25,6 +25,7 @@ pub mod cursor;
 pub mod detail;
 pub mod handles;
 pub mod ids;
+pub mod lane;
 pub mod mission;
 pub mod page;
 pub mod problem;

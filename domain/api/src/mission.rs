@@ -45,7 +45,7 @@ pub enum Unservable {
 }
 
 /// The lane counts: all nine display lanes, never grouped.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct StatusLaneCounts {
     pub planned: usize,
     pub claimed: usize,
@@ -93,7 +93,7 @@ impl StatusLaneCounts {
 }
 
 /// Weighted readiness and done-only completion.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MissionProgress {
     pub weighted_percentage: f64,
@@ -124,7 +124,7 @@ impl MissionProgress {
 }
 
 /// The mission-level lifecycle state (never stored; derived).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum LifecycleStatus {
     Active,
@@ -160,14 +160,16 @@ impl LifecycleStatus {
 }
 
 /// The fields every mission record carries (`MissionHead`), closed as `MissionOverview`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MissionOverview {
     pub mission_id: String,
     pub mid8: String,
     pub slug: String,
     pub friendly_name: String,
+    #[schema(required)]
     pub display_number: Option<i64>,
+    #[schema(required)]
     pub mission_type: Option<String>,
     pub target_branch: String,
     pub topology: &'static str,
@@ -177,13 +179,19 @@ pub struct MissionOverview {
     pub blocked_count: usize,
     pub progress: MissionProgress,
     pub lifecycle_status: LifecycleStatus,
+    #[schema(required)]
     pub accepted_at: Option<String>,
+    #[schema(required)]
     pub merged_at: Option<String>,
+    #[schema(required)]
     pub discarded_at: Option<String>,
+    #[schema(required)]
     pub last_event_id: Option<String>,
+    #[schema(required)]
     pub last_activity_at: Option<String>,
     pub event_count: usize,
     pub stream_cursor: StreamCursor,
+    #[schema(required)]
     pub next_action: Option<String>,
 }
 
@@ -347,14 +355,14 @@ impl MissionOverview {
 }
 
 /// One of the five phases.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct MissionPhase {
     pub name: &'static str,
     pub status: PhaseStatus,
     pub basis: PhaseBasis,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseStatus {
     Pending,
@@ -362,7 +370,7 @@ pub enum PhaseStatus {
     Complete,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PhaseBasis {
     Artifact,
@@ -446,11 +454,12 @@ pub fn phases(
 }
 
 /// The overview plus the five phases and a summary per work package.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MissionDetail {
     #[serde(flatten)]
     pub overview: MissionOverview,
+    #[schema(min_items = 5, max_items = 5)]
     pub phases: [MissionPhase; 5],
     pub work_packages: Vec<WorkPackageSummary>,
 }
@@ -472,4 +481,22 @@ impl MissionDetail {
             work_packages,
         })
     }
+}
+
+/// One page of overviews (`GET /missions`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct MissionOverviewPage {
+    pub items: Vec<MissionOverview>,
+    pub page_info: PageInfo,
+}
+
+/// The paging state of a list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PageInfo {
+    pub has_next_page: bool,
+    #[schema(required)]
+    pub next_page_cursor: Option<String>,
+    pub page_size: usize,
 }

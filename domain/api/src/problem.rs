@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A refusal: `application/problem+json`. Consumers branch on `code`, never on `title`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: &'static str,

@@ -9,22 +9,26 @@ use crate::mission::{MissionOverview, latest};
 /// The schema versions this build supports (spec-kitty 3.2.7's `MIN/MAX_SUPPORTED_SCHEMA`).
 pub const SUPPORTED_SCHEMA: std::ops::RangeInclusive<i64> = 3..=3;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ProjectHealth {
     Healthy,
     SchemaDrift,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Project {
     pub name: String,
     pub mission_count: usize,
+    #[schema(required)]
     pub spec_kitty_version: Option<String>,
+    #[schema(required)]
     pub schema_version: Option<i64>,
     pub health: ProjectHealth,
+    #[schema(required)]
     pub current_branch: Option<String>,
+    #[schema(required)]
     pub last_activity_at: Option<String>,
 }
 

@@ -8,11 +8,12 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use skitty_status::{Lane, LogRow};
+use skitty_status::LogRow;
 
 use crate::cursor::{StreamCursor, Truncation};
 use crate::handles::Actor;
 use crate::ids::is_wp_id;
+use crate::lane::StatusLane;
 
 /// The seven lifecycle types the contract forwards.
 pub const LIFECYCLE_TYPES: [&str; 7] = [
@@ -25,21 +26,22 @@ pub const LIFECYCLE_TYPES: [&str; 7] = [
     "TasksCompleted",
 ];
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StatusTransitionEvent {
     pub mission_id: String,
     pub event_id: String,
     pub wp_id: String,
-    pub from_status_lane: Option<Lane>,
-    pub to_status_lane: Lane,
+    #[schema(required)]
+    pub from_status_lane: Option<StatusLane>,
+    pub to_status_lane: StatusLane,
     pub at: String,
     pub actor: Actor,
     pub force: bool,
     pub stream_cursor: StreamCursor,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct MissionLifecycleEvent {
     pub mission_id: String,
@@ -49,7 +51,7 @@ pub struct MissionLifecycleEvent {
     pub stream_cursor: StreamCursor,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct LogTruncatedEvent {
     pub mission_id: String,
@@ -124,16 +126,16 @@ impl StreamEvent {
     pub fn of_row(mission_id: &str, row: &LogRow, cursor: &StreamCursor) -> Option<Self> {
         match row {
             LogRow::Transition(t) => {
-                if !is_wp_id(&t.wp_id) || matches!(t.to_lane, Lane::Genesis | Lane::Uninitialized) {
+                let to_status_lane = StatusLane::of(t.to_lane)?;
+                if !is_wp_id(&t.wp_id) {
                     return None;
                 }
                 Some(StreamEvent::StatusTransition(StatusTransitionEvent {
                     mission_id: mission_id.to_owned(),
                     event_id: t.event_id.as_str().to_owned(),
                     wp_id: t.wp_id.clone(),
-                    from_status_lane: (!matches!(t.from_lane, Lane::Genesis | Lane::Uninitialized))
-                        .then_some(t.from_lane),
-                    to_status_lane: t.to_lane,
+                    from_status_lane: StatusLane::of(t.from_lane),
+                    to_status_lane,
                     at: t.at.clone(),
                     actor: Actor::of(&t.actor),
                     force: t.force,

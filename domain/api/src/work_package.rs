@@ -10,6 +10,7 @@ use skitty_status::{Lane, Snapshot, TransitionEvent, WpState};
 
 use crate::handles::{Actor, handle, handle_of};
 use crate::ids::is_wp_id;
+use crate::lane::StatusLane;
 use crate::mission::MissionSource;
 use crate::redact;
 
@@ -70,12 +71,12 @@ fn references(items: Vec<String>) -> Vec<String> {
 }
 
 /// The display lane of a state, `None` for the non-display lanes.
-fn display(lane: Lane) -> Option<Lane> {
-    (!matches!(lane, Lane::Genesis | Lane::Uninitialized)).then_some(lane)
+fn display(lane: Lane) -> Option<StatusLane> {
+    StatusLane::of(lane)
 }
 
 /// Whether every dependency reached an acceptable ending, and which did not.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Readiness {
     pub satisfied: bool,
     pub unsatisfied: Vec<String>,
@@ -95,7 +96,7 @@ impl Readiness {
 }
 
 /// Subtasks done over subtasks recorded (the resolved map only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SubtaskProgress {
     pub done: usize,
     pub total: usize,
@@ -112,17 +113,20 @@ impl SubtaskProgress {
 }
 
 /// The short form listed by a mission detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkPackageSummary {
     pub wp_id: String,
     pub title: String,
+    #[schema(required)]
     pub phase_label: Option<String>,
-    pub status_lane: Option<Lane>,
+    #[schema(required)]
+    pub status_lane: Option<StatusLane>,
     pub dependencies: Vec<String>,
     pub readiness: Readiness,
     pub ready_to_start: bool,
     pub subtask_progress: SubtaskProgress,
+    #[schema(required)]
     pub last_transition_at: Option<String>,
 }
 
@@ -158,7 +162,7 @@ impl WorkPackageSummary {
         let lane = state.and_then(|s| display(s.lane));
         let readiness = Readiness::of(&plan.dependencies, source.snapshot);
         Some(Self {
-            ready_to_start: lane == Some(Lane::Planned) && readiness.satisfied,
+            ready_to_start: lane == Some(StatusLane::Planned) && readiness.satisfied,
             subtask_progress: SubtaskProgress::of(state),
             last_transition_at: state.and_then(|s| s.last_transition_at.clone()),
             status_lane: lane,
@@ -172,73 +176,93 @@ impl WorkPackageSummary {
 }
 
 /// The authored assignment recommendation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Authored {
+    #[schema(required)]
     pub role: Option<String>,
+    #[schema(required)]
     pub agent_profile: Option<String>,
+    #[schema(required)]
     pub model: Option<String>,
     pub subtasks: Vec<String>,
 }
 
 /// Who holds the work package now and the binding that ran (the snapshot's slots).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Assignment {
+    #[schema(required)]
     pub agent: Option<String>,
+    #[schema(required)]
     pub assignee: Option<String>,
+    #[schema(required)]
     pub role: Option<String>,
+    #[schema(required)]
     pub agent_profile: Option<String>,
+    #[schema(required)]
     pub agent_profile_version: Option<String>,
+    #[schema(required)]
     pub model: Option<String>,
+    #[schema(required)]
     pub provider: Option<String>,
 }
 
 /// Why a canceled work package was canceled.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Cancellation {
     pub reason_source: &'static str,
+    #[schema(required)]
     pub reason: Option<String>,
 }
 
 /// The latest review result.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReviewResult {
+    #[schema(required)]
     pub reviewer: Option<String>,
     pub verdict: String,
     pub reference: String,
 }
 
 /// A recorded review override (complete or partial).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct ReviewOverride {
     pub complete: bool,
+    #[schema(required)]
     pub at: Option<String>,
+    #[schema(required)]
     pub actor: Option<String>,
+    #[schema(required)]
     pub reason: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Review {
+    #[schema(required)]
     pub latest_result: Option<ReviewResult>,
     #[serde(rename = "override")]
+    #[schema(required)]
     pub override_: Option<ReviewOverride>,
 }
 
 /// One status transition of the work package.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HistoryEntry {
     pub event_id: String,
     pub at: String,
     pub kind: &'static str,
-    pub from_status_lane: Option<Lane>,
-    pub to_status_lane: Lane,
+    #[schema(required)]
+    pub from_status_lane: Option<StatusLane>,
+    pub to_status_lane: StatusLane,
     pub actor: Actor,
     pub force: bool,
+    #[schema(required)]
     pub reason: Option<String>,
+    #[schema(required)]
     pub review_verdict: Option<String>,
 }
 
@@ -267,30 +291,40 @@ impl HistoryEntry {
 }
 
 /// One work package in full.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct WorkPackage {
     pub wp_id: String,
     pub title: String,
+    #[schema(required)]
     pub phase_label: Option<String>,
     pub authored: Authored,
     pub owned_files: Vec<String>,
     pub dependencies: Vec<String>,
     pub requirement_refs: Vec<String>,
+    #[schema(required)]
     pub execution_mode: Option<String>,
+    #[schema(required)]
     pub task_type: Option<String>,
+    #[schema(required)]
     pub priority: Option<String>,
+    #[schema(required)]
     pub merge_target_branch: Option<String>,
     pub tracker_refs: Vec<String>,
-    pub status_lane: Option<Lane>,
+    #[schema(required)]
+    pub status_lane: Option<StatusLane>,
     pub assignment: Assignment,
-    pub subtasks: BTreeMap<String, Lane>,
+    pub subtasks: BTreeMap<String, StatusLane>,
     pub subtask_progress: SubtaskProgress,
+    #[schema(required)]
     pub implementer_of_record: Option<String>,
+    #[schema(required)]
     pub last_transition_at: Option<String>,
     pub force_count: u64,
+    #[schema(required)]
     pub last_event_id: Option<String>,
     pub actor: Actor,
+    #[schema(required)]
     pub cancellation: Option<Cancellation>,
     pub readiness: Readiness,
     pub ready_to_start: bool,
@@ -298,9 +332,11 @@ pub struct WorkPackage {
     pub history: Vec<HistoryEntry>,
     /// Provisional in the contract; it needs git and a worktree, so a payload built from the
     /// log and files alone carries null.
+    #[schema(required)]
     pub staleness: Option<Value>,
     /// Present only when the request sets `includePrompt=true`.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(nullable = false)]
     pub prompt_markdown: Option<String>,
 }
 
@@ -377,6 +413,7 @@ impl WorkPackage {
                 .unwrap_or_default()
                 .into_iter()
                 .filter(|(id, _)| relative(id))
+                .filter_map(|(id, lane)| Some((id, StatusLane::of(lane)?)))
                 .collect(),
             subtask_progress: SubtaskProgress::of(state),
             implementer_of_record: None,
@@ -385,7 +422,7 @@ impl WorkPackage {
             last_event_id: state.and_then(|s| s.last_event_id.clone()),
             actor,
             cancellation: match (lane, state.and_then(|s| s.cancellation.as_ref())) {
-                (Some(Lane::Canceled), cancellation) => Some(Cancellation {
+                (Some(StatusLane::Canceled), cancellation) => Some(Cancellation {
                     reason_source: if cancellation.is_some_and(|c| c.reason_source == "operator") {
                         "operator"
                     } else {
@@ -397,7 +434,7 @@ impl WorkPackage {
                 }),
                 _ => None,
             },
-            ready_to_start: lane == Some(Lane::Planned) && readiness.satisfied,
+            ready_to_start: lane == Some(StatusLane::Planned) && readiness.satisfied,
             readiness,
             review: Review {
                 latest_result: state
