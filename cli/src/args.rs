@@ -331,18 +331,25 @@ pub enum Command {
         #[command(subcommand)]
         command: DaemonCommand,
     },
-    /// Serve the Mission Status API v1 (read-only, loopback only) for the repository you are
-    /// in, in the foreground until Ctrl-C.
+    /// Serve the Mission Status API v1 (read-only, loopback only) and the kanban page for the
+    /// repository you are in: in the foreground until Ctrl-C, or in the background with
+    /// `start` (one server per user and repository), `status` and `stop`.
     #[command(
-        after_help = "Examples:\n  skitty serve\n  skitty serve --port 0\n  curl http://127.0.0.1:9240/api/v1/missions"
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  skitty serve --open\n  skitty serve --port 0\n  skitty serve start && skitty serve status --json\n  skitty serve stop\n  curl http://127.0.0.1:9240/api/v1/missions"
     )]
     Serve {
+        #[command(subcommand)]
+        command: Option<ServeCommand>,
         /// The port on 127.0.0.1 (0: any free port).
         #[arg(long, default_value_t = 9240)]
         port: u16,
         /// Bind ::1 instead of 127.0.0.1.
         #[arg(long)]
         ipv6: bool,
+        /// Open the kanban page in your browser (xdg-open) once the server listens.
+        #[arg(long)]
+        open: bool,
     },
     /// Ask the lane FSM whether a move is allowed, or print its table.
     #[command(
@@ -526,6 +533,30 @@ pub struct DaemonScopeArgs {
     pub all: bool,
 }
 
+/// `skitty serve start|stop|status`.
+#[derive(Debug, Subcommand)]
+pub enum ServeCommand {
+    /// Start the server in the background unless one of this version runs for this repository
+    /// (then reuse it), and print its address.
+    Start {
+        /// The port on 127.0.0.1 (0: any free port).
+        #[arg(long, default_value_t = 9240)]
+        port: u16,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whether this repository's background server runs, and where. Exit 1 when it does not.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Stop this repository's background server (its identity checked before the signal).
+    Stop {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum DaemonCommand {
     /// Start this user's daemon for the repository's remote unless a healthy one of this
@@ -591,6 +622,12 @@ pub enum DaemonCommand {
         /// The remote's URL (for the record).
         #[arg(long, default_value = "")]
         remote: String,
+        /// The repository a status server serves (family `serve`).
+        #[arg(long)]
+        repo: Option<Utf8PathBuf>,
+        /// The port a status server listens on (family `serve`).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
     },
 }
 
@@ -620,7 +657,19 @@ impl Command {
                 DaemonCommand::Reap { .. } => "daemon reap",
                 DaemonCommand::Run { .. } => "daemon run",
             },
-            Command::Serve { .. } => "serve",
+            Command::Serve { command: None, .. } => "serve",
+            Command::Serve {
+                command: Some(ServeCommand::Start { .. }),
+                ..
+            } => "serve start",
+            Command::Serve {
+                command: Some(ServeCommand::Status { .. }),
+                ..
+            } => "serve status",
+            Command::Serve {
+                command: Some(ServeCommand::Stop { .. }),
+                ..
+            } => "serve stop",
             Command::Specify(_) => "specify",
             Command::Plan { .. } => "plan",
             Command::Tasks { .. } => "tasks",

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
     init_tracing(cli.verbose);
     // The server answers many connections: it gets a thread per core; every other command
     // is one task on this thread.
-    let runtime = if matches!(cli.command, args::Command::Serve { .. }) {
+    let runtime = if matches!(cli.command, args::Command::Serve { command: None, .. }) {
         tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()

@@ -1,5 +1,6 @@
 //! Background processes: `ensure`, `stop`, `status` and the one reaper over the owner records
-//! and the process table, and the sync daemon's rounds (`run`, `sync`).
+//! and the process table, the sync daemon's rounds (`run`, `sync`), and the status server's
+//! claim on its scope (`serve`).
 //!
 //! A daemon is a singleton per host, family and scope by construction: it holds its scope's
 //! singleton lock for its whole life and exits at once when another holds it; `ensure` spawns
@@ -9,6 +10,7 @@
 mod ensure;
 mod reap;
 mod run;
+pub mod serve;
 mod status;
 mod sync;
 

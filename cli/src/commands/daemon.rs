@@ -294,6 +294,8 @@ pub async fn run_command(
             state_dir,
             interval_ms,
             remote,
+            repo,
+            port,
         } => {
             let records = StateDir::at(state_dir.clone());
             let daemons = Daemons::new(&records, &table);
@@ -304,6 +306,12 @@ pub async fn run_command(
                 .ok_or_else(|| CliError::usage(format!("not a scope id: {scope:?}"), None))?;
             let stop_flag = skitty_process::become_daemon()
                 .map_err(|e| CliError::from(skitty_app::AppError::from(e)))?;
+            if family == Family::Serve {
+                let repo = repo
+                    .clone()
+                    .ok_or_else(|| CliError::usage("a serve daemon needs --repo", None))?;
+                return super::serve::run_daemon(&records, scope, repo, *port, stop_flag).await;
+            }
             let request = RunRequest {
                 family,
                 scope,

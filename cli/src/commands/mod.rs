@@ -171,7 +171,16 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             merge_driver::run(&base, &ours, &theirs)
         }
         Command::Daemon { command } => daemon::run_command(&adapters, &command).await,
-        Command::Serve { port, ipv6 } => serve::run(adapters, port, ipv6).await,
+        Command::Serve {
+            command: None,
+            port,
+            ipv6,
+            open,
+        } => serve::foreground(adapters, port, ipv6, open).await,
+        Command::Serve {
+            command: Some(command),
+            ..
+        } => serve::background(&adapters, &command).await,
         Command::MergeDriverStatusJson {
             base,
             ours,

@@ -30,6 +30,7 @@ mod planning_with_spec_kitty;
 mod reads_change_nothing;
 mod reducer_fuzz;
 mod serve_api;
+mod serve_background;
 mod serve_openapi;
 mod status_commits;
 mod status_json_merges;
