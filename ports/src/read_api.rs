@@ -14,14 +14,26 @@ use skitty_api::project::Project;
 use skitty_api::stream::StreamEvent;
 use skitty_api::work_package::WorkPackage;
 
+/// What a refresh reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refresh<'a> {
+    /// The mission list, and each mission's log, planning files and WP files (the background
+    /// refresh, on file notifications and a tick).
+    Everything,
+    /// Each known mission's log (a stat each when nothing changed): a request about all.
+    Logs,
+    /// One mission's log (a stat when nothing changed): a request about it.
+    Mission(&'a str),
+}
+
 /// The Mission Status API as the server needs it. JSON bodies of the large resources come
 /// serialized and cached (`Arc<str>`), so an unchanged mission is never projected twice.
 #[async_trait]
 pub trait MissionStatusApi: Send + Sync {
     /// Reads what changed since the last refresh (only bytes appended to each log, only
-    /// files whose stamp moved) for one mission or all, and returns the stream events that
-    /// appeared, per mission in log order.
-    async fn refresh(&self, mission_id: Option<&str>) -> Vec<StreamEvent>;
+    /// files whose stamp moved) and returns the stream events that appeared, per mission in
+    /// log order.
+    async fn refresh(&self, what: Refresh<'_>) -> Vec<StreamEvent>;
 
     /// `GET /project`.
     async fn project(&self) -> Result<Project, Problem>;

@@ -11,6 +11,7 @@ use futures_util::stream;
 use skitty_api::Problem;
 use skitty_api::cursor::{ResumeRefusal, StreamCursor};
 use skitty_api::stream::StreamEvent;
+use skitty_ports::Refresh;
 use tokio::sync::broadcast;
 
 use crate::Shared;
@@ -64,7 +65,12 @@ pub(crate) async fn stream(
     }
     // Subscribe before reading the backlog, so nothing falls between the two.
     let receiver = shared.events.subscribe();
-    shared.refresh(mission.as_deref()).await;
+    shared
+        .refresh(match mission.as_deref() {
+            Some(id) => Refresh::Mission(id),
+            None => Refresh::Logs,
+        })
+        .await;
     let backlog = match &mission {
         Some(id) => match shared.api.resume(id, cursor.as_ref()).await {
             Ok(events) => events,

@@ -17,7 +17,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use skitty_ports::{ChangeWatch, MissionStatusApi, WatchGuard};
+use skitty_ports::{ChangeWatch, MissionStatusApi, Refresh, WatchGuard};
 use tokio::sync::{Notify, broadcast};
 
 pub use host::{BindError, loopback};
@@ -48,8 +48,8 @@ impl std::fmt::Debug for Shared {
 
 impl Shared {
     /// Refreshes the read model (one mission, or all) and publishes the events it found.
-    pub(crate) async fn refresh(&self, mission_id: Option<&str>) {
-        for event in self.api.refresh(mission_id).await {
+    pub(crate) async fn refresh(&self, what: Refresh<'_>) {
+        for event in self.api.refresh(what).await {
             // No receiver is not an error: nobody is streaming.
             let _ = self.events.send(Arc::new(event));
         }
@@ -73,7 +73,7 @@ pub async fn serve(
         poke,
         bound,
     };
-    shared.refresh(None).await;
+    shared.refresh(Refresh::Everything).await;
     let refresher = tokio::spawn(refresher(shared.clone(), watch));
     let app = routes::router(shared);
     let result = axum::serve(listener, app)
@@ -116,6 +116,6 @@ async fn refresher(shared: Shared, watch: Option<&'static dyn ChangeWatch>) {
             }
             () = tokio::time::sleep(interval) => {}
         }
-        shared.refresh(None).await;
+        shared.refresh(Refresh::Everything).await;
     }
 }

@@ -17,6 +17,7 @@ use skitty_api::detail::WorkPackageDetail;
 use skitty_api::mission::{MissionDetail, MissionOverviewPage};
 use skitty_api::project::Project;
 use skitty_api::work_package::WorkPackage;
+use skitty_ports::Refresh;
 
 use crate::{Shared, events, host, openapi, page};
 
@@ -210,7 +211,7 @@ pub(crate) async fn missions(State(shared): State<Shared>, RawQuery(raw): RawQue
             ));
         }
     };
-    shared.refresh(None).await;
+    shared.refresh(Refresh::Logs).await;
     match shared
         .api
         .missions(page_size, params.get("pageCursor").map(String::as_str))
@@ -238,7 +239,7 @@ pub(crate) async fn mission(
     {
         return problem(&p);
     }
-    shared.refresh(Some(&mission_id)).await;
+    shared.refresh(Refresh::Mission(&mission_id)).await;
     match shared.api.mission(&mission_id).await {
         Ok(body) => json(body),
         Err(p) => problem(&p),
@@ -272,7 +273,7 @@ pub(crate) async fn work_package(
     if let Err(p) = skitty_api::ids::mission_id(&mission_id) {
         return problem(&p);
     }
-    shared.refresh(Some(&mission_id)).await;
+    shared.refresh(Refresh::Mission(&mission_id)).await;
     match shared
         .api
         .work_package(&mission_id, &wp_id, include_prompt)
@@ -302,9 +303,7 @@ pub(crate) async fn work_package_detail(
     if let Err(p) = query(raw.as_deref(), &[]) {
         return problem(&p);
     }
-    shared
-        .refresh(skitty_api::ids::mission_id(&mission_id).ok())
-        .await;
+    shared.refresh(Refresh::Mission(&mission_id)).await;
     match shared.api.work_package_detail(&mission_id, &wp_id).await {
         Ok(detail) => axum::Json(detail).into_response(),
         Err(p) => problem(&p),
@@ -327,9 +326,7 @@ pub(crate) async fn artifacts(
     if let Err(p) = query(raw.as_deref(), &[]) {
         return problem(&p);
     }
-    shared
-        .refresh(skitty_api::ids::mission_id(&mission_id).ok())
-        .await;
+    shared.refresh(Refresh::Mission(&mission_id)).await;
     match shared.api.artifacts(&mission_id).await {
         Ok(listing) => axum::Json(listing).into_response(),
         Err(p) => problem(&p),

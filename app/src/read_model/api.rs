@@ -12,7 +12,7 @@ use skitty_api::project::{Project, ProjectSource};
 use skitty_api::stream::StreamEvent;
 use skitty_api::work_package::WorkPackage;
 use skitty_mission::{MissionMeta, Op, Selector, SurfaceState};
-use skitty_ports::MissionStatusApi;
+use skitty_ports::{MissionStatusApi, Refresh};
 
 use super::mission::{LogRead, MissionCache, PLANNING, planning_path, wp_files};
 use super::{ReadModel, State};
@@ -109,8 +109,9 @@ impl ReadModel {
         Some(MissionCache::new(scope, mission_dir, meta))
     }
 
-    /// Reads what changed of one mission and applies it; returns its new events.
-    async fn refresh_mission(&self, name: &str) -> Vec<StreamEvent> {
+    /// Reads what changed of one mission and applies it; returns its new events. `files`: its
+    /// planning files and WP files too (a background refresh), not only its log (a request).
+    async fn refresh_mission(&self, name: &str, files: bool) -> Vec<StreamEvent> {
         let probe = {
             let state = self.state();
             let Some(mission) = state.missions.get(name) else {
@@ -121,6 +122,7 @@ impl ReadModel {
                 mission.scope.clone(),
                 mission.index.consumed(),
                 mission.index.last_line_range(),
+                mission.index.end_cursor().invariant,
                 mission.log_stamp,
                 mission.log_len,
                 mission.mission_dir.clone(),
@@ -133,6 +135,7 @@ impl ReadModel {
             scope,
             consumed,
             last_range,
+            last_invariant,
             old_stamp,
             old_len,
             dir,
@@ -141,11 +144,11 @@ impl ReadModel {
         ) = probe;
         let read = match events_path {
             Some(path) => self
-                .read_log_file(&path, consumed, last_range, old_stamp)
+                .read_log_file(&path, consumed, last_range, &last_invariant, old_stamp)
                 .await
                 .map_err(|e| e.to_string()),
             None => self
-                .read_log_branch(&scope, consumed, last_range, old_len)
+                .read_log_branch(&scope, consumed, last_range, &last_invariant, old_len)
                 .await
                 .map_err(|e| e.to_string()),
         };
@@ -156,6 +159,17 @@ impl ReadModel {
                 LogRead::Same
             }
         };
+        if !files {
+            let mut state = self.state();
+            let Some(mission) = state.missions.get_mut(name) else {
+                return Vec::new();
+            };
+            let events = mission.apply(read);
+            if mission.detail_json.is_none() {
+                state.pages.clear();
+            }
+            return events;
+        }
         // Planning files: only when a stamp moved.
         let mut planning_stamps = Vec::new();
         for file in PLANNING {
@@ -209,6 +223,7 @@ impl ReadModel {
         path: &Utf8Path,
         consumed: u64,
         last_range: Option<(u64, u64)>,
+        last_invariant: &str,
         old_stamp: Option<skitty_ports::FileStamp>,
     ) -> Result<LogRead, skitty_ports::FilesError> {
         let stamp = self.files.stamp(path).await?;
@@ -222,8 +237,7 @@ impl ReadModel {
             match last_range {
                 Some((start, end)) => {
                     let line = self.files.read_range(path, start, end - start).await?;
-                    let same = skitty_api::cursor::StreamCursor::after(&line, end).invariant
-                        == self.last_invariant(path).unwrap_or_default();
+                    let same = StreamCursor::after(&line, end).invariant == last_invariant;
                     (!same).then_some(Truncation::ContentMismatch)
                 }
                 None => None,
@@ -257,22 +271,13 @@ impl ReadModel {
         })
     }
 
-    /// The invariant of the last line the mission whose log is `path` has read.
-    fn last_invariant(&self, path: &Utf8Path) -> Option<String> {
-        let state = self.state();
-        state
-            .missions
-            .values()
-            .find(|m| m.events_path().as_deref() == Some(path))
-            .map(|m| m.index.end_cursor().invariant)
-    }
-
     /// A log read from the coordination branch's tip (its worktree does not exist yet).
     async fn read_log_branch(
         &self,
         scope: &StatusScope,
         consumed: u64,
         last_range: Option<(u64, u64)>,
+        last_invariant: &str,
         old_len: u64,
     ) -> Result<LogRead, crate::AppError> {
         let SurfaceState::AwaitingWorktree(pending) = scope.surface.state() else {
@@ -291,15 +296,7 @@ impl ReadModel {
         let unchanged_prefix = match last_range {
             Some((start, end)) if end <= len => {
                 let line = &bytes[start as usize..end as usize];
-                let state_invariant = {
-                    let state = self.state();
-                    state
-                        .missions
-                        .values()
-                        .find(|m| m.scope == *scope)
-                        .map(|m| m.index.end_cursor().invariant)
-                };
-                Some(StreamCursor::after(line, end).invariant) == state_invariant
+                StreamCursor::after(line, end).invariant == last_invariant
             }
             Some(_) => false,
             None => true,
@@ -361,20 +358,23 @@ impl ReadModel {
 
 #[async_trait]
 impl MissionStatusApi for ReadModel {
-    async fn refresh(&self, mission_id: Option<&str>) -> Vec<StreamEvent> {
-        let names: Vec<String> = match mission_id {
-            Some(id) => match self.find(id) {
-                Ok(name) => vec![name],
-                Err(_) => Vec::new(),
-            },
-            None => {
+    async fn refresh(&self, what: Refresh<'_>) -> Vec<StreamEvent> {
+        // A request for one mission checks its log only (a stat when nothing changed); the
+        // background refresh also lists the missions and their planning and WP files.
+        let (names, files): (Vec<String>, bool) = match what {
+            Refresh::Mission(id) => (
+                self.find(id).map(|name| vec![name]).unwrap_or_default(),
+                false,
+            ),
+            Refresh::Logs => (self.state().missions.keys().cloned().collect(), false),
+            Refresh::Everything => {
                 self.refresh_catalog().await;
-                self.state().missions.keys().cloned().collect()
+                (self.state().missions.keys().cloned().collect(), true)
             }
         };
         let mut events = Vec::new();
         for name in names {
-            events.extend(self.refresh_mission(&name).await);
+            events.extend(self.refresh_mission(&name, files).await);
         }
         events
     }

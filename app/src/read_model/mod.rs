@@ -54,7 +54,7 @@ impl ReadModel {
     ///
     /// ```text
     /// let model = ReadModel::new(ports, &FsReadFiles, cwd, rand_bytes);
-    /// model.refresh(None).await; // reads every mission once
+    /// model.refresh(Refresh::Everything).await; // reads every mission once
     /// ```
     pub fn new(
         ports: Ports<'static>,
