@@ -25,5 +25,5 @@ pub use mission_status::{
 };
 pub use ports::Ports;
 pub use read_model::ReadModel;
-pub use resolver::{ResolveRequest, resolve_context};
+pub use resolver::{ResolveRequest, resolve_context, resolve_each};
 pub use scope::StatusScope;

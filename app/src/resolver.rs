@@ -37,6 +37,38 @@ pub async fn resolve_context(
     Ok(context)
 }
 
+/// The context of each mission of the checkout at `cwd` for `op`, from one gathering of the
+/// facts (one look at the repository, one read of the catalog): what a reader of every mission
+/// (the status server) needs, in the time of one resolution rather than one per mission. Each
+/// context is what [`resolve_context`] with `--mission <dir name>` would give.
+pub async fn resolve_each(
+    ports: &Ports<'_>,
+    cwd: &Utf8PathBuf,
+    op: Op,
+) -> Result<Vec<(String, Result<MissionExecutionContext, AppError>)>, AppError> {
+    let mut facts = gather(
+        ports,
+        &ResolveRequest {
+            cwd: cwd.clone(),
+            selector: Selector::default(),
+            op,
+        },
+    )
+    .await?;
+    let names: Vec<String> = facts.missions.iter().map(|m| m.dir_name.clone()).collect();
+    Ok(names
+        .into_iter()
+        .map(|name| {
+            facts.selector = Selector {
+                mission: Some(name.clone()),
+                ..Selector::default()
+            };
+            let context = skitty_mission::resolve(&facts, op).map_err(AppError::from);
+            (name, context)
+        })
+        .collect())
+}
+
 /// The context of the mission `specify` is about to make: the facts of the repository plus
 /// the new mission's record (its `meta.json`, not yet on disk) and the coordination branch
 /// `specify` will create, resolved by the same pure function as every other context.

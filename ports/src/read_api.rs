@@ -12,7 +12,6 @@ use skitty_api::cursor::StreamCursor;
 use skitty_api::detail::WorkPackageDetail;
 use skitty_api::project::Project;
 use skitty_api::stream::StreamEvent;
-use skitty_api::work_package::WorkPackage;
 
 /// What a refresh reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,13 +47,13 @@ pub trait MissionStatusApi: Send + Sync {
     /// `GET /missions/{missionId}`: the JSON of its `MissionDetail`.
     async fn mission(&self, mission_id: &str) -> Result<Arc<str>, Problem>;
 
-    /// `GET /missions/{missionId}/work-packages/{wpId}`.
+    /// `GET /missions/{missionId}/work-packages/{wpId}`: the JSON of its `WorkPackage`.
     async fn work_package(
         &self,
         mission_id: &str,
         wp_id: &str,
         include_prompt: bool,
-    ) -> Result<WorkPackage, Problem>;
+    ) -> Result<Arc<str>, Problem>;
 
     /// `GET /missions/{missionId}/work-packages/{wpId}/detail`.
     async fn work_package_detail(

@@ -279,7 +279,7 @@ pub(crate) async fn work_package(
         .work_package(&mission_id, &wp_id, include_prompt)
         .await
     {
-        Ok(wp) => axum::Json(wp).into_response(),
+        Ok(body) => json(body),
         Err(p) => problem(&p),
     }
 }

@@ -11,12 +11,12 @@ use skitty_api::mission::{MissionDetail, MissionOverview, MissionOverviewPage, P
 use skitty_api::project::{Project, ProjectSource};
 use skitty_api::stream::StreamEvent;
 use skitty_api::work_package::WorkPackage;
-use skitty_mission::{MissionMeta, Op, Selector, SurfaceState};
+use skitty_mission::{MissionMeta, Op, SurfaceState};
 use skitty_ports::{MissionStatusApi, Refresh};
 
 use super::mission::{LogRead, MissionCache, PLANNING, planning_path, wp_files};
 use super::{ReadModel, State};
-use crate::resolver::{ResolveRequest, resolve_context};
+use crate::resolver::resolve_each;
 use crate::scope::StatusScope;
 
 fn json(value: &impl Serialize) -> Arc<str> {
@@ -33,8 +33,8 @@ impl ReadModel {
         Some(facts.primary_root)
     }
 
-    /// Lists the missions, resolves the context of each new one, drops the removed ones and
-    /// picks up changed metadata.
+    /// Lists the missions, resolves the context of the new ones (one gathering of the facts
+    /// for all of them), drops the removed ones and picks up changed metadata.
     async fn refresh_catalog(&self) {
         let Some(root) = self.primary_root().await else {
             return;
@@ -43,70 +43,67 @@ impl ReadModel {
             return;
         };
         let names: Vec<String> = records.iter().map(|r| r.dir_name.clone()).collect();
-        for record in records {
-            let lanes = record.lanes.ok().flatten();
-            if let Some(mission) = self.state().missions.get_mut(&record.dir_name) {
-                mission.lanes = lanes.clone();
-            }
-            let Ok(Some(meta)) = record.meta else {
-                continue;
-            };
-            let known_meta = self
-                .state()
-                .missions
-                .get(&record.dir_name)
-                .map(|m| m.meta.clone());
-            match known_meta {
-                Some(known) if known == meta => {}
-                Some(_) => {
-                    if let Some(mission) = self.state().missions.get_mut(&record.dir_name) {
-                        mission.mission_id =
-                            meta.mission_id.as_ref().map(|id| id.as_str().to_owned());
-                        mission.meta = meta;
-                        mission.changed();
+        let mut fresh = Vec::new();
+        let mut changed = false;
+        {
+            let mut state = self.state();
+            for record in records {
+                let lanes = record.lanes.ok().flatten();
+                let Ok(Some(meta)) = record.meta else {
+                    continue;
+                };
+                match state.missions.get_mut(&record.dir_name) {
+                    Some(mission) => {
+                        if mission.lanes != lanes {
+                            mission.lanes = lanes;
+                            changed = true;
+                        }
+                        if mission.meta != meta {
+                            mission.mission_id =
+                                meta.mission_id.as_ref().map(|id| id.as_str().to_owned());
+                            mission.meta = meta;
+                            mission.changed();
+                            changed = true;
+                        }
                     }
+                    None => fresh.push((record.dir_name, meta, lanes)),
                 }
-                None => {
-                    if let Some(mission) = self.open(&root, &record.dir_name, meta).await {
-                        self.state()
-                            .missions
-                            .insert(record.dir_name.clone(), mission);
+            }
+            let before = state.missions.len();
+            state.missions.retain(|name, _| names.contains(name));
+            changed |= state.missions.len() != before;
+        }
+        if !fresh.is_empty() {
+            let contexts = match resolve_each(&self.ports, &root, Op::Serve).await {
+                Ok(contexts) => contexts,
+                Err(error) => {
+                    tracing::warn!(%error, "the missions could not be resolved");
+                    return;
+                }
+            };
+            let mut contexts: std::collections::BTreeMap<_, _> = contexts.into_iter().collect();
+            for (name, meta, lanes) in fresh {
+                let Some(context) = contexts.remove(&name) else {
+                    continue;
+                };
+                match context
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| opened(&name, &c, meta))
+                {
+                    Ok(mut mission) => {
+                        mission.lanes = lanes;
+                        self.state().missions.insert(name, mission);
+                        changed = true;
+                    }
+                    Err(error) => {
+                        tracing::warn!(mission = name, %error, "the mission is not served")
                     }
                 }
             }
         }
-        let mut state = self.state();
-        state.missions.retain(|name, _| names.contains(name));
-        state.pages.clear();
-    }
-
-    /// A mission's cache, from its resolved context (the one resolver decides where its
-    /// status and prompts are read).
-    async fn open(
-        &self,
-        root: &Utf8Path,
-        dir_name: &str,
-        meta: MissionMeta,
-    ) -> Option<MissionCache> {
-        let request = ResolveRequest {
-            cwd: root.to_owned(),
-            selector: Selector {
-                mission: Some(dir_name.to_owned()),
-                ..Selector::default()
-            },
-            op: Op::Serve,
-        };
-        let context = match resolve_context(&self.ports, &request).await {
-            Ok(context) => context,
-            Err(error) => {
-                tracing::warn!(mission = dir_name, %error, "the mission is not served");
-                return None;
-            }
-        };
-        let scope = StatusScope::from_context(&context).ok()?;
-        let prompt_dir = scope.prompt_dir.clone()?;
-        let mission_dir = prompt_dir.parent().map(Utf8Path::to_owned)?;
-        Some(MissionCache::new(scope, mission_dir, meta))
+        if changed {
+            self.state().pages.clear();
+        }
     }
 
     /// Reads what changed of one mission and applies it; returns its new events. `files`: its
@@ -164,8 +161,9 @@ impl ReadModel {
             let Some(mission) = state.missions.get_mut(name) else {
                 return Vec::new();
             };
+            let moved = !matches!(read, LogRead::Same);
             let events = mission.apply(read);
-            if mission.detail_json.is_none() {
+            if moved {
                 state.pages.clear();
             }
             return events;
@@ -199,6 +197,7 @@ impl ReadModel {
         let Some(mission) = state.missions.get_mut(name) else {
             return Vec::new();
         };
+        let mut moved = !matches!(read, LogRead::Same);
         let events = mission.apply(read);
         if planning_stamps != mission.planning_stamps {
             mission.planning.spec = planning_stamps[0].is_some();
@@ -206,13 +205,15 @@ impl ReadModel {
             mission.planning.tasks = planning_stamps[2].is_some();
             mission.planning_stamps = planning_stamps;
             mission.changed();
+            moved = true;
         }
         if let Some(files) = wp {
             mission.tasks_listing = tasks;
             mission.wp_files = files;
             mission.changed();
+            moved = true;
         }
-        if mission.detail_json.is_none() {
+        if moved {
             state.pages.clear();
         }
         events
@@ -336,6 +337,26 @@ impl ReadModel {
             .ok_or_else(|| Problem::not_found(format!("no mission has the id {id}")))
     }
 
+    /// Runs `read` on the mission with this id (404 when the id is ill-formed or names no
+    /// mission; 500 naming the line when its log holds a line that is no row), under one lock.
+    pub(super) fn with_mission<T>(
+        &self,
+        mission_id: &str,
+        read: impl FnOnce(&mut MissionCache) -> Result<T, Problem>,
+    ) -> Result<T, Problem> {
+        let id = skitty_api::ids::mission_id(mission_id)?;
+        let mut state = self.state();
+        let mission = state
+            .missions
+            .values_mut()
+            .find(|m| m.mission_id.as_deref() == Some(id))
+            .ok_or_else(|| Problem::not_found(format!("no mission has the id {id}")))?;
+        if let Some(bad) = &mission.bad_line {
+            return Err(Problem::unreadable(bad.clone()));
+        }
+        read(mission)
+    }
+
     /// The overviews of every servable mission, in list order.
     fn overviews(state: &mut State) -> Result<Vec<MissionOverview>, Problem> {
         let mut list = Vec::new();
@@ -354,6 +375,23 @@ impl ReadModel {
         list.sort_by_key(MissionOverview::sort_key);
         Ok(list)
     }
+}
+
+/// A mission's cache, from its resolved context (the one resolver decides where its status
+/// and prompts are read).
+fn opened(
+    name: &str,
+    context: &skitty_mission::MissionExecutionContext,
+    meta: MissionMeta,
+) -> Result<MissionCache, String> {
+    let scope = StatusScope::from_context(context).map_err(|e| e.to_string())?;
+    let mission_dir = scope
+        .prompt_dir
+        .as_deref()
+        .and_then(Utf8Path::parent)
+        .map(Utf8Path::to_owned)
+        .ok_or_else(|| "the context names no prompt source".to_owned())?;
+    Ok(MissionCache::new(name.to_owned(), scope, mission_dir, meta))
 }
 
 #[async_trait]
@@ -471,23 +509,16 @@ impl MissionStatusApi for ReadModel {
     }
 
     async fn mission(&self, mission_id: &str) -> Result<Arc<str>, Problem> {
-        let name = self.find(mission_id)?;
-        let mut state = self.state();
-        let mission = state
-            .missions
-            .get_mut(&name)
-            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
-        if let Some(bad) = &mission.bad_line {
-            return Err(Problem::unreadable(bad.clone()));
-        }
-        if let Some(json) = &mission.detail_json {
-            return Ok(json.clone());
-        }
-        let detail = MissionDetail::project(&mission.source(), &mission.wp_files)
-            .map_err(|e| Problem::unreadable(format!("{}: {e}", mission.mission_dir)))?;
-        let body = json(&detail);
-        mission.detail_json = Some(body.clone());
-        Ok(body)
+        self.with_mission(mission_id, |mission| {
+            if let Some(json) = &mission.detail_json {
+                return Ok(json.clone());
+            }
+            let detail = MissionDetail::project(&mission.source(), &mission.wp_files)
+                .map_err(|e| Problem::unreadable(format!("{}: {e}", mission.mission_dir)))?;
+            let body = json(&detail);
+            mission.detail_json = Some(body.clone());
+            Ok(body)
+        })
     }
 
     async fn work_package(
@@ -495,25 +526,25 @@ impl MissionStatusApi for ReadModel {
         mission_id: &str,
         wp_id: &str,
         include_prompt: bool,
-    ) -> Result<WorkPackage, Problem> {
+    ) -> Result<Arc<str>, Problem> {
         let wp_id = skitty_api::ids::wp_id(wp_id)?;
-        let name = self.find(mission_id)?;
-        let state = self.state();
-        let mission = state
-            .missions
-            .get(&name)
-            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
-        if let Some(bad) = &mission.bad_line {
-            return Err(Problem::unreadable(bad.clone()));
-        }
-        mission
-            .wp_files
-            .iter()
-            .find(|f| f.wp_id() == Some(wp_id))
-            .and_then(|file| WorkPackage::project(&mission.source(), file, include_prompt))
-            .ok_or_else(|| {
-                Problem::not_found(format!("mission {mission_id} has no work package {wp_id}"))
-            })
+        self.with_mission(mission_id, |mission| {
+            let key = (wp_id.to_owned(), include_prompt);
+            if let Some(body) = mission.wp_json.get(&key) {
+                return Ok(body.clone());
+            }
+            let wp = mission
+                .wp_files
+                .iter()
+                .find(|f| f.wp_id() == Some(wp_id))
+                .and_then(|file| WorkPackage::project(&mission.source(), file, include_prompt))
+                .ok_or_else(|| {
+                    Problem::not_found(format!("mission {mission_id} has no work package {wp_id}"))
+                })?;
+            let body = json(&wp);
+            mission.wp_json.insert(key, body.clone());
+            Ok(body)
+        })
     }
 
     async fn work_package_detail(
@@ -544,13 +575,7 @@ impl MissionStatusApi for ReadModel {
         mission_id: &str,
         cursor: Option<&StreamCursor>,
     ) -> Result<Vec<StreamEvent>, Problem> {
-        let name = self.find(mission_id)?;
-        let state = self.state();
-        let mission = state
-            .missions
-            .get(&name)
-            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
-        match cursor {
+        self.with_mission(mission_id, |mission| match cursor {
             None => Ok(Vec::new()),
             Some(cursor) => {
                 let lines = mission
@@ -559,7 +584,7 @@ impl MissionStatusApi for ReadModel {
                     .map_err(|refusal| refusal.problem())?;
                 Ok(mission.events_after(lines))
             }
-        }
+        })
     }
 
     async fn watch_roots(&self) -> Vec<Utf8PathBuf> {

@@ -53,18 +53,14 @@ impl ReadModel {
             .map(|(_, stamp)| stamp))
     }
 
-    /// The mission directory of a mission id (404 when unknown).
+    /// The directory name and planning directory of a mission id (404 when unknown).
     pub(super) fn mission_dir_of(
         &self,
         mission_id: &str,
     ) -> Result<(String, Utf8PathBuf), Problem> {
-        let name = self.find(mission_id)?;
-        let state = self.state();
-        let mission = state
-            .missions
-            .get(&name)
-            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
-        Ok((name, mission.mission_dir.clone()))
+        self.with_mission(mission_id, |mission| {
+            Ok((mission.dir_name.clone(), mission.mission_dir.clone()))
+        })
     }
 
     pub(super) async fn listing(&self, mission_id: &str) -> Result<ArtifactListing, Problem> {
@@ -262,36 +258,36 @@ impl ReadModel {
             }
             None => None,
         };
-        let state = self.state();
-        let mission = state
-            .missions
-            .get(&name)
-            .ok_or_else(|| Problem::not_found(format!("no mission has the id {mission_id}")))?;
-        let file = mission
-            .wp_files
-            .iter()
-            .find(|f| f.wp_id() == Some(wp_id.as_str()))
-            .ok_or_else(|| Problem {
-                kind: "about:blank",
-                title: "The work package was not found".into(),
-                status: 404,
-                code: Some("not_found"),
-                detail: "No work package with this identifier exists in the Mission.".into(),
-            })?;
-        let source = DetailSource {
-            mission: mission.source(),
-            mission_id,
-            mission_dir_name: &name,
-            files: &mission.wp_files,
-            tasks_md: tasks_md.as_deref(),
-            cycles: &cycles,
-            lane: lane.as_ref(),
-            prompt_file: prompt_file.as_deref(),
-            spec_eligible,
-        };
-        WorkPackageDetail::project(&source, file).ok_or_else(|| {
-            Problem::not_found("No work package with this identifier exists in the Mission.")
+        self.with_mission(mission_id, |mission| {
+            let file = mission
+                .wp_files
+                .iter()
+                .find(|f| f.wp_id() == Some(wp_id.as_str()))
+                .ok_or_else(wp_not_found)?;
+            let source = DetailSource {
+                mission: mission.source(),
+                mission_id,
+                mission_dir_name: &name,
+                files: &mission.wp_files,
+                tasks_md: tasks_md.as_deref(),
+                cycles: &cycles,
+                lane: lane.as_ref(),
+                prompt_file: prompt_file.as_deref(),
+                spec_eligible,
+            };
+            WorkPackageDetail::project(&source, file).ok_or_else(wp_not_found)
         })
+    }
+}
+
+/// 404 `not_found` of the work package detail.
+fn wp_not_found() -> Problem {
+    Problem {
+        kind: "about:blank",
+        title: "The work package was not found".into(),
+        status: 404,
+        code: Some("not_found"),
+        detail: "No work package with this identifier exists in the Mission.".into(),
     }
 }
 

@@ -18,6 +18,8 @@ use crate::scope::StatusScope;
 
 /// A mission as the server holds it.
 pub(super) struct MissionCache {
+    /// The mission directory's name (its key in the catalog).
+    pub(super) dir_name: String,
     pub(super) mission_id: Option<String>,
     pub(super) scope: StatusScope,
     /// The planning home (spec.md, plan.md, tasks.md, `tasks/`).
@@ -43,6 +45,8 @@ pub(super) struct MissionCache {
     /// Cached projections, cleared by any change.
     pub(super) overview: Option<Result<MissionOverview, String>>,
     pub(super) detail_json: Option<Arc<str>>,
+    /// The JSON of each work package asked for, by id and whether with its prompt.
+    pub(super) wp_json: std::collections::HashMap<(String, bool), Arc<str>>,
     /// The cursor at the end of the complete lines.
     end_cursor: StreamCursor,
 }
@@ -68,9 +72,15 @@ pub(super) enum LogRead {
 }
 
 impl MissionCache {
-    pub(super) fn new(scope: StatusScope, mission_dir: Utf8PathBuf, meta: MissionMeta) -> Self {
+    pub(super) fn new(
+        dir_name: String,
+        scope: StatusScope,
+        mission_dir: Utf8PathBuf,
+        meta: MissionMeta,
+    ) -> Self {
         let snapshot = reduce(&EventLog::default(), scope.identity.clone());
         Self {
+            dir_name,
             mission_id: meta.mission_id.as_ref().map(|id| id.as_str().to_owned()),
             scope,
             mission_dir,
@@ -89,6 +99,7 @@ impl MissionCache {
             wp_files: Vec::new(),
             overview: None,
             detail_json: None,
+            wp_json: std::collections::HashMap::new(),
             end_cursor: StreamCursor::start(),
         }
     }
@@ -115,6 +126,7 @@ impl MissionCache {
     pub(super) fn changed(&mut self) {
         self.overview = None;
         self.detail_json = None;
+        self.wp_json.clear();
     }
 
     /// Applies what a refresh read; returns the new events (none after a truncation: the
