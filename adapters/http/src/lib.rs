@@ -116,6 +116,9 @@ async fn refresher(shared: Shared, watch: Option<&'static dyn ChangeWatch>) {
             }
             () = tokio::time::sleep(interval) => {}
         }
+        // The logs first, so a new row reaches the streams before the missions' files are
+        // looked at.
+        shared.refresh(Refresh::Logs).await;
         shared.refresh(Refresh::Everything).await;
     }
 }

@@ -114,40 +114,46 @@ impl ReadModel {
             let Some(mission) = state.missions.get(name) else {
                 return Vec::new();
             };
+            let events_path = mission.events_path();
             (
-                mission.events_path(),
-                mission.scope.clone(),
+                // A log read from a branch tip needs the scope (which branch, which path).
+                events_path.is_none().then(|| mission.scope.clone()),
+                events_path,
                 mission.index.consumed(),
                 mission.index.last_line_range(),
                 mission.index.end_cursor().invariant,
                 mission.log_stamp,
                 mission.log_len,
-                mission.mission_dir.clone(),
-                mission.planning_stamps.clone(),
-                mission.tasks_listing.clone(),
+                // The files of a background refresh.
+                files.then(|| {
+                    (
+                        mission.mission_dir.clone(),
+                        mission.planning_stamps.clone(),
+                        mission.tasks_listing.clone(),
+                    )
+                }),
             )
         };
         let (
+            branch_scope,
             events_path,
-            scope,
             consumed,
             last_range,
             last_invariant,
             old_stamp,
             old_len,
-            dir,
-            old_planning,
-            old_tasks,
+            file_probe,
         ) = probe;
-        let read = match events_path {
-            Some(path) => self
+        let read = match (events_path, branch_scope) {
+            (Some(path), _) => self
                 .read_log_file(&path, consumed, last_range, &last_invariant, old_stamp)
                 .await
                 .map_err(|e| e.to_string()),
-            None => self
+            (None, Some(scope)) => self
                 .read_log_branch(&scope, consumed, last_range, &last_invariant, old_len)
                 .await
                 .map_err(|e| e.to_string()),
+            (None, None) => Ok(LogRead::Same),
         };
         let read = match read {
             Ok(read) => read,
@@ -156,7 +162,7 @@ impl ReadModel {
                 LogRead::Same
             }
         };
-        if !files {
+        let Some((dir, old_planning, old_tasks)) = file_probe else {
             let mut state = self.state();
             let Some(mission) = state.missions.get_mut(name) else {
                 return Vec::new();
@@ -167,7 +173,7 @@ impl ReadModel {
                 state.pages.clear();
             }
             return events;
-        }
+        };
         // Planning files: only when a stamp moved.
         let mut planning_stamps = Vec::new();
         for file in PLANNING {
@@ -354,7 +360,7 @@ impl ReadModel {
         if let Some(bad) = &mission.bad_line {
             return Err(Problem::unreadable(bad.clone()));
         }
-        read(mission)
+        read(mission.reduced())
     }
 
     /// The overviews of every servable mission, in list order.
@@ -365,8 +371,8 @@ impl ReadModel {
                 return Err(Problem::unreadable(bad.clone()));
             }
             if mission.overview.is_none() {
-                mission.overview =
-                    Some(MissionOverview::project(&mission.source()).map_err(|e| e.to_string()));
+                let overview = MissionOverview::project(&mission.reduced().source());
+                mission.overview = Some(overview.map_err(|e| e.to_string()));
             }
             if let Some(Ok(overview)) = &mission.overview {
                 list.push(overview.clone());

@@ -12,7 +12,7 @@ use skitty_api::work_package::WpFile;
 use skitty_mission::work_packages::PromptFile;
 use skitty_mission::{MissionMeta, SurfaceState};
 use skitty_ports::FileStamp;
-use skitty_status::{EventLog, Located, LogRow, Snapshot, reduce};
+use skitty_status::{EventLog, Located, LogRow, Snapshot, SnapshotIdentity, reduce};
 
 use crate::scope::StatusScope;
 
@@ -33,7 +33,10 @@ pub(super) struct MissionCache {
     pub(super) log_len: u64,
     /// Every forwarded event with the number of complete lines up to and including its row.
     pub(super) events: Vec<(usize, StreamEvent)>,
-    pub(super) snapshot: Snapshot,
+    /// The reduced log, as of the last [`MissionCache::reduced`]: an append only marks it
+    /// `stale` (the stream never waits for a reduce); a projection reduces first.
+    snapshot: Snapshot,
+    stale: bool,
     /// The first line that is no row, with why (the mission then reads as unreadable).
     pub(super) bad_line: Option<String>,
     /// The code lanes of `lanes.json` (`None`: the mission has none).
@@ -78,7 +81,6 @@ impl MissionCache {
         mission_dir: Utf8PathBuf,
         meta: MissionMeta,
     ) -> Self {
-        let snapshot = reduce(&EventLog::default(), scope.identity.clone());
         Self {
             dir_name,
             mission_id: meta.mission_id.as_ref().map(|id| id.as_str().to_owned()),
@@ -90,7 +92,8 @@ impl MissionCache {
             log_stamp: None,
             log_len: 0,
             events: Vec::new(),
-            snapshot,
+            snapshot: reduce(&EventLog::default(), SnapshotIdentity::default()),
+            stale: true,
             bad_line: None,
             lanes: None,
             planning: PlanningFiles::default(),
@@ -112,6 +115,16 @@ impl MissionCache {
         }
     }
 
+    /// Reduces the log when it changed since the last reduce.
+    pub(super) fn reduced(&mut self) -> &mut Self {
+        if self.stale {
+            self.snapshot = reduce(&self.log, self.scope.identity.clone());
+            self.stale = false;
+        }
+        self
+    }
+
+    /// What the projections read (after [`MissionCache::reduced`]).
     pub(super) fn source(&self) -> MissionSource<'_> {
         MissionSource {
             meta: &self.meta,
@@ -200,7 +213,7 @@ impl MissionCache {
         }
         self.end_cursor = self.index.end_cursor();
         self.log.extend(rows.into_iter().map(|located| located.row));
-        self.snapshot = reduce(&self.log, self.scope.identity.clone());
+        self.stale = true;
         fresh
     }
 
