@@ -47,6 +47,26 @@ fn absolute(path: &Utf8Path) -> Result<Utf8PathBuf, CliError> {
         .map_err(|p| CliError::usage(format!("{}: path is not UTF-8", p.display()), None))
 }
 
+/// The repository around the current directory; `hint` says what to run it from.
+pub async fn repository(
+    adapters: &Adapters,
+    hint: &str,
+) -> Result<skitty_mission::RepoFacts, CliError> {
+    use skitty_ports::GitPort;
+    let cwd = cwd()?;
+    adapters
+        .git
+        .repo_facts(&cwd)
+        .await
+        .map_err(|e| CliError::from(skitty_app::AppError::from(e)))?
+        .ok_or_else(|| {
+            CliError::usage(
+                format!("{cwd} is not inside a git repository"),
+                Some(hint.to_owned()),
+            )
+        })
+}
+
 /// The directory the command runs in.
 pub fn cwd() -> Result<Utf8PathBuf, CliError> {
     std::env::current_dir()

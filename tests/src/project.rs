@@ -228,6 +228,24 @@ impl Project {
         }
     }
 
+    /// `skitty emit WP --to LANE --actor claude --mission SLUG` (must succeed).
+    pub fn emit(&self, slug: &str, wp: &str, lane: &str) {
+        skitty(
+            &self.root,
+            &[
+                "emit",
+                wp,
+                "--to",
+                lane,
+                "--actor",
+                "claude",
+                "--mission",
+                slug,
+            ],
+        )
+        .ok();
+    }
+
     /// `planned`, then `skitty tasks`.
     pub fn tasked(&self, topology: &str) -> String {
         let slug = self.planned(topology);

@@ -91,6 +91,7 @@ pub(crate) async fn stream(
         last_cursor,
         pending: std::collections::VecDeque::new(),
         first: Some(first),
+        last_sent: tokio::time::Instant::now(),
     };
     let body = Body::from_stream(stream::unfold(state, next_frame));
     (
@@ -125,17 +126,25 @@ struct Stream {
     /// Events read back from the log after the stream fell behind, to send first.
     pending: std::collections::VecDeque<Arc<StreamEvent>>,
     first: Option<String>,
+    /// When the client was last sent anything: the heartbeat is due 30 s after it, whatever
+    /// other missions' events passed by unsent.
+    last_sent: tokio::time::Instant,
 }
 
 async fn next_frame(mut state: Stream) -> Option<(Result<String, std::io::Error>, Stream)> {
     if let Some(first) = state.first.take() {
+        state.last_sent = tokio::time::Instant::now();
         return Some((Ok(first), state));
     }
     loop {
+        let due = state.last_sent + HEARTBEAT;
         let event = match state.pending.pop_front() {
             Some(event) => event,
-            None => match tokio::time::timeout(HEARTBEAT, state.receiver.recv()).await {
-                Err(_) => return Some((Ok(": heartbeat\n\n".into()), state)),
+            None => match tokio::time::timeout_at(due, state.receiver.recv()).await {
+                Err(_) => {
+                    state.last_sent = tokio::time::Instant::now();
+                    return Some((Ok(": heartbeat\n\n".into()), state));
+                }
                 Ok(Ok(event)) => event,
                 Ok(Err(broadcast::error::RecvError::Lagged(missed))) => {
                     // Fell behind the fan-out: read the missed events back from the log
@@ -176,6 +185,7 @@ async fn next_frame(mut state: Stream) -> Option<(Result<String, std::io::Error>
             }
         }
         let frame = event.frame(state.mission.is_some());
+        state.last_sent = tokio::time::Instant::now();
         return Some((Ok(frame), state));
     }
 }

@@ -64,6 +64,22 @@ pub(crate) fn problem(problem: &Problem) -> Response {
         .into_response()
 }
 
+/// The body of an answer: JSON, or the refusal.
+fn respond<T: serde::Serialize>(answer: Result<T, Problem>) -> Response {
+    match answer {
+        Ok(value) => axum::Json(value).into_response(),
+        Err(p) => problem(&p),
+    }
+}
+
+/// The body of an answer already serialized (a cached projection), or the refusal.
+fn respond_cached(answer: Result<Arc<str>, Problem>) -> Response {
+    match answer {
+        Ok(body) => json(body),
+        Err(p) => problem(&p),
+    }
+}
+
 fn json(body: Arc<str>) -> Response {
     (
         [(
@@ -181,10 +197,7 @@ pub(crate) async fn project(State(shared): State<Shared>, RawQuery(raw): RawQuer
     if let Err(p) = query(raw.as_deref(), &[]) {
         return problem(&p);
     }
-    match shared.api.project().await {
-        Ok(project) => axum::Json(project).into_response(),
-        Err(p) => problem(&p),
-    }
+    respond(shared.api.project().await)
 }
 
 #[utoipa::path(get, path = "/missions", tag = "Missions", operation_id = "listMissions",
@@ -212,14 +225,12 @@ pub(crate) async fn missions(State(shared): State<Shared>, RawQuery(raw): RawQue
         }
     };
     shared.refresh(Refresh::Logs).await;
-    match shared
-        .api
-        .missions(page_size, params.get("pageCursor").map(String::as_str))
-        .await
-    {
-        Ok(body) => json(body),
-        Err(p) => problem(&p),
-    }
+    respond_cached(
+        shared
+            .api
+            .missions(page_size, params.get("pageCursor").map(String::as_str))
+            .await,
+    )
 }
 
 #[utoipa::path(get, path = "/missions/{missionId}", tag = "Missions", operation_id = "getMission",
@@ -240,10 +251,7 @@ pub(crate) async fn mission(
         return problem(&p);
     }
     shared.refresh(Refresh::Mission(&mission_id)).await;
-    match shared.api.mission(&mission_id).await {
-        Ok(body) => json(body),
-        Err(p) => problem(&p),
-    }
+    respond_cached(shared.api.mission(&mission_id).await)
 }
 
 #[utoipa::path(get, path = "/missions/{missionId}/work-packages/{wpId}", tag = "Missions", operation_id = "getWorkPackage",
@@ -274,14 +282,12 @@ pub(crate) async fn work_package(
         return problem(&p);
     }
     shared.refresh(Refresh::Mission(&mission_id)).await;
-    match shared
-        .api
-        .work_package(&mission_id, &wp_id, include_prompt)
-        .await
-    {
-        Ok(body) => json(body),
-        Err(p) => problem(&p),
-    }
+    respond_cached(
+        shared
+            .api
+            .work_package(&mission_id, &wp_id, include_prompt)
+            .await,
+    )
 }
 
 #[utoipa::path(get, path = "/missions/{missionId}/work-packages/{wpId}/detail", tag = "Missions", operation_id = "getWorkPackageDetail",
@@ -304,10 +310,7 @@ pub(crate) async fn work_package_detail(
         return problem(&p);
     }
     shared.refresh(Refresh::Mission(&mission_id)).await;
-    match shared.api.work_package_detail(&mission_id, &wp_id).await {
-        Ok(detail) => axum::Json(detail).into_response(),
-        Err(p) => problem(&p),
-    }
+    respond(shared.api.work_package_detail(&mission_id, &wp_id).await)
 }
 
 #[utoipa::path(get, path = "/missions/{missionId}/artifacts", tag = "Missions", operation_id = "listArtifacts",
@@ -327,10 +330,7 @@ pub(crate) async fn artifacts(
         return problem(&p);
     }
     shared.refresh(Refresh::Mission(&mission_id)).await;
-    match shared.api.artifacts(&mission_id).await {
-        Ok(listing) => axum::Json(listing).into_response(),
-        Err(p) => problem(&p),
-    }
+    respond(shared.api.artifacts(&mission_id).await)
 }
 
 /// `path` is required, once, decoded once; anything else is `invalid_artifact_path` (400),
@@ -362,8 +362,5 @@ pub(crate) async fn artifact_content(
     let Some(path) = params.get("path") else {
         return problem(&skitty_api::artifacts::invalid_path());
     };
-    match shared.api.artifact_content(&mission_id, path).await {
-        Ok(content) => axum::Json(content).into_response(),
-        Err(p) => problem(&p),
-    }
+    respond(shared.api.artifact_content(&mission_id, path).await)
 }

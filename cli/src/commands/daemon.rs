@@ -32,7 +32,7 @@ use skitty_process::{ProcTable, StateDir};
 
 use crate::args::{DaemonCommand, DaemonScopeArgs};
 use crate::error::CliError;
-use crate::wiring::{Adapters, cwd};
+use crate::wiring::{Adapters, repository};
 
 const FAMILY: Family = Family::Sync;
 
@@ -45,19 +45,12 @@ struct Here {
 }
 
 async fn here(adapters: &Adapters, table: &ProcTable, remote: &str) -> Result<Here, CliError> {
-    let cwd = cwd()?;
-    let facts = adapters
-        .git
-        .repo_facts(&cwd)
-        .await
-        .map_err(|e| CliError::from(skitty_app::AppError::from(e)))?
-        .ok_or_else(|| {
-            CliError::usage(
-                format!("{cwd} is not inside a git repository"),
-                Some("run the daemon commands from a checkout of the repository to sync".into()),
-            )
-        })?;
-    let root = facts.primary_root;
+    let root = repository(
+        adapters,
+        "run the daemon commands from a checkout of the repository to sync",
+    )
+    .await?
+    .primary_root;
     let url = adapters
         .git
         .remote_url(&root, remote)

@@ -22,12 +22,12 @@ use skitty_app::ReadModel;
 use skitty_app::background::{DaemonState, Daemons, EnsureRequest, ensure, serve, status, stop};
 use skitty_background::ScopeId;
 use skitty_fs::{FsReadFiles, FsWatch};
-use skitty_ports::{GitPort, ProcessTable};
+use skitty_ports::ProcessTable;
 use skitty_process::{ProcTable, StateDir};
 
 use crate::args::ServeCommand;
 use crate::error::CliError;
-use crate::wiring::{Adapters, cwd};
+use crate::wiring::{Adapters, cwd, repository};
 
 static FILES: FsReadFiles = FsReadFiles;
 static WATCH: FsWatch = FsWatch;
@@ -109,19 +109,12 @@ pub async fn foreground(
 /// The repository around the current directory and its server's scope (this user and the
 /// repository's primary checkout).
 async fn here(adapters: &Adapters) -> Result<(Utf8PathBuf, ScopeId), CliError> {
-    let cwd = cwd()?;
-    let root = adapters
-        .git
-        .repo_facts(&cwd)
-        .await
-        .map_err(|e| CliError::from(skitty_app::AppError::from(e)))?
-        .ok_or_else(|| {
-            CliError::usage(
-                format!("{cwd} is not inside a git repository"),
-                Some("run skitty serve from a checkout of the repository to serve".into()),
-            )
-        })?
-        .primary_root;
+    let root = repository(
+        adapters,
+        "run skitty serve from a checkout of the repository to serve",
+    )
+    .await?
+    .primary_root;
     let scope = ScopeId::of(ProcTable.uid(), root.as_str());
     Ok((root, scope))
 }

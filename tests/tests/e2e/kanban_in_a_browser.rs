@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use skitty_tests::browser::Browser;
 use skitty_tests::project::Project;
 use skitty_tests::server::Server;
-use skitty_tests::{skitty, workspace_root};
+use skitty_tests::workspace_root;
 
 fn lane_of(browser: &Browser, wp: &str) -> serde_json::Value {
     browser.eval(&format!(
@@ -18,22 +18,7 @@ fn lane_of(browser: &Browser, wp: &str) -> serde_json::Value {
 fn the_board_shows_each_wp_in_its_lane_and_moves_a_card_live() {
     let project = Project::new();
     let slug = project.tasked("coord");
-    let emit = |wp: &str, lane: &str| {
-        skitty(
-            &project.root,
-            &[
-                "emit",
-                wp,
-                "--to",
-                lane,
-                "--actor",
-                "claude",
-                "--mission",
-                &slug,
-            ],
-        )
-        .ok();
-    };
+    let emit = |wp: &str, lane: &str| project.emit(&slug, wp, lane);
     emit("WP01", "claimed");
     emit("WP02", "claimed");
     emit("WP02", "in_progress");

@@ -3,13 +3,13 @@
 //! nothing.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use skitty_tests::project::Project;
 use skitty_tests::server::Server;
-use skitty_tests::{skitty, tree};
+use skitty_tests::tree;
 
 /// A coord mission with its WPs planned, and the server on it.
 fn served() -> (Project, String, Server, String) {
@@ -30,23 +30,6 @@ fn events_log(project: &Project, slug: &str) -> PathBuf {
         .join("kitty-specs")
         .join(slug)
         .join("status.events.jsonl")
-}
-
-fn emit(root: &Path, slug: &str, wp: &str, lane: &str) {
-    skitty(
-        root,
-        &[
-            "emit",
-            wp,
-            "--to",
-            lane,
-            "--actor",
-            "claude",
-            "--mission",
-            slug,
-        ],
-    )
-    .ok();
 }
 
 #[test]
@@ -117,7 +100,7 @@ fn a_transition_reaches_the_stream_the_snapshot_and_a_resumed_stream() {
     let mut unscoped = server.stream("/api/v1/events", "");
 
     let started = Instant::now();
-    emit(&project.root, &slug, "WP01", "claimed");
+    project.emit(&slug, "WP01", "claimed");
     let event = scoped
         .next(Duration::from_secs(2))
         .expect("the transition is streamed within 2 s");
@@ -168,7 +151,7 @@ fn a_transition_reaches_the_stream_the_snapshot_and_a_resumed_stream() {
 #[test]
 fn a_log_that_shrinks_yields_log_truncated_and_never_a_wrong_event() {
     let (project, slug, server, id) = served();
-    emit(&project.root, &slug, "WP01", "claimed");
+    project.emit(&slug, "WP01", "claimed");
     let _ = server.json(&format!("/api/v1/missions/{id}"));
     let mut stream = server.stream(&format!("/api/v1/events?missionId={id}"), "");
     let log = events_log(&project, &slug);
@@ -543,4 +526,84 @@ fn the_work_package_detail_names_subtasks_dependencies_and_pointers() {
     let missing = server.get(&format!("/api/v1/missions/{id}/work-packages/WP77/detail"));
     assert_eq!(missing.status, 404);
     assert_eq!(missing.json()["code"], "not_found");
+}
+
+#[test]
+fn a_log_changed_in_place_yields_log_truncated_with_content_mismatch() {
+    let (project, slug, server, id) = served();
+    project.emit(&slug, "WP01", "claimed");
+    let _ = server.json(&format!("/api/v1/missions/{id}"));
+    let mut stream = server.stream(&format!("/api/v1/events?missionId={id}"), "");
+    let log = events_log(&project, &slug);
+    let text = fs::read_to_string(&log).unwrap();
+    // The same length, other bytes: only the digest of the last line can tell.
+    let changed = text.replacen("\"claude\"", "\"claudf\"", 1);
+    assert_eq!(changed.len(), text.len());
+    assert_ne!(changed, text);
+    fs::write(&log, &changed).unwrap();
+    let event = stream
+        .next(Duration::from_secs(2))
+        .expect("the change is streamed");
+    assert_eq!(event.name, "log-truncated");
+    assert_eq!(event.data["reason"], "content_mismatch");
+    assert_eq!(event.data["detectedAtOffset"], text.len());
+    // The old cursor no longer resumes: its line changed.
+    let old = format!(
+        "{}:{}",
+        text.len(),
+        skitty_api_digest(text.lines().last().unwrap())
+    );
+    let refused = server.get(&format!("/api/v1/events?missionId={id}&streamCursor={old}"));
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert_eq!(refused.json()["code"], "content_mismatch");
+}
+
+/// The SHA-256 of a line and its newline, as the stream cursor carries it.
+fn skitty_api_digest(line: &str) -> String {
+    let out = std::process::Command::new("sha256sum")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{line}\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    String::from_utf8(out.stdout).unwrap()[..64].to_owned()
+}
+
+#[test]
+fn an_idle_stream_gets_a_heartbeat_within_thirty_seconds() {
+    use std::io::{BufRead, BufReader, Write};
+    let (_project, _slug, server, id) = served();
+    let mut socket = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    write!(
+        socket,
+        "GET /api/v1/events?missionId={id} HTTP/1.1\r\nHost: localhost:{}\r\n\r\n",
+        server.port
+    )
+    .unwrap();
+    socket
+        .set_read_timeout(Some(Duration::from_secs(35)))
+        .unwrap();
+    let started = Instant::now();
+    let mut reader = BufReader::new(socket);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "the stream ended");
+        if line.trim_end() == ": heartbeat" {
+            break;
+        }
+    }
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(29) && waited < Duration::from_secs(35),
+        "{waited:?}"
+    );
 }
