@@ -89,15 +89,19 @@ for i in range(30):
     grown.clear()
     t = threading.Thread(target=watch, args=(os.stat(log).st_size,))
     t.start()
-    subprocess.run([skitty, "emit", "WP01", "--to", lanes[i % 2], "--force", "--actor", "bench",
-                    "--reason", "latency probe", "--mission-dir", mission_dir], check=True,
-                   stdout=subprocess.DEVNULL)
+    # The event is read while the emit process still runs (it commits status.json after its
+    # append), so the time measured is the server's alone.
+    emit = subprocess.Popen([skitty, "emit", "WP01", "--to", lanes[i % 2], "--force", "--actor", "bench",
+                             "--reason", "latency probe", "--mission-dir", mission_dir],
+                            stdout=subprocess.DEVNULL)
     while True:
         line = reader.readline()
         if line.startswith(b"event: status-transition"):
             arrived = time.perf_counter()
             break
     t.join()
+    if emit.wait() != 0:
+        sys.exit("emit failed")
     latencies.append((arrived - grown["at"]) * 1000)
 latencies.sort()
 print()
