@@ -144,4 +144,31 @@ T1=$(date +%s%N)
   echo '```'
 } | tee -a "$RESULTS"
 kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+
+echo "== spec-kitty 3.2.7's dashboard on the same repositories"
+SK="$SK_VENV/bin/spec-kitty"
+ORIG_HOME=$HOME
+export HOME=$OUT/home SPEC_KITTY_NO_UPGRADE_CHECK=1 SPEC_KITTY_NON_INTERACTIVE=1; mkdir -p "$HOME"
+sk_time() { # url -> seconds, or "no answer within 120 s"
+  local t0 t1
+  t0=$(date +%s%N)
+  if curl -sf -m 120 -o /dev/null "$1"; then t1=$(date +%s%N); echo "$(( (t1 - t0) / 1000000 )) ms"; else echo "no answer within 120 s"; fi
+}
+cd "$OUT/repo400"
+"$SK" dashboard --port 9452 > "$OUT/sk-dashboard-400.log" 2>&1
+SKPORT=$(grep -o '127.0.0.1:[0-9]*' "$OUT/sk-dashboard-400.log" | head -1 | cut -d: -f2)
+FIRST=$(ls kitty-specs | head -1)
+{
+  echo
+  echo "spec-kitty 3.2.7 \`spec-kitty dashboard\`, same repositories, same run:"
+  echo "- 400 missions, GET /api/features: $(sk_time "http://127.0.0.1:$SKPORT/api/features"), again: $(sk_time "http://127.0.0.1:$SKPORT/api/features")"
+  echo "- 400 missions, GET /api/kanban/<one 6-WP mission>: $(sk_time "http://127.0.0.1:$SKPORT/api/kanban/$FIRST")"
+} | tee -a "$RESULTS"
+"$SK" dashboard --kill > /dev/null 2>&1 || true
+cd "$OUT/repo20k"
+"$SK" dashboard --port 9453 > "$OUT/sk-dashboard-20k.log" 2>&1
+SKPORT=$(grep -o '127.0.0.1:[0-9]*' "$OUT/sk-dashboard-20k.log" | head -1 | cut -d: -f2)
+echo "- 99-WP / 20,000-event mission, GET /api/kanban/$M: $(sk_time "http://127.0.0.1:$SKPORT/api/kanban/$M")" | tee -a "$RESULTS"
+"$SK" dashboard --kill > /dev/null 2>&1 || true
+export HOME=$ORIG_HOME
 echo "results: $RESULTS"
