@@ -81,15 +81,14 @@ impl ReadModel {
                     return;
                 }
             };
-            let mut contexts: std::collections::BTreeMap<_, _> = contexts.into_iter().collect();
+            let contexts: std::collections::BTreeMap<_, _> = contexts.into_iter().collect();
             for (name, meta, lanes) in fresh {
-                let Some(context) = contexts.remove(&name) else {
-                    continue;
+                let opening = match contexts.get(&name) {
+                    Some(Ok(context)) => opened(&name, context, meta),
+                    Some(Err(error)) => Err(error.to_string()),
+                    None => continue,
                 };
-                match context
-                    .map_err(|e| e.to_string())
-                    .and_then(|c| opened(&name, &c, meta))
-                {
+                match opening {
                     Ok(mut mission) => {
                         mission.lanes = lanes;
                         self.state().missions.insert(name, mission);
