@@ -5,14 +5,13 @@
 
 use serde::Serialize;
 use serde_json::Value;
-use skitty_status::Lane;
 
 use crate::artifacts::ArtifactKind;
 use crate::handles::handle;
 use crate::ids::is_wp_id;
 use crate::lane::StatusLane;
 use crate::mission::MissionSource;
-use crate::work_package::WpFile;
+use crate::work_package::{WpFile, relative};
 
 /// What the detail reads besides the mission source.
 #[derive(Debug, Clone, Copy)]
@@ -133,20 +132,6 @@ pub struct WorkPackageDetail {
     pub artifact_references: ArtifactReferences,
 }
 
-fn strings(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Array(items)) => items
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_owned))
-            .collect(),
-        _ => Vec::new(),
-    }
-}
-
-fn display(lane: Lane) -> Option<StatusLane> {
-    StatusLane::of(lane)
-}
-
 /// The WP id a heading or row names (`WP` and at least two digits, as a word).
 fn wp_token(text: &str) -> Option<String> {
     text.split(|c: char| !c.is_ascii_alphanumeric())
@@ -228,9 +213,10 @@ impl WorkPackageDetail {
             .tasks_md
             .map(|text| subtask_titles(text, &wp_id))
             .unwrap_or_default();
-        let subtasks = strings(file.frontmatter.get("subtasks"))
+        let subtasks = file
+            .list("subtasks")
             .into_iter()
-            .filter(|id| !id.is_empty() && !id.starts_with(['/', '\\', '~']))
+            .filter(|id| relative(id))
             .map(|id| Subtask {
                 title: titles
                     .iter()
@@ -240,11 +226,12 @@ impl WorkPackageDetail {
                     .and_then(|s| s.subtasks.as_ref())
                     .and_then(|m| m.get(&id))
                     .copied()
-                    .and_then(display),
+                    .and_then(StatusLane::of),
                 id,
             })
             .collect();
-        let dependencies = strings(file.frontmatter.get("dependencies"))
+        let dependencies = file
+            .list("dependencies")
             .into_iter()
             .filter(|d| is_wp_id(d))
             .map(|dep| {
@@ -261,7 +248,7 @@ impl WorkPackageDetail {
                     status_lane: snapshot
                         .work_packages
                         .get(&dep)
-                        .and_then(|s| display(s.lane)),
+                        .and_then(|s| StatusLane::of(s.lane)),
                     title,
                     wp_id: dep,
                 }
@@ -336,9 +323,10 @@ impl WorkPackageDetail {
                 .map(str::to_owned),
             worktree_present: source.lane.is_some_and(|l| l.worktree_present),
         };
-        let owned_files = strings(file.frontmatter.get("owned_files"))
+        let owned_files = file
+            .list("owned_files")
             .into_iter()
-            .filter(|p| !p.is_empty() && !p.starts_with(['/', '\\', '~']))
+            .filter(|p| relative(p))
             .map(|pattern| OwnedFile {
                 is_glob: pattern.contains(['*', '?', '[', '{']),
                 change_state: "unknown",

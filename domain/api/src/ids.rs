@@ -6,7 +6,7 @@ use crate::Problem;
 
 /// A `missionId` parameter that is a 26-character Crockford ULID.
 pub fn mission_id(raw: &str) -> Result<&str, Problem> {
-    if skitty_mission::is_ulid(raw) && raw.bytes().all(|b| !b.is_ascii_lowercase()) {
+    if skitty_mission::MissionId::parse(raw).is_ok() {
         Ok(raw)
     } else {
         Err(Problem::not_found(format!(
@@ -28,12 +28,10 @@ pub fn wp_id(raw: &str) -> Result<&str, Problem> {
     }
 }
 
-/// The contract's `WpId` pattern: `^WP[0-9]{2,}$`, at most 64 characters.
+/// The contract's `WpId` pattern: `^WP[0-9]{2,}$`, at most 64 characters (the workspace's
+/// `WpId` grammar, narrowed to two digits at least).
 pub fn is_wp_id(raw: &str) -> bool {
-    raw.len() <= 64
-        && raw
-            .strip_prefix("WP")
-            .is_some_and(|digits| digits.len() >= 2 && digits.bytes().all(|b| b.is_ascii_digit()))
+    (4..=64).contains(&raw.len()) && skitty_mission::WpId::parse(raw).is_ok()
 }
 
 /// At most 80 characters of a refused value, for a message.

@@ -39,7 +39,7 @@ impl WpFile {
     }
 
     /// A list of strings (a scalar string counts as a one-item list).
-    fn list(&self, key: &str) -> Vec<String> {
+    pub(crate) fn list(&self, key: &str) -> Vec<String> {
         match self.frontmatter.get(key) {
             Some(Value::Array(items)) => items
                 .iter()
@@ -56,7 +56,7 @@ impl WpFile {
 }
 
 /// The contract's `RelativeReference`: never an absolute location, at most 256 characters.
-fn relative(reference: &str) -> bool {
+pub(crate) fn relative(reference: &str) -> bool {
     let first_two: Vec<char> = reference.chars().take(2).collect();
     let drive = first_two.len() == 2 && first_two[0].is_ascii_alphabetic() && first_two[1] == ':';
     !reference.is_empty()
@@ -68,11 +68,6 @@ fn relative(reference: &str) -> bool {
 /// Strict list items that are representable (the others are left out, never forwarded).
 fn references(items: Vec<String>) -> Vec<String> {
     items.into_iter().filter(|r| relative(r)).collect()
-}
-
-/// The display lane of a state, `None` for the non-display lanes.
-fn display(lane: Lane) -> Option<StatusLane> {
-    StatusLane::of(lane)
 }
 
 /// Whether every dependency reached an acceptable ending, and which did not.
@@ -159,7 +154,7 @@ impl WorkPackageSummary {
     pub fn project(source: &MissionSource<'_>, file: &WpFile) -> Option<Self> {
         let plan = Plan::of(file)?;
         let state = source.snapshot.work_packages.get(&plan.wp_id);
-        let lane = state.and_then(|s| display(s.lane));
+        let lane = state.and_then(|s| StatusLane::of(s.lane));
         let readiness = Readiness::of(&plan.dependencies, source.snapshot);
         Some(Self {
             ready_to_start: lane == Some(StatusLane::Planned) && readiness.satisfied,
@@ -277,8 +272,8 @@ impl HistoryEntry {
             event_id: event.event_id.as_str().to_owned(),
             at: event.at.clone(),
             kind: "transition",
-            from_status_lane: display(event.from_lane),
-            to_status_lane: display(event.to_lane)?,
+            from_status_lane: StatusLane::of(event.from_lane),
+            to_status_lane: StatusLane::of(event.to_lane)?,
             actor: Actor::of(&event.actor),
             force: event.force,
             reason: event.reason.as_deref().map(redact::human),
@@ -361,7 +356,7 @@ impl WorkPackage {
     ) -> Option<Self> {
         let plan = Plan::of(file)?;
         let state = source.snapshot.work_packages.get(&plan.wp_id);
-        let lane = state.and_then(|s| display(s.lane));
+        let lane = state.and_then(|s| StatusLane::of(s.lane));
         let readiness = Readiness::of(&plan.dependencies, source.snapshot);
         let mut transitions: Vec<&TransitionEvent> = source
             .log
