@@ -134,6 +134,8 @@ const DOMAIN_ALLOWED: [&str; 42] = [
     "equivalent",
     "foldhash",
     "allocator-api2",
+    // xxh3, the hash of the event ids a resumable reduction has seen (`skitty_status::incremental`).
+    "xxhash-rust",
 ];
 
 /// Crates `ports` must not reach, even transitively.

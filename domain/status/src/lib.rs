@@ -4,6 +4,7 @@
 //! * [`row`]: the three row families of `status.events.jsonl`;
 //! * [`reduce`]: the deterministic reducer, giving a [`Snapshot`] whose
 //!   [`Snapshot::to_status_json`] is exactly the `status.json` spec-kitty writes;
+//! * [`Reduction`] ([`incremental`]): the same reducer, resumable by the rows appended later;
 //! * [`transition::decide`]: the pure part of emitting a new transition;
 //! * [`validate::validate_log`]: findings about a log, line by line.
 //!
@@ -24,6 +25,7 @@
 
 pub mod actor;
 pub mod fsm;
+pub mod incremental;
 pub mod lane;
 pub mod lifecycle;
 pub mod log;
@@ -41,6 +43,7 @@ pub mod validate;
 
 pub use actor::{Actor, ActorBinding};
 pub use fsm::{GuardContext, Refusal};
+pub use incremental::{Diverged, Reduction};
 pub use lane::{Lane, UnknownLane};
 pub use log::{EventLog, Located, LogError, LogParser};
 pub use progress::Progress;

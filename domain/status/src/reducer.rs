@@ -79,7 +79,12 @@ pub(crate) fn fold_transitions<'a>(
     for event in transitions {
         match wps.get_mut(&event.wp_id) {
             Some(state) => {
-                let apply = should_apply(state, event, &by_id);
+                let setter_rollback = state
+                    .last_event_id
+                    .as_deref()
+                    .and_then(|id| by_id.get(id))
+                    .map(|setter| setter.is_rollback());
+                let apply = should_apply(state, event, setter_rollback);
                 visit(event, Some(state), apply);
                 if apply {
                     apply_transition(state, event);
@@ -98,7 +103,7 @@ pub(crate) fn fold_transitions<'a>(
 
 /// spec-kitty's `safe_mission_slug(slug, "")`: the slug if it is a safe single path segment
 /// (the `MissionSlug` rule), else `""`.
-fn safe_slug_or_empty(slug: &str) -> String {
+pub(crate) fn safe_slug_or_empty(slug: &str) -> String {
     MissionSlug::parse(slug)
         .map(|s| s.as_str().to_owned())
         .unwrap_or_default()
@@ -106,21 +111,19 @@ fn safe_slug_or_empty(slug: &str) -> String {
 
 /// Rollback-aware precedence for an event that shares the current setter's `at`: a rollback
 /// beats a forward move, a forward move never beats a rollback.
-fn should_apply(
+/// `setter_rollback`: whether the transition that set the current state was a rollback
+/// (`None` when that transition is unknown).
+pub(crate) fn should_apply(
     current: &WpState,
     event: &TransitionEvent,
-    by_id: &HashMap<&str, &TransitionEvent>,
+    setter_rollback: Option<bool>,
 ) -> bool {
     if current.last_transition_at.as_deref() != Some(event.at.as_str()) {
         return true;
     }
-    let setter = current
-        .last_event_id
-        .as_deref()
-        .and_then(|id| by_id.get(id));
-    match setter {
-        Some(setter) if event.is_rollback() && !setter.is_rollback() => true,
-        Some(setter) if setter.is_rollback() && !event.is_rollback() => false,
+    match setter_rollback {
+        Some(setter) if event.is_rollback() && !setter => true,
+        Some(setter) if setter && !event.is_rollback() => false,
         _ => true,
     }
 }
@@ -128,7 +131,7 @@ fn should_apply(
 /// Folds one applied transition into a WP's state. Every runtime slot is carried forward; the
 /// transition sets lane, actor, ids and the force count, the claim sidecar on
 /// `planned -> claimed`, the (sticky) review verdict and the (non-sticky) cancellation.
-fn apply_transition(state: &mut WpState, event: &TransitionEvent) {
+pub(crate) fn apply_transition(state: &mut WpState, event: &TransitionEvent) {
     state.lane = event.to_lane;
     state.actor = event.actor.identity().to_owned();
     state.last_transition_at = Some(event.at.clone());
@@ -188,7 +191,7 @@ fn slot_mut(state: &mut WpState, slot: ScalarSlot) -> &mut Slot {
     }
 }
 
-fn apply_delta(state: &mut WpState, annotation: &Annotation) {
+pub(crate) fn apply_delta(state: &mut WpState, annotation: &Annotation) {
     let delta = &annotation.delta;
     if delta.release_runtime_claim {
         state.agent = Some(Value::Null);
@@ -235,73 +238,99 @@ fn apply_delta(state: &mut WpState, annotation: &Annotation) {
 
 /// The `retrospective` block, computed from `retrospective.*` rows; `None` when there are none.
 fn reduce_retrospective(log: &EventLog) -> Option<Value> {
-    let mut rows: Vec<(&str, &Map<String, Value>)> = log
-        .rows()
-        .iter()
-        .filter_map(|r| match &r.row {
-            LogRow::NonLane(n) => match &n.kind {
-                NonLaneKind::Retrospective { event_name } => Some((event_name.as_str(), &n.fields)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .collect();
-    if rows.is_empty() {
-        return None;
+    let mut rows: Vec<(&str, &Map<String, Value>)> = retrospective_rows(log).collect();
+    rows.sort_by_key(|(_, m)| retrospective_key(m));
+    let mut fold = RetroFold::default();
+    for (name, fields) in rows {
+        fold.push(name, fields);
     }
-    let key = |m: &Map<String, Value>| {
-        let s = |k: &str| m.get(k).map(python_str).unwrap_or_default();
-        (s("at"), s("event_id"))
-    };
-    rows.sort_by_key(|(_, m)| key(m));
-    let count = |name: &str| rows.iter().filter(|(n, _)| *n == name).count();
-    let total = count("retrospective.proposal.generated");
-    let applied = count("retrospective.proposal.applied");
-    let rejected = count("retrospective.proposal.rejected");
+    fold.block()
+}
 
-    let mode = rows
-        .iter()
-        .rev()
-        .find(|(n, _)| *n == "retrospective.requested")
-        .and_then(|(_, m)| m.get("payload").filter(|p| truthy(p)))
-        .and_then(|p| p.get("mode"))
-        .filter(|m| !m.is_null())
-        .and_then(valid_mode);
-    let terminal = rows.iter().rev().find(|(n, _)| {
-        matches!(
-            *n,
-            "retrospective.completed" | "retrospective.skipped" | "retrospective.failed"
-        )
-    });
-    let (status, record_path) = match terminal {
-        Some((name, m)) => {
-            let status = match *name {
-                "retrospective.completed" => "completed",
-                "retrospective.skipped" => "skipped",
-                _ => "failed",
-            };
-            let path = m
-                .get("payload")
-                .filter(|p| truthy(p))
-                .and_then(|p| p.get("record_path"))
-                .filter(|v| !v.is_null())
-                .map(|v| Value::String(python_str(v)));
-            (status, path.unwrap_or(Value::Null))
+/// The `retrospective.*` rows of a log, in file order: (event name, fields).
+pub(crate) fn retrospective_rows(
+    log: &EventLog,
+) -> impl Iterator<Item = (&str, &Map<String, Value>)> {
+    log.rows().iter().filter_map(|r| match &r.row {
+        LogRow::NonLane(n) => match &n.kind {
+            NonLaneKind::Retrospective { event_name } => Some((event_name.as_str(), &n.fields)),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The order of retrospective rows: `(str(at), str(event_id))`, a missing key as `""`.
+pub(crate) fn retrospective_key(fields: &Map<String, Value>) -> (String, String) {
+    let s = |k: &str| fields.get(k).map(python_str).unwrap_or_default();
+    (s("at"), s("event_id"))
+}
+
+/// The retrospective rows folded in their sorted order: what the block needs of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct RetroFold {
+    pub(crate) rows: usize,
+    pub(crate) generated: usize,
+    pub(crate) applied: usize,
+    pub(crate) rejected: usize,
+    /// The mode of the last `retrospective.requested` row, when it had a valid one.
+    pub(crate) mode: Option<Value>,
+    /// The last terminal row: its status and record path.
+    pub(crate) terminal: Option<(&'static str, Value)>,
+}
+
+impl RetroFold {
+    pub(crate) fn push(&mut self, name: &str, fields: &Map<String, Value>) {
+        self.rows += 1;
+        match name {
+            "retrospective.proposal.generated" => self.generated += 1,
+            "retrospective.proposal.applied" => self.applied += 1,
+            "retrospective.proposal.rejected" => self.rejected += 1,
+            "retrospective.requested" => {
+                self.mode = fields
+                    .get("payload")
+                    .filter(|p| truthy(p))
+                    .and_then(|p| p.get("mode"))
+                    .filter(|m| !m.is_null())
+                    .and_then(valid_mode);
+            }
+            "retrospective.completed" | "retrospective.skipped" | "retrospective.failed" => {
+                let status = match name {
+                    "retrospective.completed" => "completed",
+                    "retrospective.skipped" => "skipped",
+                    _ => "failed",
+                };
+                let path = fields
+                    .get("payload")
+                    .filter(|p| truthy(p))
+                    .and_then(|p| p.get("record_path"))
+                    .filter(|v| !v.is_null())
+                    .map(|v| Value::String(python_str(v)));
+                self.terminal = Some((status, path.unwrap_or(Value::Null)));
+            }
+            _ => {}
         }
-        None => ("pending", Value::Null),
-    };
-    let mut out = Map::new();
-    out.insert("status".into(), Value::String(status.into()));
-    out.insert("mode".into(), mode.unwrap_or(Value::Null));
-    out.insert("record_path".into(), record_path);
-    out.insert("proposals_total".into(), Value::from(total));
-    out.insert("proposals_applied".into(), Value::from(applied));
-    out.insert("proposals_rejected".into(), Value::from(rejected));
-    out.insert(
-        "proposals_pending".into(),
-        Value::from(total.saturating_sub(applied + rejected)),
-    );
-    Some(Value::Object(out))
+    }
+
+    /// The block, `None` without rows.
+    pub(crate) fn block(&self) -> Option<Value> {
+        if self.rows == 0 {
+            return None;
+        }
+        let (status, record_path) = self.terminal.clone().unwrap_or(("pending", Value::Null));
+        let mut out = Map::new();
+        out.insert("status".into(), Value::String(status.into()));
+        out.insert("mode".into(), self.mode.clone().unwrap_or(Value::Null));
+        out.insert("record_path".into(), record_path);
+        out.insert("proposals_total".into(), Value::from(self.generated));
+        out.insert("proposals_applied".into(), Value::from(self.applied));
+        out.insert("proposals_rejected".into(), Value::from(self.rejected));
+        out.insert(
+            "proposals_pending".into(),
+            Value::from(self.generated.saturating_sub(self.applied + self.rejected)),
+        );
+        Some(Value::Object(out))
+    }
 }
 
 /// spec-kitty's retrospective `Mode` model: `{value, source_signal: {kind, evidence}}`, no
