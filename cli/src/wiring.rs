@@ -2,7 +2,7 @@
 
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_app::{MissionStatus, Ports, ResolveRequest, StatusScope, resolve_context};
-use skitty_fs::{FsArtifacts, FsLocks, JsonlStatusStore};
+use skitty_fs::{FsArtifacts, FsLocks, JsonlStatusStore, ReductionCache};
 use skitty_git::GixRepo;
 use skitty_mission::{MissionExecutionContext, Op, Selector, WpId};
 use skitty_process::ProcFs;
@@ -89,7 +89,8 @@ impl Adapters {
             None => GixRepo::new(),
         };
         Self {
-            store: JsonlStatusStore,
+            store: ReductionCache::from_env()
+                .map_or_else(JsonlStatusStore::new, JsonlStatusStore::with_cache),
             artifacts: FsArtifacts,
             git,
             locks: FsLocks,

@@ -28,7 +28,7 @@ pub use git::{
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
 pub use process::{ProcessIdentity, Processes};
 pub use read_api::{MissionStatusApi, Refresh};
-pub use status_store::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
+pub use status_store::{LogMark, LogTail, SnapshotWrite, StatusStore, StatusWrite, StoreError};
 
 #[cfg(feature = "mocks")]
 pub use artifacts::MockArtifactStore;

@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::StatusSurface;
-use skitty_status::{EventLog, LogError, LogRow};
+use skitty_status::{EventLog, LogError, LogRow, Reduction};
 
 /// What a snapshot write did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,31 @@ impl StoreError {
     }
 }
 
+/// Where a read of a log ended: just past its last complete line, with a digest of the bytes
+/// before it, so a later read can tell whether the file still begins with them (spec-kitty may
+/// rewrite a log in place; a rebase may replace it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LogMark {
+    /// Bytes covered; the byte before `offset` is a newline (or `offset` is 0).
+    pub offset: u64,
+    /// Lines covered (blank lines included), so the rows after it keep their line numbers.
+    pub lines: usize,
+    /// The store's digest of the covered bytes.
+    pub digest: u64,
+}
+
+/// The rows of a log after a mark.
+#[derive(Debug, Clone)]
+pub struct LogTail {
+    /// The rows read (numbered as lines of the whole file).
+    pub log: EventLog,
+    /// `true`: the rows follow the given mark. `false`: the whole log was read (there was no
+    /// mark, or the file no longer begins with the bytes it covered).
+    pub resumed: bool,
+    /// Where this read ended (a row without its newline is read but not covered).
+    pub mark: LogMark,
+}
+
 /// The event log and snapshot of a status surface.
 ///
 /// Reads change nothing anywhere (no lock file is created by a read); every write happens
@@ -69,6 +94,23 @@ pub trait StatusStore: Send + Sync {
     /// Reads the log for an audit: malformed lines are collected in
     /// [`EventLog::bad_lines`] instead of stopping the read.
     async fn read_log_audit(&self, surface: &StatusSurface) -> Result<EventLog, StoreError>;
+
+    /// Reads the rows after `mark` when the file still begins with the bytes the mark covers,
+    /// else the whole log; strict, like [`StatusStore::read_log`].
+    async fn read_log_after(
+        &self,
+        surface: &StatusSurface,
+        mark: Option<LogMark>,
+    ) -> Result<LogTail, StoreError>;
+
+    /// The reduction cached for this surface's log (in the user's cache, never in the
+    /// repository), with the mark it covers. `None` when there is none, or it is unreadable,
+    /// damaged or written by another build: a cache is checked before it is trusted.
+    async fn cached_reduction(&self, surface: &StatusSurface) -> Option<(LogMark, Reduction)>;
+
+    /// Caches `reduction` as the fold of the bytes `mark` covers. Best effort: a cache that
+    /// cannot be written is logged and skipped; nothing in the repository changes.
+    async fn cache_reduction(&self, surface: &StatusSurface, mark: LogMark, reduction: &Reduction);
 
     /// The current `status.json` text, if any.
     async fn read_snapshot(&self, surface: &StatusSurface) -> Result<Option<String>, StoreError>;

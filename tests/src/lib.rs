@@ -145,6 +145,11 @@ pub fn skitty_env(cwd: &Path, args: &[&str], envs: &[(&str, &str)]) -> Run {
         .current_dir(cwd)
         .env_remove("SKITTY_MISSION_DIR")
         .env_remove("SKITTY_LOG")
+        // Reductions cached by the scenarios stay out of the user's own cache folder.
+        .env(
+            "SKITTY_CACHE_DIR",
+            std::env::temp_dir().join("skitty-test-cache"),
+        )
         .envs(COMMITTER)
         .envs(envs.iter().copied())
         .output()

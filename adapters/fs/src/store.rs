@@ -8,27 +8,37 @@ use async_trait::async_trait;
 use atomic_write_file::AtomicWriteFile;
 use camino::Utf8Path;
 use skitty_mission::StatusSurface;
-use skitty_ports::{SnapshotWrite, StatusStore, StatusWrite, StoreError};
-use skitty_status::{EventLog, LogError, LogParser, LogRow, pyjson};
+use skitty_ports::{LogMark, LogTail, SnapshotWrite, StatusStore, StatusWrite, StoreError};
+use skitty_status::{EventLog, LogError, LogParser, LogRow, Reduction, pyjson};
 
 use crate::lock::{self, FileLockGuard};
+use crate::reduction_cache::ReductionCache;
 use crate::regular;
+use crate::tail;
 
 /// `status.events.jsonl` + `status.json` on the local filesystem.
 ///
 /// The calls do blocking file I/O on the calling thread (a CLI command is one short task).
-#[derive(Debug, Default, Clone, Copy)]
-pub struct JsonlStatusStore;
+#[derive(Debug, Default, Clone)]
+pub struct JsonlStatusStore {
+    cache: Option<ReductionCache>,
+}
 
 impl JsonlStatusStore {
+    /// A store without a reductions cache (every incremental read starts from the top).
     pub fn new() -> Self {
-        Self
+        Self { cache: None }
+    }
+
+    /// A store that keeps the reductions of the logs it reads in `cache`.
+    pub fn with_cache(cache: ReductionCache) -> Self {
+        Self { cache: Some(cache) }
     }
 }
 
 /// Below this size a log is streamed line by line; above it, it is read whole and parsed in
 /// chunks on every core (a 20,000-event log is about 8 MiB).
-const PARALLEL_FROM: u64 = 1 << 20;
+pub(crate) const PARALLEL_FROM: u64 = 1 << 20;
 
 /// Reads a log. Small files stream through one parser; large ones are split at line
 /// boundaries and the chunks parsed in parallel, then joined in order (line numbers and byte
@@ -47,12 +57,7 @@ fn read_log(path: &Utf8Path, lenient: bool) -> Result<EventLog, StoreError> {
         BufReader::new(file)
             .read_to_end(&mut bytes)
             .map_err(|e| StoreError::io(path, e))?;
-        return parse_parallel(&bytes, lenient).map_err(|e| match e {
-            ChunkError::Log(error) => log_err(error),
-            ChunkError::Panicked => StoreError::ParserPanicked {
-                path: path.to_owned(),
-            },
-        });
+        return parse_parallel(&bytes, lenient).map_err(|e| chunk_error(path, e));
     }
     let mut reader = BufReader::with_capacity(1 << 16, file);
     let mut parser = if lenient {
@@ -84,7 +89,7 @@ fn read_log(path: &Utf8Path, lenient: bool) -> Result<EventLog, StoreError> {
     Ok(parser.finish())
 }
 
-fn parse_chunk(
+pub(crate) fn parse_chunk(
     bytes: &[u8],
     first_line: usize,
     first_offset: u64,
@@ -105,7 +110,7 @@ fn parse_chunk(
     Ok(parser.finish())
 }
 
-fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, ChunkError> {
+pub(crate) fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, ChunkError> {
     let parts = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8);
@@ -148,8 +153,21 @@ fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, ChunkError> {
     Ok(log)
 }
 
+/// The store's error for a failed parallel parse of the log at `path`.
+pub(crate) fn chunk_error(path: &Utf8Path, error: ChunkError) -> StoreError {
+    match error {
+        ChunkError::Log(error) => StoreError::Log {
+            path: path.to_owned(),
+            error,
+        },
+        ChunkError::Panicked => StoreError::ParserPanicked {
+            path: path.to_owned(),
+        },
+    }
+}
+
 /// Why a parallel parse failed.
-enum ChunkError {
+pub(crate) enum ChunkError {
     Log(LogError),
     Panicked,
 }
@@ -245,34 +263,55 @@ fn write_snapshot(path: &Utf8Path, json: &str) -> Result<SnapshotWrite, StoreErr
 /// runs unlocked; should a first writer append meanwhile, the read may end on half a row (a
 /// torn tail): the lock file exists by then, so the read is repeated under the shared lock.
 /// A torn tail seen under the lock is a real one and is reported.
-fn read_unlocked_safely(surface: &StatusSurface, lenient: bool) -> Result<EventLog, StoreError> {
+fn read_unlocked_safely<T>(
+    surface: &StatusSurface,
+    read: impl Fn(&Utf8Path) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
     let path = surface.events_path();
     let guard = lock::acquire_existing(surface.lock_file(), lock::Mode::Shared)?;
-    let read = read_log(&path, lenient);
+    let first = read(&path);
     let torn = matches!(
-        read,
+        first,
         Err(StoreError::Log {
             error: LogError::TornTail { .. },
             ..
         })
     );
     if guard.is_some() || !torn {
-        return read;
+        return first;
     }
     match lock::acquire_existing(surface.lock_file(), lock::Mode::Shared)? {
-        Some(_guard) => read_log(&path, lenient),
-        None => read,
+        Some(_guard) => read(&path),
+        None => first,
     }
 }
 
 #[async_trait]
 impl StatusStore for JsonlStatusStore {
     async fn read_log(&self, surface: &StatusSurface) -> Result<EventLog, StoreError> {
-        read_unlocked_safely(surface, false)
+        read_unlocked_safely(surface, |path| read_log(path, false))
     }
 
     async fn read_log_audit(&self, surface: &StatusSurface) -> Result<EventLog, StoreError> {
-        read_unlocked_safely(surface, true)
+        read_unlocked_safely(surface, |path| read_log(path, true))
+    }
+
+    async fn read_log_after(
+        &self,
+        surface: &StatusSurface,
+        mark: Option<LogMark>,
+    ) -> Result<LogTail, StoreError> {
+        read_unlocked_safely(surface, |path| tail::read_after(path, mark))
+    }
+
+    async fn cached_reduction(&self, surface: &StatusSurface) -> Option<(LogMark, Reduction)> {
+        self.cache.as_ref()?.load(&surface.events_path())
+    }
+
+    async fn cache_reduction(&self, surface: &StatusSurface, mark: LogMark, reduction: &Reduction) {
+        if let Some(cache) = &self.cache {
+            cache.save(&surface.events_path(), mark, reduction);
+        }
     }
 
     async fn read_snapshot(&self, surface: &StatusSurface) -> Result<Option<String>, StoreError> {

@@ -4,11 +4,17 @@ use camino::{Utf8Path, Utf8PathBuf};
 use skitty_artifacts::files::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
 use skitty_ports::StoreError;
-use skitty_status::{EventLog, reduce};
+use skitty_status::{EventLog, Reduction, Snapshot, reduce};
 
 use super::{Loaded, MissionStatus};
 use crate::error::AppError;
 use crate::scope::StatusScope;
+
+/// Logs smaller than this have their reduction cached after every read that found new rows.
+const CACHE_EVERY_APPEND_UP_TO: u64 = 16 << 20;
+/// Larger logs (whose cache holds an id hash per row) are cached again once this many bytes
+/// were appended; the reads between parse at most that much.
+const CACHE_EVERY: u64 = 64 << 10;
 
 /// `<branch>:<path in tree>/<file>`, for messages about a file read at a branch tip.
 fn branch_path(pending: &PendingWorktree, file: &str) -> Utf8PathBuf {
@@ -93,6 +99,62 @@ impl MissionStatus<'_> {
         let log = self.read_log(scope, false).await?;
         let snapshot = reduce(&log, scope.identity.clone());
         Ok(Loaded { log, snapshot })
+    }
+
+    /// The reduced snapshot, parsing only the rows appended since the last read when the
+    /// user's cache holds a reduction of the log's earlier bytes ([`Reduction`]). The cache is
+    /// checked before it is trusted: a log rewritten in place, a row sorting in the past, an
+    /// id seen before or a damaged cache each fall back to reducing the whole log.
+    pub async fn snapshot(&self, scope: &StatusScope) -> Result<Snapshot, AppError> {
+        if !matches!(scope.surface.state(), SurfaceState::Checkedout) {
+            return Ok(self.load(scope).await?.snapshot);
+        }
+        self.creation_barrier(scope).await?;
+        let store = self.ports.store;
+        let cached = store.cached_reduction(&scope.surface).await;
+        let from = cached.as_ref().map(|(mark, _)| *mark);
+        let tail = store.read_log_after(&scope.surface, from).await?;
+        let log = consistent(scope, tail.log, false)?;
+        let reduction = match cached {
+            Some((_, reduction)) if tail.resumed => match reduction.extend(&log) {
+                Ok(reduction) => reduction,
+                Err(diverged) => {
+                    tracing::debug!(%diverged, "reducing the whole log again");
+                    return self.snapshot_of_whole_log(scope).await;
+                }
+            },
+            _ => Reduction::of(&log),
+        };
+        let appended = match from {
+            Some(from) if tail.resumed => tail.mark.offset.saturating_sub(from.offset),
+            _ => u64::MAX,
+        };
+        let worth_saving = !tail.resumed
+            || (appended > 0
+                && (tail.mark.offset < CACHE_EVERY_APPEND_UP_TO || appended >= CACHE_EVERY));
+        if worth_saving && !log.missing_final_newline {
+            store
+                .cache_reduction(&scope.surface, tail.mark, &reduction)
+                .await;
+        }
+        Ok(reduction.snapshot(scope.identity.clone()))
+    }
+
+    async fn snapshot_of_whole_log(&self, scope: &StatusScope) -> Result<Snapshot, AppError> {
+        let tail = self
+            .ports
+            .store
+            .read_log_after(&scope.surface, None)
+            .await?;
+        let log = consistent(scope, tail.log, false)?;
+        let reduction = Reduction::of(&log);
+        if !log.missing_final_newline {
+            self.ports
+                .store
+                .cache_reduction(&scope.surface, tail.mark, &reduction)
+                .await;
+        }
+        Ok(reduction.snapshot(scope.identity.clone()))
     }
 
     /// Reads the log leniently, for an audit (bad lines are collected, not fatal).

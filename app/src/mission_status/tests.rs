@@ -309,3 +309,116 @@ async fn a_wp_the_log_never_saw_moves_only_where_the_fsm_allows_from_genesis() {
         .unwrap();
     assert_eq!(m.appended(), 1);
 }
+
+mod incremental_snapshot {
+    //! `MissionStatus::snapshot`: the cached reduction, the tail, and when the whole log is
+    //! read again.
+
+    use super::*;
+    use skitty_ports::{LogMark, LogTail};
+    use skitty_status::{LogParser, Reduction, reduce};
+
+    const CLAIMED_WP01: &str = r#"{"actor": "claude", "at": "2026-11-24T09:00:00+00:00", "event_id": "01M85BEZ3QH9CQ1CK8DQ1EPJ7M", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "planned", "mission_slug": "demo-01M85BET", "policy_metadata": null, "reason": null, "review_ref": null, "to_lane": "claimed", "wp_id": "WP01"}"#;
+    /// Sorts before `PLANNED_WP01`: a row a rebase wrote into the past.
+    const FROM_THE_PAST: &str = r#"{"actor": "claude", "at": "2026-11-20T09:00:00+00:00", "event_id": "01M85BEZ3QH9CQ1CK8DQ1EPJ7N", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "genesis", "mission_slug": "demo-01M85BET", "policy_metadata": null, "reason": null, "review_ref": null, "to_lane": "planned", "wp_id": "WP02"}"#;
+
+    fn mark(offset: u64, lines: usize) -> LogMark {
+        LogMark {
+            offset,
+            lines,
+            digest: offset * 7,
+        }
+    }
+
+    /// `rows` parsed as the lines that follow line `after` of the file.
+    fn tail(after: usize, rows: &[&str], resumed: bool, to: LogMark) -> LogTail {
+        let mut parser = LogParser::starting_at(after + 1, false);
+        for row in rows {
+            parser.push_line(row.as_bytes(), 0, true).unwrap();
+        }
+        LogTail {
+            log: parser.finish(),
+            resumed,
+            mark: to,
+        }
+    }
+
+    fn cached() -> Option<(LogMark, Reduction)> {
+        let log = EventLog::parse(&format!("{PLANNED_WP01}\n")).unwrap();
+        Some((mark(100, 1), Reduction::of(&log)))
+    }
+
+    #[tokio::test]
+    async fn a_cached_reduction_is_extended_by_the_appended_rows_alone() {
+        let mut m = Mocks::new("", true);
+        m.store.expect_cached_reduction().return_once(|_| cached());
+        m.store
+            .expect_read_log_after()
+            .withf(|_, from| *from == Some(mark(100, 1)))
+            .times(1)
+            .returning(|_, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200, 2))));
+        m.store
+            .expect_cache_reduction()
+            .withf(|_, at, reduction| {
+                *at == mark(200, 2)
+                    && reduction.snapshot(SnapshotIdentity::default()).event_count == 2
+            })
+            .times(1)
+            .return_const(());
+        let snapshot = m.status().snapshot(&scope()).await.unwrap();
+        assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
+        assert_eq!(snapshot.event_count, 2);
+    }
+
+    #[tokio::test]
+    async fn nothing_appended_writes_no_cache() {
+        let mut m = Mocks::new("", true);
+        m.store.expect_cached_reduction().return_once(|_| cached());
+        m.store
+            .expect_read_log_after()
+            .times(1)
+            .returning(|_, _| Ok(tail(1, &[], true, mark(100, 1))));
+        m.store.expect_cache_reduction().never();
+        let snapshot = m.status().snapshot(&scope()).await.unwrap();
+        assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Planned);
+    }
+
+    #[tokio::test]
+    async fn a_row_from_the_past_reads_and_reduces_the_whole_log_again() {
+        let mut m = Mocks::new("", true);
+        m.store.expect_cached_reduction().return_once(|_| cached());
+        let whole = [PLANNED_WP01, FROM_THE_PAST];
+        m.store
+            .expect_read_log_after()
+            .withf(|_, from| from.is_some())
+            .times(1)
+            .returning(|_, _| Ok(tail(1, &[FROM_THE_PAST], true, mark(200, 2))));
+        m.store
+            .expect_read_log_after()
+            .withf(|_, from| from.is_none())
+            .times(1)
+            .returning(move |_, _| Ok(tail(0, &whole, false, mark(200, 2))));
+        m.store.expect_cache_reduction().times(1).return_const(());
+        let snapshot = m.status().snapshot(&scope()).await.unwrap();
+        let expected = reduce(
+            &EventLog::parse(&format!("{PLANNED_WP01}\n{FROM_THE_PAST}\n")).unwrap(),
+            scope().identity,
+        );
+        assert_eq!(snapshot, expected);
+    }
+
+    #[tokio::test]
+    async fn a_log_rewritten_since_the_cache_is_reduced_from_the_top() {
+        let mut m = Mocks::new("", true);
+        m.store.expect_cached_reduction().return_once(|_| cached());
+        m.store
+            .expect_read_log_after()
+            .times(1)
+            .returning(|_, _| Ok(tail(0, &[CLAIMED_WP01], false, mark(90, 1))));
+        m.store.expect_cache_reduction().times(1).return_const(());
+        let snapshot = m.status().snapshot(&scope()).await.unwrap();
+        // Only the rewritten log counts: the cached WP01 planned row is gone.
+        assert_eq!(snapshot.event_count, 1);
+        assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
+    }
+}

@@ -51,7 +51,7 @@ pub async fn implement(
     let scope = StatusScope::from_context(context)?;
     let status = MissionStatus::new(*ports);
     let dependencies = &super::work_package::dependencies_of(ports, context, &scope, wp_id).await?;
-    let snapshot = status.load(&scope).await?.snapshot;
+    let snapshot = status.snapshot(&scope).await?;
     let decision = claim::implement_claim(&snapshot, wp_id, agent);
     let resuming = matches!(decision, ImplementClaim::Resume { .. });
     refuse_unclaimable(decision, wp_id)?;

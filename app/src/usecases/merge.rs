@@ -155,7 +155,7 @@ pub async fn plan(
     strategy: Strategy,
 ) -> Result<MergePlan, AppError> {
     let scope = StatusScope::from_context(context)?;
-    let snapshot = MissionStatus::new(*ports).load(&scope).await?.snapshot;
+    let snapshot = MissionStatus::new(*ports).snapshot(&scope).await?;
     plan_from(ports, context, &snapshot, strategy).await
 }
 
@@ -270,7 +270,7 @@ pub async fn merge(
     }
     let strategy = saved.as_ref().map_or(strategy, |p| p.strategy);
     let scope = StatusScope::from_context(context)?;
-    let snapshot = MissionStatus::new(*ports).load(&scope).await?.snapshot;
+    let snapshot = MissionStatus::new(*ports).snapshot(&scope).await?;
     let plan = plan_from(ports, context, &snapshot, strategy).await?;
     if !plan.open.is_empty() {
         return Err(ExecutionError::MergeBlocked {

@@ -58,7 +58,7 @@ pub async fn move_wp(
     dependencies_of(ports, context, &scope, wp_id).await?;
     let to = Lane::parse_input(&request.to).map_err(skitty_status::RequestError::from)?;
     let status = MissionStatus::new(*ports);
-    let snapshot = status.load(&scope).await?.snapshot;
+    let snapshot = status.snapshot(&scope).await?;
     let from = lane_in(&snapshot, wp_id);
     let plan = match moves::plan(from, to, request.force) {
         Ok(plan) => plan,

@@ -35,7 +35,7 @@ pub async fn ready(
     let scope = StatusScope::from_context(context)?;
     let status = MissionStatus::new(*ports);
     let graph = super::dependency_graph(ports, context).await?;
-    let snapshot = status.load(&scope).await?.snapshot;
+    let snapshot = status.snapshot(&scope).await?;
     let items = skitty_execution::ready(&graph, &snapshot)
         .into_iter()
         .map(|wp| ReadyItem {

@@ -63,7 +63,7 @@ pub async fn review(
     let scope = StatusScope::from_context(context)?;
     dependencies_of(ports, context, &scope, wp_id).await?;
     let status = MissionStatus::new(*ports);
-    let snapshot = status.load(&scope).await?.snapshot;
+    let snapshot = status.snapshot(&scope).await?;
     let from = lane_in(&snapshot, wp_id);
     let reviewer = reviewer_of(&snapshot, wp_id, from, agent, verdict)?;
     let (to, claim_first) = match (verdict, from) {

@@ -18,20 +18,20 @@ pub async fn run(
         .scope(mission, skitty_mission::Op::Status)
         .await
         .map_err(|e| e.with_json(json))?;
-    let loaded = adapters
+    let snapshot = adapters
         .mission_status()
-        .load(&scope)
+        .snapshot(&scope)
         .await
         .map_err(|e| CliError::from(e).with_json(json))?;
-    let progress = Progress::of(&loaded.snapshot);
+    let progress = Progress::of(&snapshot);
     if json {
-        let mut value = loaded.snapshot.to_json();
+        let mut value = snapshot.to_json();
         if let Some(map) = value.as_object_mut() {
             map.insert("progress".into(), render::progress_json(&progress));
         }
         super::out(&format!("{}\n", pyjson::to_pretty(&value)));
     } else {
-        super::out(&render::board(&loaded.snapshot, &progress));
+        super::out(&render::board(&snapshot, &progress));
     }
     Ok(ExitCode::SUCCESS)
 }

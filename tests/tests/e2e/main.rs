@@ -32,6 +32,7 @@ mod reducer_fuzz;
 mod serve_api;
 mod serve_background;
 mod serve_openapi;
+mod status_cache;
 mod status_commits;
 mod status_json_merges;
 mod synthetic_20k;

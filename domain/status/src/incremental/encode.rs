@@ -80,18 +80,18 @@ impl Reduction {
     /// Reads bytes [`Reduction::encode`] wrote.
     pub fn decode(bytes: &[u8]) -> Result<Reduction, DecodeError> {
         let mut reader = Reader(bytes);
-        if reader.take(4)? != MAGIC {
+        if reader.bytes(4)? != MAGIC {
             return Err(DecodeError::NotAReduction);
         }
-        let format = u32::from_le_bytes(array(reader.take(4)?)?);
+        let format = u32::from_le_bytes(array(reader.bytes(4)?)?);
         if format != FORMAT {
             return Err(DecodeError::OtherFormat(format));
         }
         let len = reader.u64_len()?;
         let doc: Value =
-            serde_json::from_slice(reader.take(len)?).map_err(|e| bad(e.to_string()))?;
+            serde_json::from_slice(reader.bytes(len)?).map_err(|e| bad(e.to_string()))?;
         let count = reader.u64_len()?;
-        let raw = reader.take(count.checked_mul(8).ok_or(DecodeError::NotAReduction)?)?;
+        let raw = reader.bytes(count.checked_mul(8).ok_or(DecodeError::NotAReduction)?)?;
         if !reader.0.is_empty() {
             return Err(DecodeError::NotAReduction);
         }
@@ -170,7 +170,7 @@ impl Reduction {
 struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
+    fn bytes(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
         if self.0.len() < n {
             return Err(DecodeError::NotAReduction);
         }
@@ -180,7 +180,7 @@ impl<'a> Reader<'a> {
     }
 
     fn u64_len(&mut self) -> Result<usize, DecodeError> {
-        usize::try_from(u64::from_le_bytes(array(self.take(8)?)?))
+        usize::try_from(u64::from_le_bytes(array(self.bytes(8)?)?))
             .map_err(|_| DecodeError::NotAReduction)
     }
 }
