@@ -37,6 +37,7 @@ pub mod reducer;
 pub mod review;
 pub mod row;
 pub mod snapshot;
+pub mod synthetic;
 pub mod timestamp;
 pub mod transition;
 pub mod validate;
