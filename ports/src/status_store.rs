@@ -75,6 +75,8 @@ pub struct LogTail {
     pub resumed: bool,
     /// Where this read ended (a row without its newline is read but not covered).
     pub mark: LogMark,
+    /// Whether the read reached the end of the file (a limited read may stop before it).
+    pub complete: bool,
 }
 
 /// The event log and snapshot of a status surface.
@@ -96,11 +98,14 @@ pub trait StatusStore: Send + Sync {
     async fn read_log_audit(&self, surface: &StatusSurface) -> Result<EventLog, StoreError>;
 
     /// Reads the rows after `mark` when the file still begins with the bytes the mark covers,
-    /// else the whole log; strict, like [`StatusStore::read_log`].
+    /// else from the top; strict, like [`StatusStore::read_log`]. With a `limit`, it stops at
+    /// the end of the line where about that many bytes were read ([`LogTail::complete`] says
+    /// whether more follow), so a large log can be folded chunk by chunk.
     async fn read_log_after(
         &self,
         surface: &StatusSurface,
         mark: Option<LogMark>,
+        limit: Option<u64>,
     ) -> Result<LogTail, StoreError>;
 
     /// The reduction cached for this surface's log (in the user's cache, never in the

@@ -111,6 +111,16 @@ pub(crate) fn parse_chunk(
 }
 
 pub(crate) fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, ChunkError> {
+    parse_parallel_at(bytes, 1, 0, lenient)
+}
+
+/// [`parse_parallel`] of bytes that start at line `first_line`, byte `first_offset` of the file.
+pub(crate) fn parse_parallel_at(
+    bytes: &[u8],
+    first_line: usize,
+    first_offset: u64,
+    lenient: bool,
+) -> Result<EventLog, ChunkError> {
     let parts = std::thread::available_parallelism()
         .map_or(1, usize::from)
         .clamp(1, 8);
@@ -129,7 +139,7 @@ pub(crate) fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, Ch
     }
     bounds.push(bytes.len());
     let mut starts = Vec::with_capacity(bounds.len());
-    let mut line = 1usize;
+    let mut line = first_line;
     for w in bounds.windows(2) {
         starts.push((w[0], w[1], line));
         line += bytes[w[0]..w[1]].iter().filter(|b| **b == b'\n').count();
@@ -138,7 +148,8 @@ pub(crate) fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, Ch
         let handles: Vec<_> = starts
             .iter()
             .map(|&(from, to, first_line)| {
-                scope.spawn(move || parse_chunk(&bytes[from..to], first_line, from as u64, lenient))
+                let offset = first_offset + from as u64;
+                scope.spawn(move || parse_chunk(&bytes[from..to], first_line, offset, lenient))
             })
             .collect();
         handles.into_iter().map(|h| h.join().ok()).collect()
@@ -300,8 +311,9 @@ impl StatusStore for JsonlStatusStore {
         &self,
         surface: &StatusSurface,
         mark: Option<LogMark>,
+        limit: Option<u64>,
     ) -> Result<LogTail, StoreError> {
-        read_unlocked_safely(surface, |path| tail::read_after(path, mark))
+        read_unlocked_safely(surface, |path| tail::read_after(path, mark, limit))
     }
 
     async fn cached_reduction(&self, surface: &StatusSurface) -> Option<(LogMark, Reduction)> {

@@ -16,7 +16,7 @@ use skitty_status::EventLog;
 use xxhash_rust::xxh3::Xxh3Default;
 
 use crate::regular;
-use crate::store::{PARALLEL_FROM, chunk_error, parse_chunk, parse_parallel};
+use crate::store::{PARALLEL_FROM, chunk_error, parse_chunk, parse_parallel_at};
 
 /// Below this many covered bytes the digest reads them all.
 const WHOLE_UP_TO: u64 = 32 << 20;
@@ -24,8 +24,13 @@ const EDGE: u64 = 1 << 20;
 const PAGE: u64 = 4096;
 const PAGES: u64 = 64;
 
-/// The rows of the log at `path` after `mark` (see [`skitty_ports::StatusStore::read_log_after`]).
-pub(crate) fn read_after(path: &Utf8Path, mark: Option<LogMark>) -> Result<LogTail, StoreError> {
+/// The rows of the log at `path` after `mark`, at most about `limit` bytes of them (see
+/// [`skitty_ports::StatusStore::read_log_after`]).
+pub(crate) fn read_after(
+    path: &Utf8Path,
+    mark: Option<LogMark>,
+    limit: Option<u64>,
+) -> Result<LogTail, StoreError> {
     let io = |e| StoreError::io(path, e);
     let Some(mut file) = regular::open(path)? else {
         return Ok(LogTail {
@@ -36,58 +41,68 @@ pub(crate) fn read_after(path: &Utf8Path, mark: Option<LogMark>) -> Result<LogTa
                 lines: 0,
                 digest: digest_of(&[]),
             },
+            complete: true,
         });
     };
     let len = file.metadata().map_err(io)?.len();
-    if let Some(mark) = mark
-        && still_begins_with(&file, len, mark).map_err(io)?
-    {
-        let mut bytes = Vec::with_capacity((len - mark.offset) as usize);
-        file.seek(SeekFrom::Start(mark.offset)).map_err(io)?;
-        file.read_to_end(&mut bytes).map_err(io)?;
-        let log = parse_chunk(&bytes, mark.lines + 1, mark.offset, false).map_err(|error| {
-            StoreError::Log {
-                path: path.to_owned(),
-                error,
-            }
-        })?;
-        let covered = covered(&bytes);
-        let offset = mark.offset + covered as u64;
-        let digest = if offset == mark.offset {
-            mark.digest
-        } else {
-            digest_file(&file, offset).map_err(io)?
-        };
-        return Ok(LogTail {
-            log,
-            resumed: true,
-            mark: LogMark {
-                offset,
-                lines: mark.lines + newlines(&bytes[..covered]),
-                digest,
-            },
-        });
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    file.read_to_end(&mut bytes).map_err(io)?;
+    let resumed = match mark {
+        Some(mark) => still_begins_with(&file, len, mark).map_err(io)?,
+        None => false,
+    };
+    let (start, lines) = match mark {
+        Some(mark) if resumed => (mark.offset, mark.lines),
+        _ => (0, 0),
+    };
+    file.seek(SeekFrom::Start(start)).map_err(io)?;
+    let (bytes, complete) = read_lines(&mut file, len - start, limit).map_err(io)?;
+    let log_error = |error| StoreError::Log {
+        path: path.to_owned(),
+        error,
+    };
     let log = if bytes.len() as u64 >= PARALLEL_FROM {
-        parse_parallel(&bytes, false).map_err(|e| chunk_error(path, e))?
+        parse_parallel_at(&bytes, lines + 1, start, false).map_err(|e| chunk_error(path, e))?
     } else {
-        parse_chunk(&bytes, 1, 0, false).map_err(|error| StoreError::Log {
-            path: path.to_owned(),
-            error,
-        })?
+        parse_chunk(&bytes, lines + 1, start, false).map_err(log_error)?
     };
     let covered = covered(&bytes);
+    let offset = start + covered as u64;
+    let digest = match mark {
+        Some(mark) if resumed && offset == mark.offset => mark.digest,
+        _ if !resumed => digest_of(&bytes[..covered]),
+        _ => digest_file(&file, offset).map_err(io)?,
+    };
     Ok(LogTail {
         log,
-        resumed: false,
+        resumed,
         mark: LogMark {
-            offset: covered as u64,
-            lines: newlines(&bytes[..covered]),
-            digest: digest_of(&bytes[..covered]),
+            offset,
+            lines: lines + newlines(&bytes[..covered]),
+            digest,
         },
+        complete,
     })
+}
+
+/// Reads from the file's position to its end (`left` bytes were there at the stat), or, with a
+/// `limit`, whole lines up to about that many bytes: `(bytes, whether the end was reached)`.
+fn read_lines(file: &mut File, left: u64, limit: Option<u64>) -> std::io::Result<(Vec<u8>, bool)> {
+    let mut bytes = Vec::new();
+    match limit {
+        Some(limit) if limit < left => {
+            bytes.reserve(limit as usize);
+            (&mut *file).take(limit).read_to_end(&mut bytes)?;
+            // Finish the line the limit cut, then stop.
+            let mut rest = std::io::BufReader::new(&mut *file);
+            let n = std::io::BufRead::read_until(&mut rest, b'\n', &mut bytes)?;
+            let complete = n == 0 || bytes.last() != Some(&b'\n');
+            Ok((bytes, complete))
+        }
+        _ => {
+            bytes.reserve(left as usize);
+            file.read_to_end(&mut bytes)?;
+            Ok((bytes, true))
+        }
+    }
 }
 
 /// Bytes up to and including the last newline.
@@ -157,6 +172,7 @@ fn digest_file(file: &File, end: u64) -> std::io::Result<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use camino::Utf8PathBuf;
 
     #[test]
     fn the_file_digest_is_the_memory_digest() {
@@ -171,6 +187,39 @@ mod tests {
                 digest_of(&bytes),
                 "{len}"
             );
+        }
+    }
+
+    #[test]
+    fn chunked_reads_join_to_the_whole_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = Utf8PathBuf::from_path_buf(dir.path().join("status.events.jsonl")).unwrap();
+        let row = |i: usize| {
+            format!(
+                r#"{{"actor": "a", "at": "2026-01-01T00:00:{:02}+00:00", "event_id": "01M85BF43S5RC5ZKFN9E7Z{i:04}", "evidence": null, "execution_mode": "worktree", "force": false, "from_lane": "genesis", "mission_slug": "m", "policy_metadata": null, "reason": null, "review_ref": null, "to_lane": "planned", "wp_id": "WP{i:02}"}}"#,
+                i % 60
+            )
+        };
+        let text: String = (0..40)
+            .map(|i| row(i) + if i % 7 == 0 { "\n\n" } else { "\n" })
+            .collect();
+        std::fs::write(&path, &text).unwrap();
+        let whole = read_after(&path, None, None).unwrap();
+        assert!(whole.complete && !whole.resumed);
+        for limit in [1, 100, 333, 1000, 5000] {
+            let mut rows = Vec::new();
+            let mut mark = None;
+            loop {
+                let tail = read_after(&path, mark, Some(limit)).unwrap();
+                assert_eq!(tail.resumed, mark.is_some());
+                rows.extend(tail.log.rows().iter().cloned());
+                mark = Some(tail.mark);
+                if tail.complete {
+                    break;
+                }
+            }
+            assert_eq!(rows, whole.log.rows(), "limit {limit}");
+            assert_eq!(mark, Some(whole.mark), "limit {limit}");
         }
     }
 

@@ -3,12 +3,27 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_artifacts::files::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
-use skitty_ports::StoreError;
+use skitty_ports::{LogMark, StoreError};
 use skitty_status::{EventLog, Reduction, Snapshot, reduce};
 
 use super::{Loaded, MissionStatus};
 use crate::error::AppError;
 use crate::scope::StatusScope;
+
+/// Bytes of log read and folded at a time.
+const CHUNK: u64 = 16 << 20;
+
+/// Whether a reduction up to `mark` is worth writing to the cache, read from the cached `from`
+/// (`resumed`) or from the top.
+fn worth_caching(from: Option<LogMark>, mark: LogMark, resumed: bool) -> bool {
+    match from {
+        Some(from) if resumed => {
+            let appended = mark.offset.saturating_sub(from.offset);
+            appended > 0 && (mark.offset < CACHE_EVERY_APPEND_UP_TO || appended >= CACHE_EVERY)
+        }
+        _ => true,
+    }
+}
 
 /// Logs smaller than this have their reduction cached after every read that found new rows.
 const CACHE_EVERY_APPEND_UP_TO: u64 = 16 << 20;
@@ -104,47 +119,59 @@ impl MissionStatus<'_> {
     /// The reduced snapshot, parsing only the rows appended since the last read when the
     /// user's cache holds a reduction of the log's earlier bytes ([`Reduction`]). The cache is
     /// checked before it is trusted: a log rewritten in place, a row sorting in the past, an
-    /// id seen before or a damaged cache each fall back to reducing the whole log.
+    /// id seen before or a damaged cache each fall back to reducing the whole log. A long
+    /// stretch of new rows is folded a chunk at a time, so memory stays flat in the log's size.
     pub async fn snapshot(&self, scope: &StatusScope) -> Result<Snapshot, AppError> {
         if !matches!(scope.surface.state(), SurfaceState::Checkedout) {
             return Ok(self.load(scope).await?.snapshot);
         }
         self.creation_barrier(scope).await?;
         let store = self.ports.store;
-        let cached = store.cached_reduction(&scope.surface).await;
-        let from = cached.as_ref().map(|(mark, _)| *mark);
-        let tail = store.read_log_after(&scope.surface, from).await?;
-        let log = consistent(scope, tail.log, false)?;
-        let reduction = match cached {
-            Some((_, reduction)) if tail.resumed => match reduction.extend(&log) {
+        let (from, mut reduction) = match store.cached_reduction(&scope.surface).await {
+            Some((mark, reduction)) => (Some(mark), reduction),
+            None => (None, Reduction::default()),
+        };
+        let (mut mark, mut resumed) = (from, from.is_some());
+        let clean = loop {
+            let tail = store
+                .read_log_after(&scope.surface, mark, Some(CHUNK))
+                .await?;
+            let log = consistent(scope, tail.log, false)?;
+            if !tail.resumed {
+                // No mark yet, or the file no longer begins with what it covered.
+                reduction = Reduction::default();
+                resumed = false;
+            }
+            reduction = match reduction.extend(&log) {
                 Ok(reduction) => reduction,
                 Err(diverged) => {
                     tracing::debug!(%diverged, "reducing the whole log again");
                     return self.snapshot_of_whole_log(scope).await;
                 }
-            },
-            _ => Reduction::of(&log),
+            };
+            mark = Some(tail.mark);
+            if tail.complete {
+                break !log.missing_final_newline;
+            }
         };
-        let appended = match from {
-            Some(from) if tail.resumed => tail.mark.offset.saturating_sub(from.offset),
-            _ => u64::MAX,
-        };
-        let worth_saving = !tail.resumed
-            || (appended > 0
-                && (tail.mark.offset < CACHE_EVERY_APPEND_UP_TO || appended >= CACHE_EVERY));
-        if worth_saving && !log.missing_final_newline {
+        if let Some(mark) = mark
+            && clean
+            && worth_caching(from, mark, resumed)
+        {
             store
-                .cache_reduction(&scope.surface, tail.mark, &reduction)
+                .cache_reduction(&scope.surface, mark, &reduction)
                 .await;
         }
         Ok(reduction.snapshot(scope.identity.clone()))
     }
 
+    /// The snapshot of the whole log read at once, deduplicated like [`reduce`] (for a log
+    /// whose rows do not all sort after the ones before them).
     async fn snapshot_of_whole_log(&self, scope: &StatusScope) -> Result<Snapshot, AppError> {
         let tail = self
             .ports
             .store
-            .read_log_after(&scope.surface, None)
+            .read_log_after(&scope.surface, None, None)
             .await?;
         let log = consistent(scope, tail.log, false)?;
         let reduction = Reduction::of(&log);

@@ -340,6 +340,7 @@ mod incremental_snapshot {
             log: parser.finish(),
             resumed,
             mark: to,
+            complete: true,
         }
     }
 
@@ -354,9 +355,9 @@ mod incremental_snapshot {
         m.store.expect_cached_reduction().return_once(|_| cached());
         m.store
             .expect_read_log_after()
-            .withf(|_, from| *from == Some(mark(100, 1)))
+            .withf(|_, from, _| *from == Some(mark(100, 1)))
             .times(1)
-            .returning(|_, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200, 2))));
+            .returning(|_, _, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200, 2))));
         m.store
             .expect_cache_reduction()
             .withf(|_, at, reduction| {
@@ -377,7 +378,7 @@ mod incremental_snapshot {
         m.store
             .expect_read_log_after()
             .times(1)
-            .returning(|_, _| Ok(tail(1, &[], true, mark(100, 1))));
+            .returning(|_, _, _| Ok(tail(1, &[], true, mark(100, 1))));
         m.store.expect_cache_reduction().never();
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Planned);
@@ -390,14 +391,14 @@ mod incremental_snapshot {
         let whole = [PLANNED_WP01, FROM_THE_PAST];
         m.store
             .expect_read_log_after()
-            .withf(|_, from| from.is_some())
+            .withf(|_, from, _| from.is_some())
             .times(1)
-            .returning(|_, _| Ok(tail(1, &[FROM_THE_PAST], true, mark(200, 2))));
+            .returning(|_, _, _| Ok(tail(1, &[FROM_THE_PAST], true, mark(200, 2))));
         m.store
             .expect_read_log_after()
-            .withf(|_, from| from.is_none())
+            .withf(|_, from, limit| from.is_none() && limit.is_none())
             .times(1)
-            .returning(move |_, _| Ok(tail(0, &whole, false, mark(200, 2))));
+            .returning(move |_, _, _| Ok(tail(0, &whole, false, mark(200, 2))));
         m.store.expect_cache_reduction().times(1).return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         let expected = reduce(
@@ -414,11 +415,42 @@ mod incremental_snapshot {
         m.store
             .expect_read_log_after()
             .times(1)
-            .returning(|_, _| Ok(tail(0, &[CLAIMED_WP01], false, mark(90, 1))));
+            .returning(|_, _, _| Ok(tail(0, &[CLAIMED_WP01], false, mark(90, 1))));
         m.store.expect_cache_reduction().times(1).return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         // Only the rewritten log counts: the cached WP01 planned row is gone.
         assert_eq!(snapshot.event_count, 1);
         assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
+    }
+
+    #[tokio::test]
+    async fn a_long_log_is_folded_chunk_by_chunk_and_cached_once() {
+        let mut m = Mocks::new("", true);
+        m.store.expect_cached_reduction().return_once(|_| None);
+        m.store
+            .expect_read_log_after()
+            .withf(|_, from, limit| from.is_none() && limit.is_some())
+            .times(1)
+            .returning(|_, _, _| {
+                let mut first = tail(0, &[PLANNED_WP01], false, mark(100, 1));
+                first.complete = false;
+                Ok(first)
+            });
+        m.store
+            .expect_read_log_after()
+            .withf(|_, from, _| *from == Some(mark(100, 1)))
+            .times(1)
+            .returning(|_, _, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200, 2))));
+        m.store
+            .expect_cache_reduction()
+            .withf(|_, at, _| *at == mark(200, 2))
+            .times(1)
+            .return_const(());
+        let snapshot = m.status().snapshot(&scope()).await.unwrap();
+        let expected = reduce(
+            &EventLog::parse(&format!("{PLANNED_WP01}\n{CLAIMED_WP01}\n")).unwrap(),
+            scope().identity,
+        );
+        assert_eq!(snapshot, expected);
     }
 }
