@@ -60,7 +60,7 @@ impl ReductionCache {
     pub(crate) fn load(&self, events: &Utf8Path) -> Option<(LogMark, Reduction)> {
         let file = self.file(events);
         let bytes = std::fs::read(&file).ok()?;
-        match decode(&bytes, events) {
+        match decode(bytes, events) {
             Ok(found) => Some(found),
             Err(why) => {
                 tracing::debug!(cache = %file, why, "ignoring the cached reduction");
@@ -105,7 +105,7 @@ fn encode(events: &Utf8Path, mark: LogMark, reduction: &Reduction) -> Vec<u8> {
     out
 }
 
-fn decode(bytes: &[u8], events: &Utf8Path) -> Result<(LogMark, Reduction), &'static str> {
+fn decode(mut bytes: Vec<u8>, events: &Utf8Path) -> Result<(LogMark, Reduction), &'static str> {
     let (content, sum) = bytes
         .split_last_chunk::<8>()
         .ok_or("shorter than its checksum")?;
@@ -126,12 +126,15 @@ fn decode(bytes: &[u8], events: &Utf8Path) -> Result<(LogMark, Reduction), &'sta
     let (offset, rest) = word(rest)?;
     let (lines, rest) = word(rest)?;
     let (digest, rest) = word(rest)?;
-    let reduction = Reduction::decode(rest).map_err(|_| "the reduction does not decode")?;
+    let body = bytes.len() - 8 - rest.len();
     let mark = LogMark {
         offset,
         lines: usize::try_from(lines).map_err(|_| "line count overflows")?,
         digest,
     };
+    bytes.truncate(bytes.len() - 8);
+    bytes.drain(..body);
+    let reduction = Reduction::decode(bytes).map_err(|_| "the reduction does not decode")?;
     Ok((mark, reduction))
 }
 

@@ -1,9 +1,11 @@
 //! Reading a log from a mark: only the bytes appended since a read that ended there, after
 //! checking that the file still begins with the bytes that read covered.
 //!
-//! The check is a digest of the covered bytes: xxh3 of all of them up to [`WHOLE_UP_TO`],
-//! beyond it xxh3 of the length, the first and last MiB and 64 pages spread between (a log that
-//! large is skitty's alone: spec-kitty 3.2.7 cannot carry it, and skitty only appends).
+//! The check is a digest of the covered bytes: xxh3 of all of them and their length up to
+//! [`WHOLE_UP_TO`]; beyond it, xxh3 of the first and last 64 KiB, 32 pages spread between, and
+//! the length (a log that large is skitty's alone: spec-kitty 3.2.7 cannot carry it, and skitty
+//! only appends). A resumed read hashes the covered bytes once: the hasher that checked them
+//! goes on over the new lines.
 
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
@@ -20,9 +22,9 @@ use crate::store::{PARALLEL_FROM, chunk_error, parse_chunk, parse_parallel_at};
 
 /// Below this many covered bytes the digest reads them all.
 const WHOLE_UP_TO: u64 = 32 << 20;
-const EDGE: u64 = 1 << 20;
+const EDGE: u64 = 64 << 10;
 const PAGE: u64 = 4096;
-const PAGES: u64 = 64;
+const PAGES: u64 = 32;
 
 /// The rows of the log at `path` after `mark`, at most about `limit` bytes of them (see
 /// [`skitty_ports::StatusStore::read_log_after`]).
@@ -45,8 +47,16 @@ pub(crate) fn read_after(
         });
     };
     let len = file.metadata().map_err(io)?.len();
+    // The hasher over the covered bytes, when they are few enough to be hashed whole.
+    let mut running = None;
     let resumed = match mark {
-        Some(mark) => still_begins_with(&file, len, mark).map_err(io)?,
+        Some(mark) => match still_begins_with(&file, len, mark).map_err(io)? {
+            Check::Differs => false,
+            Check::Same(hasher) => {
+                running = hasher;
+                true
+            }
+        },
         None => false,
     };
     let (start, lines) = match mark {
@@ -66,9 +76,13 @@ pub(crate) fn read_after(
     };
     let covered = covered(&bytes);
     let offset = start + covered as u64;
-    let digest = match mark {
-        Some(mark) if resumed && offset == mark.offset => mark.digest,
-        _ if !resumed => digest_of(&bytes[..covered]),
+    let digest = match (mark, running) {
+        (Some(mark), _) if resumed && offset == mark.offset => mark.digest,
+        _ if start == 0 => digest_of(&bytes[..covered]),
+        (_, Some(mut hasher)) if offset <= WHOLE_UP_TO => {
+            hasher.update(&bytes[..covered]);
+            finish(*hasher, offset)
+        }
         _ => digest_file(&file, offset).map_err(io)?,
     };
     Ok(LogTail {
@@ -114,18 +128,32 @@ fn newlines(bytes: &[u8]) -> usize {
     bytes.iter().filter(|b| **b == b'\n').count()
 }
 
-fn still_begins_with(file: &File, len: u64, mark: LogMark) -> std::io::Result<bool> {
+/// Whether a file still begins with the bytes a mark covers.
+enum Check {
+    Differs,
+    /// It does; with the hasher over those bytes when they were hashed whole.
+    Same(Option<Box<Xxh3Default>>),
+}
+
+fn still_begins_with(file: &File, len: u64, mark: LogMark) -> std::io::Result<Check> {
     if len < mark.offset {
-        return Ok(false);
+        return Ok(Check::Differs);
     }
     if mark.offset > 0 {
         let mut last = [0u8; 1];
         file.read_exact_at(&mut last, mark.offset - 1)?;
         if last[0] != b'\n' {
-            return Ok(false);
+            return Ok(Check::Differs);
         }
     }
-    Ok(digest_file(file, mark.offset)? == mark.digest)
+    let mut hasher = Xxh3Default::new();
+    feed(file, &sampled(mark.offset), &mut hasher)?;
+    let same = finish(hasher.clone(), mark.offset) == mark.digest;
+    Ok(match same {
+        false => Check::Differs,
+        true if mark.offset <= WHOLE_UP_TO => Check::Same(Some(Box::new(hasher))),
+        true => Check::Same(None),
+    })
 }
 
 /// The ranges of the first `end` bytes the digest reads.
@@ -142,22 +170,33 @@ fn sampled(end: u64) -> Vec<Range<u64>> {
     ranges
 }
 
+/// The digest once the sampled bytes are in: their hash with the covered length.
+fn finish(mut hasher: Xxh3Default, end: u64) -> u64 {
+    hasher.update(&end.to_le_bytes());
+    hasher.digest()
+}
+
 /// The digest of bytes in memory (the whole covered prefix).
 fn digest_of(bytes: &[u8]) -> u64 {
     let mut hasher = Xxh3Default::new();
-    hasher.update(&(bytes.len() as u64).to_le_bytes());
     for range in sampled(bytes.len() as u64) {
         hasher.update(&bytes[range.start as usize..range.end as usize]);
     }
-    hasher.digest()
+    finish(hasher, bytes.len() as u64)
 }
 
 /// The same digest, of the first `end` bytes of a file.
 fn digest_file(file: &File, end: u64) -> std::io::Result<u64> {
     let mut hasher = Xxh3Default::new();
-    hasher.update(&end.to_le_bytes());
-    let mut buffer = vec![0u8; 1 << 20];
-    for range in sampled(end) {
+    feed(file, &sampled(end), &mut hasher)?;
+    Ok(finish(hasher, end))
+}
+
+/// Hashes `ranges` of the file, in order, a MiB at a time.
+fn feed(file: &File, ranges: &[Range<u64>], hasher: &mut Xxh3Default) -> std::io::Result<()> {
+    let longest = ranges.iter().map(|r| r.end - r.start).max().unwrap_or(0);
+    let mut buffer = vec![0u8; longest.min(1 << 20) as usize];
+    for range in ranges {
         let mut at = range.start;
         while at < range.end {
             let n = (range.end - at).min(buffer.len() as u64) as usize;
@@ -166,7 +205,7 @@ fn digest_file(file: &File, end: u64) -> std::io::Result<u64> {
             at += n as u64;
         }
     }
-    Ok(hasher.digest())
+    Ok(())
 }
 
 #[cfg(test)]

@@ -131,6 +131,7 @@ impl MissionStatus<'_> {
             Some((mark, reduction)) => (Some(mark), reduction),
             None => (None, Reduction::default()),
         };
+        tracing::debug!(cached = ?from, "status cache looked up");
         let (mut mark, mut resumed) = (from, from.is_some());
         let clean = loop {
             let tail = store
@@ -149,6 +150,7 @@ impl MissionStatus<'_> {
                     return self.snapshot_of_whole_log(scope).await;
                 }
             };
+            tracing::debug!(rows = log.rows().len(), to = ?tail.mark, "log rows folded");
             mark = Some(tail.mark);
             if tail.complete {
                 break !log.missing_final_newline;
@@ -162,7 +164,7 @@ impl MissionStatus<'_> {
                 .cache_reduction(&scope.surface, mark, &reduction)
                 .await;
         }
-        Ok(reduction.snapshot(scope.identity.clone()))
+        Ok(reduction.into_snapshot(scope.identity.clone()))
     }
 
     /// The snapshot of the whole log read at once, deduplicated like [`reduce`] (for a log
@@ -181,7 +183,7 @@ impl MissionStatus<'_> {
                 .cache_reduction(&scope.surface, tail.mark, &reduction)
                 .await;
         }
-        Ok(reduction.snapshot(scope.identity.clone()))
+        Ok(reduction.into_snapshot(scope.identity.clone()))
     }
 
     /// Reads the log leniently, for an audit (bad lines are collected, not fatal).

@@ -156,11 +156,26 @@ impl Reduction {
 
     /// The snapshot of everything folded so far, as [`reduce`](crate::reduce) gives it.
     pub fn snapshot(&self, identity: SnapshotIdentity) -> Snapshot {
-        let mut work_packages: BTreeMap<String, WpState> = self
+        let states = self
             .wps
             .iter()
-            .map(|(wp, folded)| (wp.clone(), folded.state.clone()))
-            .collect();
+            .map(|(wp, folded)| (wp.clone(), folded.state.clone()));
+        self.assemble(states.collect(), identity)
+    }
+
+    /// [`Reduction::snapshot`], consuming the reduction (no state is copied).
+    pub fn into_snapshot(mut self, identity: SnapshotIdentity) -> Snapshot {
+        let states = std::mem::take(&mut self.wps)
+            .into_iter()
+            .map(|(wp, folded)| (wp, folded.state));
+        self.assemble(states.collect(), identity)
+    }
+
+    fn assemble(
+        &self,
+        mut work_packages: BTreeMap<String, WpState>,
+        identity: SnapshotIdentity,
+    ) -> Snapshot {
         for (wp, overlay) in &self.overlays {
             match work_packages.get_mut(wp) {
                 Some(state) => lay_over(state, overlay),

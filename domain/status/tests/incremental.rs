@@ -97,7 +97,7 @@ fn through_the_cache(chunks: &[Vec<String>]) -> (String, usize) {
     let mut extended = 0;
     for chunk in chunks {
         so_far.extend(chunk.iter().cloned());
-        let reduction = match cached.as_deref().map(Reduction::decode) {
+        let reduction = match cached.clone().map(Reduction::decode) {
             Some(Ok(reduction)) => match reduction.extend(&parse(chunk)) {
                 Ok(reduction) => {
                     extended += 1;
@@ -109,7 +109,7 @@ fn through_the_cache(chunks: &[Vec<String>]) -> (String, usize) {
         };
         cached = Some(reduction.encode());
     }
-    let last = Reduction::decode(cached.as_deref().unwrap_or_default()).unwrap();
+    let last = Reduction::decode(cached.unwrap_or_default()).unwrap();
     (
         last.snapshot(SnapshotIdentity::default()).to_status_json(),
         extended,
@@ -167,10 +167,10 @@ fn a_row_from_the_past_is_refused_with_its_line() {
 #[test]
 fn damaged_cache_bytes_are_refused_not_trusted() {
     let bytes = Reduction::of(&parse(&[])).encode();
-    assert!(Reduction::decode(&bytes).is_ok());
-    assert!(Reduction::decode(&bytes[..bytes.len() - 1]).is_err());
-    assert!(Reduction::decode(b"SKRD\x02\0\0\0").is_err());
+    assert!(Reduction::decode(bytes.clone()).is_ok());
+    assert!(Reduction::decode(bytes[..bytes.len() - 1].to_vec()).is_err());
+    assert!(Reduction::decode(b"SKRD\x02\0\0\0".to_vec()).is_err());
     let mut flipped = bytes.clone();
     flipped[20] ^= 0xff;
-    assert!(Reduction::decode(&flipped).is_err());
+    assert!(Reduction::decode(flipped).is_err());
 }

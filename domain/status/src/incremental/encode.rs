@@ -1,5 +1,5 @@
 //! A [`Reduction`] as bytes, for a cache: `SKRD`, the format version, the JSON of the fold,
-//! then the sorted id hashes as little-endian `u64`s. Decoding checks everything it reads; a
+//! then the sorted id hashes as little-endian `u32`s. Decoding checks everything it reads; a
 //! cache it cannot read is rebuilt, never trusted.
 
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use crate::snapshot::{Cancellation, WpState};
 
 const MAGIC: &[u8; 4] = b"SKRD";
 /// Bumped whenever the encoding or the meaning of a field changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Why cached bytes are not a reduction this build can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -64,22 +64,20 @@ impl Reduction {
             "last_retro": self.last_retro,
         });
         let text = doc.to_string();
-        let ids = self.ids.sorted();
-        let mut out = Vec::with_capacity(24 + text.len() + ids.len() * 8);
+        let ids = self.ids.to_bytes();
+        let mut out = Vec::with_capacity(24 + text.len() + ids.len());
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&FORMAT.to_le_bytes());
         out.extend_from_slice(&(text.len() as u64).to_le_bytes());
         out.extend_from_slice(text.as_bytes());
-        out.extend_from_slice(&(ids.len() as u64).to_le_bytes());
-        for id in ids {
-            out.extend_from_slice(&id.to_le_bytes());
-        }
+        out.extend_from_slice(&(ids.len() as u64 / 4).to_le_bytes());
+        out.extend_from_slice(&ids);
         out
     }
 
-    /// Reads bytes [`Reduction::encode`] wrote.
-    pub fn decode(bytes: &[u8]) -> Result<Reduction, DecodeError> {
-        let mut reader = Reader(bytes);
+    /// Reads bytes [`Reduction::encode`] wrote. The id hashes stay in `bytes`, uncopied.
+    pub fn decode(bytes: Vec<u8>) -> Result<Reduction, DecodeError> {
+        let mut reader = Reader(&bytes);
         if reader.bytes(4)? != MAGIC {
             return Err(DecodeError::NotAReduction);
         }
@@ -91,15 +89,10 @@ impl Reduction {
         let doc: Value =
             serde_json::from_slice(reader.bytes(len)?).map_err(|e| bad(e.to_string()))?;
         let count = reader.u64_len()?;
-        let raw = reader.bytes(count.checked_mul(8).ok_or(DecodeError::NotAReduction)?)?;
-        if !reader.0.is_empty() {
+        let ids_start = bytes.len() - reader.0.len();
+        if Some(reader.0.len()) != count.checked_mul(4) {
             return Err(DecodeError::NotAReduction);
         }
-        let sorted = raw
-            .chunks_exact(8)
-            .map(|c| array(c).map(u64::from_le_bytes))
-            .collect::<Result<Vec<u64>, _>>()?;
-        let ids = IdSet::from_sorted(sorted).ok_or_else(|| bad("id hashes not sorted"))?;
 
         let wps = object(&doc, "wps")?
             .iter()
@@ -143,6 +136,7 @@ impl Reduction {
             }
             Some(_) => return Err(bad("retro.terminal")),
         };
+        let ids = IdSet::in_place(bytes, ids_start).ok_or(DecodeError::NotAReduction)?;
         Ok(Reduction {
             wps,
             last_transition: key(&doc, "last_transition")?,
