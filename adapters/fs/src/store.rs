@@ -95,19 +95,7 @@ pub(crate) fn parse_chunk(
     first_offset: u64,
     lenient: bool,
 ) -> Result<EventLog, LogError> {
-    let mut parser = LogParser::starting_at(first_line, lenient);
-    let mut offset = first_offset;
-    for chunk in bytes.split_inclusive(|b| *b == b'\n') {
-        let terminated = chunk.last() == Some(&b'\n');
-        let body = if terminated {
-            &chunk[..chunk.len() - 1]
-        } else {
-            chunk
-        };
-        parser.push_line(body, offset, terminated)?;
-        offset += chunk.len() as u64;
-    }
-    Ok(parser.finish())
+    EventLog::parse_bytes_at(bytes, first_line, first_offset, lenient)
 }
 
 pub(crate) fn parse_parallel(bytes: &[u8], lenient: bool) -> Result<EventLog, ChunkError> {

@@ -8,6 +8,9 @@
 
 use std::hint::black_box;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::json;
 use skitty_status::{EventLog, SnapshotIdentity, pyjson, reduce};

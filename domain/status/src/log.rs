@@ -105,17 +105,25 @@ impl EventLog {
     /// Parses a whole log from bytes; `lenient` collects bad lines in
     /// [`EventLog::bad_lines`] (an audit) instead of failing on the first.
     pub fn parse_bytes_with(bytes: &[u8], lenient: bool) -> Result<EventLog, LogError> {
-        let mut parser = LogParser::starting_at(1, lenient);
-        let mut offset = 0u64;
-        for chunk in bytes.split_inclusive(|b| *b == b'\n') {
-            let terminated = chunk.last() == Some(&b'\n');
-            let line = if terminated {
-                &chunk[..chunk.len() - 1]
-            } else {
-                chunk
-            };
-            parser.push_line(line, offset, terminated)?;
-            offset += chunk.len() as u64;
+        EventLog::parse_bytes_at(bytes, 1, 0, lenient)
+    }
+
+    /// Parses bytes that start at line `first_line`, byte `first_offset` of a file (a chunk of
+    /// it, or what follows a point already read), numbering lines and offsets as the file's.
+    pub fn parse_bytes_at(
+        bytes: &[u8],
+        first_line: usize,
+        first_offset: u64,
+        lenient: bool,
+    ) -> Result<EventLog, LogError> {
+        let mut parser = LogParser::starting_at(first_line, lenient);
+        let mut start = 0usize;
+        for end in memchr::memchr_iter(b'\n', bytes) {
+            parser.push_line(&bytes[start..end], first_offset + start as u64, true)?;
+            start = end + 1;
+        }
+        if start < bytes.len() {
+            parser.push_line(&bytes[start..], first_offset + start as u64, false)?;
         }
         Ok(parser.finish())
     }

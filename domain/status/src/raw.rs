@@ -35,8 +35,35 @@ const KNOWN: [&str; 24] = [
     "payload",
 ];
 
+/// The slot of a key (a `match` the compiler turns into length and byte compares).
 fn slot(key: &str) -> Option<usize> {
-    KNOWN.iter().position(|k| *k == key)
+    Some(match key {
+        "kind" => 0,
+        "event_type" => 1,
+        "event_name" => 2,
+        "type" => 3,
+        "event_id" => 4,
+        "wp_id" => 5,
+        "from_lane" => 6,
+        "to_lane" => 7,
+        "at" => 8,
+        "actor" => 9,
+        "force" => 10,
+        "execution_mode" => 11,
+        "mission_slug" => 12,
+        "feature_slug" => 13,
+        "mission_id" => 14,
+        "reason" => 15,
+        "reason_source" => 16,
+        "review_ref" => 17,
+        "evidence" => 18,
+        "review_result" => 19,
+        "policy_metadata" => 20,
+        "delta" => 21,
+        "timestamp" => 22,
+        "payload" => 23,
+        _ => return None,
+    })
 }
 
 /// One parsed row. Duplicate keys keep the last value, as Python's `json.loads` does.
@@ -73,19 +100,23 @@ impl RawRow {
     }
 }
 
-impl<'de> Deserialize<'de> for RawRow {
+/// A row parsed straight into its box (a `RawRow` is large; it is built in place, never moved).
+#[derive(Debug)]
+pub(crate) struct BoxedRow(pub(crate) Box<RawRow>);
+
+impl<'de> Deserialize<'de> for BoxedRow {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct RowVisitor;
 
         impl<'de> Visitor<'de> for RowVisitor {
-            type Value = RawRow;
+            type Value = BoxedRow;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
 
-            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<RawRow, A::Error> {
-                let mut row = RawRow::default();
+            fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<BoxedRow, A::Error> {
+                let mut row = Box::<RawRow>::default();
                 while let Some(key) = access.next_key::<Cow<'de, str>>()? {
                     let value: Value = access.next_value()?;
                     match slot(&key) {
@@ -95,10 +126,21 @@ impl<'de> Deserialize<'de> for RawRow {
                         }
                     }
                 }
-                Ok(row)
+                Ok(BoxedRow(row))
             }
         }
 
         deserializer.deserialize_map(RowVisitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_known_key_has_its_own_slot() {
+        for (i, key) in super::KNOWN.iter().enumerate() {
+            assert_eq!(super::slot(key), Some(i), "{key}");
+        }
+        assert_eq!(super::slot("kinds"), None);
     }
 }

@@ -78,7 +78,7 @@ pub struct Annotation {
 }
 
 impl Annotation {
-    pub(super) fn from_raw(mut map: RawRow) -> Result<Annotation, RowError> {
+    pub(super) fn from_raw(mut map: Box<RawRow>) -> Result<Annotation, RowError> {
         let event_id = match map.get("event_id") {
             Some(Value::String(s)) if skitty_mission::is_ulid(s) => EventId(s.clone()),
             Some(other) => {

@@ -17,7 +17,7 @@ use std::fmt;
 
 use serde_json::{Map, Value};
 
-use crate::raw::RawRow;
+use crate::raw::{BoxedRow, RawRow};
 use crate::review::ShapeError;
 
 pub use annotation::{Annotation, AnnotationDelta, ScalarSlot};
@@ -120,8 +120,8 @@ impl LogRow {
                 "the line starts with a UTF-8 byte-order mark (U+FEFF); save the file as UTF-8 without BOM".into(),
             )));
         }
-        Some(match serde_json::from_str::<RawRow>(trimmed) {
-            Ok(row) => LogRow::from_raw(row),
+        Some(match serde_json::from_str::<BoxedRow>(trimmed) {
+            Ok(BoxedRow(row)) => LogRow::from_raw(row),
             Err(e) if e.classify() == serde_json::error::Category::Data => {
                 Err(RowError::NotAnObject)
             }
@@ -131,7 +131,7 @@ impl LogRow {
 
     /// Classifies and types a parsed row, in spec-kitty's order: `kind` first, then the
     /// non-lane markers, then the transition.
-    fn from_raw(map: RawRow) -> Result<LogRow, RowError> {
+    fn from_raw(map: Box<RawRow>) -> Result<LogRow, RowError> {
         if let Some(kind) = map.get("kind") {
             if kind.is_null() {
                 // `obj.get("kind")` is None: falls through to the other checks.

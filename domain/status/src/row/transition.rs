@@ -38,7 +38,7 @@ pub struct TransitionEvent {
 }
 
 impl TransitionEvent {
-    pub(super) fn from_raw(mut map: RawRow) -> Result<TransitionEvent, RowError> {
+    pub(super) fn from_raw(mut map: Box<RawRow>) -> Result<TransitionEvent, RowError> {
         let event_id = EventId(take_string(&mut map, "event_id")?);
         let wp_id = wp_id(take_string(&mut map, "wp_id")?)?;
         let from_lane = disk_lane(&map, "from_lane")?;
