@@ -44,7 +44,9 @@ fn logs() -> Vec<(&'static str, String)> {
             "6" => logs.push(("6wp_60", synthetic(6, 60))),
             "20k" => {
                 let text = match std::env::var("SKITTY_BENCH_LOG") {
-                    Ok(path) => std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}")),
+                    Ok(path) => {
+                        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+                    }
                     Err(_) => synthetic(99, 20_000),
                 };
                 logs.push(("99wp_20k", text));
@@ -66,7 +68,9 @@ fn bench(c: &mut Criterion) {
         let rows = log.rows().len();
         println!("{name}: {} bytes, {rows} rows", text.len());
         let cached = Reduction::of(&log).encode();
-        let tail = EventLog::parse_bytes_at(APPENDED.as_bytes(), rows + 1, text.len() as u64, false).unwrap();
+        let tail =
+            EventLog::parse_bytes_at(APPENDED.as_bytes(), rows + 1, text.len() as u64, false)
+                .unwrap();
 
         let mut group = c.benchmark_group(name);
         group.sample_size(if rows > 100_000 { 10 } else { 20 });
@@ -93,12 +97,20 @@ fn bench(c: &mut Criterion) {
             })
         });
         group.throughput(Throughput::Elements(1));
-        group.bench_with_input(BenchmarkId::new("incremental_status", "one appended row"), &cached, |b, cached| {
-            b.iter(|| {
-                let reduction = Reduction::decode(black_box(cached.clone())).unwrap();
-                reduction.extend(&tail).unwrap().into_snapshot(identity()).to_status_json()
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("incremental_status", "one appended row"),
+            &cached,
+            |b, cached| {
+                b.iter(|| {
+                    let reduction = Reduction::decode(black_box(cached.clone())).unwrap();
+                    reduction
+                        .extend(&tail)
+                        .unwrap()
+                        .into_snapshot(identity())
+                        .to_status_json()
+                })
+            },
+        );
         group.finish();
     }
 }
