@@ -16,6 +16,10 @@ const CHUNK: u64 = 16 << 20;
 /// Whether a reduction up to `mark` is worth writing to the cache, read from the cached `from`
 /// (`resumed`) or from the top.
 fn worth_caching(from: Option<LogMark>, mark: LogMark, resumed: bool) -> bool {
+    if mark.offset < CACHE_FROM {
+        // Parsing a log this small costs less than reading and writing its cache.
+        return false;
+    }
     match from {
         Some(from) if resumed => {
             let appended = mark.offset.saturating_sub(from.offset);
@@ -24,6 +28,9 @@ fn worth_caching(from: Option<LogMark>, mark: LogMark, resumed: bool) -> bool {
         _ => true,
     }
 }
+
+/// Logs smaller than this are not cached at all.
+const CACHE_FROM: u64 = 64 << 10;
 
 /// Logs smaller than this have their reduction cached after every read that found new rows.
 const CACHE_EVERY_APPEND_UP_TO: u64 = 16 << 20;
@@ -177,7 +184,7 @@ impl MissionStatus<'_> {
             .await?;
         let log = consistent(scope, tail.log, false)?;
         let reduction = Reduction::of(&log);
-        if !log.missing_final_newline {
+        if !log.missing_final_newline && tail.mark.offset >= CACHE_FROM {
             self.ports
                 .store
                 .cache_reduction(&scope.surface, tail.mark, &reduction)

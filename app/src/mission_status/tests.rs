@@ -346,7 +346,7 @@ mod incremental_snapshot {
 
     fn cached() -> Option<(LogMark, Reduction)> {
         let log = EventLog::parse(&format!("{PLANNED_WP01}\n")).unwrap();
-        Some((mark(100, 1), Reduction::of(&log)))
+        Some((mark(100_000, 1), Reduction::of(&log)))
     }
 
     #[tokio::test]
@@ -355,13 +355,13 @@ mod incremental_snapshot {
         m.store.expect_cached_reduction().return_once(|_| cached());
         m.store
             .expect_read_log_after()
-            .withf(|_, from, _| *from == Some(mark(100, 1)))
+            .withf(|_, from, _| *from == Some(mark(100_000, 1)))
             .times(1)
-            .returning(|_, _, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200, 2))));
+            .returning(|_, _, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200_000, 2))));
         m.store
             .expect_cache_reduction()
             .withf(|_, at, reduction| {
-                *at == mark(200, 2)
+                *at == mark(200_000, 2)
                     && reduction.snapshot(SnapshotIdentity::default()).event_count == 2
             })
             .times(1)
@@ -378,7 +378,7 @@ mod incremental_snapshot {
         m.store
             .expect_read_log_after()
             .times(1)
-            .returning(|_, _, _| Ok(tail(1, &[], true, mark(100, 1))));
+            .returning(|_, _, _| Ok(tail(1, &[], true, mark(100_000, 1))));
         m.store.expect_cache_reduction().never();
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Planned);
@@ -393,12 +393,12 @@ mod incremental_snapshot {
             .expect_read_log_after()
             .withf(|_, from, _| from.is_some())
             .times(1)
-            .returning(|_, _, _| Ok(tail(1, &[FROM_THE_PAST], true, mark(200, 2))));
+            .returning(|_, _, _| Ok(tail(1, &[FROM_THE_PAST], true, mark(200_000, 2))));
         m.store
             .expect_read_log_after()
             .withf(|_, from, limit| from.is_none() && limit.is_none())
             .times(1)
-            .returning(move |_, _, _| Ok(tail(0, &whole, false, mark(200, 2))));
+            .returning(move |_, _, _| Ok(tail(0, &whole, false, mark(200_000, 2))));
         m.store.expect_cache_reduction().times(1).return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         let expected = reduce(
@@ -415,7 +415,7 @@ mod incremental_snapshot {
         m.store
             .expect_read_log_after()
             .times(1)
-            .returning(|_, _, _| Ok(tail(0, &[CLAIMED_WP01], false, mark(90, 1))));
+            .returning(|_, _, _| Ok(tail(0, &[CLAIMED_WP01], false, mark(90_000, 1))));
         m.store.expect_cache_reduction().times(1).return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         // Only the rewritten log counts: the cached WP01 planned row is gone.
@@ -432,18 +432,18 @@ mod incremental_snapshot {
             .withf(|_, from, limit| from.is_none() && limit.is_some())
             .times(1)
             .returning(|_, _, _| {
-                let mut first = tail(0, &[PLANNED_WP01], false, mark(100, 1));
+                let mut first = tail(0, &[PLANNED_WP01], false, mark(100_000, 1));
                 first.complete = false;
                 Ok(first)
             });
         m.store
             .expect_read_log_after()
-            .withf(|_, from, _| *from == Some(mark(100, 1)))
+            .withf(|_, from, _| *from == Some(mark(100_000, 1)))
             .times(1)
-            .returning(|_, _, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200, 2))));
+            .returning(|_, _, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200_000, 2))));
         m.store
             .expect_cache_reduction()
-            .withf(|_, at, _| *at == mark(200, 2))
+            .withf(|_, at, _| *at == mark(200_000, 2))
             .times(1)
             .return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
@@ -452,5 +452,18 @@ mod incremental_snapshot {
             scope().identity,
         );
         assert_eq!(snapshot, expected);
+    }
+
+    #[tokio::test]
+    async fn a_small_log_is_parsed_not_cached() {
+        let mut m = Mocks::new("", true);
+        m.store.expect_cached_reduction().return_once(|_| None);
+        m.store
+            .expect_read_log_after()
+            .times(1)
+            .returning(|_, _, _| Ok(tail(0, &[PLANNED_WP01], false, mark(400, 1))));
+        m.store.expect_cache_reduction().never();
+        let snapshot = m.status().snapshot(&scope()).await.unwrap();
+        assert_eq!(snapshot.event_count, 1);
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use serde_json::json;
+use skitty_status::synthetic::Synthetic;
 use skitty_tests::{skitty_bin, skitty_env};
 
 struct Mission {
@@ -20,21 +21,23 @@ struct Mission {
 const META: &str = r#"{"mission_id": "01M86KNQQ3NKW5K3K8H04P8MA4", "mission_number": null, "mission_slug": "cache-01M86KNQ", "mission_type": "software-dev", "slug": "cache-01M86KNQ", "target_branch": "main", "topology": "single_branch"}"#;
 
 impl Mission {
-    /// A mission folder with WP01..WP06 planned.
+    /// A mission folder with WP01..WP300 planned: a log of 127 KB, large enough to be cached
+    /// (skitty does not cache logs under 64 KiB; parsing them is cheaper).
     fn new() -> Mission {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("cache-01M86KNQ");
         fs::create_dir_all(&dir).unwrap();
         fs::write(dir.join("meta.json"), META).unwrap();
-        let m = Mission {
+        let mut bootstrap = Synthetic::new(300, 300);
+        bootstrap.mission_slug = "cache-01M86KNQ".into();
+        let log: String = bootstrap.lines().collect::<Result<_, _>>().unwrap();
+        assert!(log.len() > 64 << 10);
+        fs::write(dir.join("status.events.jsonl"), log).unwrap();
+        Mission {
             cache: tmp.path().join("user-cache"),
             dir,
             _tmp: tmp,
-        };
-        for n in 1..=6 {
-            m.emit(&format!("WP{n:02}"), "planned");
         }
-        m
     }
 
     fn skitty(&self, args: &[&str], cache: bool) -> String {

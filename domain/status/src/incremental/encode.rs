@@ -1,5 +1,5 @@
 //! A [`Reduction`] as bytes, for a cache: `SKRD`, the format version, the JSON of the fold,
-//! then the sorted id hashes as little-endian `u32`s. Decoding checks everything it reads; a
+//! then the sorted id hashes as little-endian `u64`s. Decoding checks everything it reads; a
 //! cache it cannot read is rebuilt, never trusted.
 
 use std::collections::BTreeMap;
@@ -15,7 +15,7 @@ use crate::snapshot::{Cancellation, WpState};
 
 const MAGIC: &[u8; 4] = b"SKRD";
 /// Bumped whenever the encoding or the meaning of a field changes.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 
 /// Why cached bytes are not a reduction this build can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -70,7 +70,7 @@ impl Reduction {
         out.extend_from_slice(&FORMAT.to_le_bytes());
         out.extend_from_slice(&(text.len() as u64).to_le_bytes());
         out.extend_from_slice(text.as_bytes());
-        out.extend_from_slice(&(ids.len() as u64 / 4).to_le_bytes());
+        out.extend_from_slice(&(ids.len() as u64 / 8).to_le_bytes());
         out.extend_from_slice(&ids);
         out
     }
@@ -90,7 +90,7 @@ impl Reduction {
             serde_json::from_slice(reader.bytes(len)?).map_err(|e| bad(e.to_string()))?;
         let count = reader.u64_len()?;
         let ids_start = bytes.len() - reader.0.len();
-        if Some(reader.0.len()) != count.checked_mul(4) {
+        if Some(reader.0.len()) != count.checked_mul(8) {
             return Err(DecodeError::NotAReduction);
         }
 

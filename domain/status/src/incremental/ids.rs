@@ -1,9 +1,10 @@
-//! The event ids a reduction has seen, as 32-bit hashes (the low half of xxh3): a sorted base
-//! (from the cache) plus the ids added since. A hash match may be a collision (about one new row
-//! in 4,000 against a million ids); the caller then reduces the whole log, so a false match
-//! costs time, never correctness, and the cache stays at 4 bytes a row.
+//! The event ids a reduction has seen, as 64-bit xxh3 hashes: a sorted base (from the cache)
+//! plus the ids added since. A hash match may be a collision; the caller then reduces the whole
+//! log, so a false match costs time, never correctness. (64 bits, not 32: a million ids hold
+//! about a hundred 32-bit collisions among themselves, and each would send a cold read of a
+//! large log down the whole-log path.)
 //!
-//! The base stays in the cache's byte layout (little-endian `u32`s, ascending) and is searched
+//! The base stays in the cache's byte layout (little-endian `u64`s, ascending) and is searched
 //! in place: a read that appends a few rows probes it a few times and never converts it.
 
 use std::collections::HashSet;
@@ -12,16 +13,16 @@ use xxhash_rust::xxh3::xxh3_64;
 
 #[derive(Debug, Clone, Default)]
 pub(super) struct IdSet {
-    /// From `start` on: little-endian `u32`s, ascending, without repeats (the bytes before
+    /// From `start` on: little-endian `u64`s, ascending, without repeats (the bytes before
     /// `start` are the rest of the cache buffer they were read with, kept to avoid a copy).
     bytes: Vec<u8>,
     start: usize,
-    recent: HashSet<u32>,
+    recent: HashSet<u64>,
 }
 
 impl IdSet {
     pub(super) fn of<'a>(ids: impl Iterator<Item = &'a str>) -> IdSet {
-        let mut hashes: Vec<u32> = ids.map(hash).collect();
+        let mut hashes: Vec<u64> = ids.map(hash).collect();
         hashes.sort_unstable();
         hashes.dedup();
         IdSet {
@@ -41,14 +42,14 @@ impl IdSet {
         &self.bytes[self.start..]
     }
 
-    fn in_base(&self, h: u32) -> bool {
+    fn in_base(&self, h: u64) -> bool {
         let sorted = self.sorted();
         let at = |i: usize| {
-            let mut word = [0u8; 4];
-            word.copy_from_slice(&sorted[i * 4..i * 4 + 4]);
-            u32::from_le_bytes(word)
+            let mut word = [0u8; 8];
+            word.copy_from_slice(&sorted[i * 8..i * 8 + 8]);
+            u64::from_le_bytes(word)
         };
-        let (mut lo, mut hi) = (0, sorted.len() / 4);
+        let (mut lo, mut hi) = (0, sorted.len() / 8);
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
             match at(mid).cmp(&h) {
@@ -65,10 +66,10 @@ impl IdSet {
         if self.recent.is_empty() {
             return self.sorted().to_vec();
         }
-        let mut all: Vec<u32> = self
+        let mut all: Vec<u64> = self
             .sorted()
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .chunks_exact(8)
+            .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
             .chain(self.recent.iter().copied())
             .collect();
         all.sort_unstable();
@@ -78,7 +79,7 @@ impl IdSet {
     /// The set whose [`IdSet::to_bytes`] are `bytes[start..]`, kept in place (the cache's
     /// checksum vouches for the order).
     pub(super) fn in_place(bytes: Vec<u8>, start: usize) -> Option<IdSet> {
-        (start <= bytes.len() && (bytes.len() - start).is_multiple_of(4)).then(|| IdSet {
+        (start <= bytes.len() && (bytes.len() - start).is_multiple_of(8)).then(|| IdSet {
             bytes,
             start,
             recent: HashSet::new(),
@@ -87,7 +88,7 @@ impl IdSet {
 
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.sorted().len() / 4 + self.recent.len()
+        self.sorted().len() / 8 + self.recent.len()
     }
 }
 
@@ -98,8 +99,8 @@ impl PartialEq for IdSet {
     }
 }
 
-fn hash(id: &str) -> u32 {
-    xxh3_64(id.as_bytes()) as u32
+fn hash(id: &str) -> u64 {
+    xxh3_64(id.as_bytes())
 }
 
 #[cfg(test)]
@@ -120,6 +121,6 @@ mod tests {
         }
         let all = IdSet::in_place(set.to_bytes(), 0).unwrap();
         assert_eq!(all.len(), 500);
-        assert!(all.to_bytes().chunks_exact(8).all(|w| w[..4] != w[4..]));
+        assert!(all.to_bytes().chunks_exact(16).all(|w| w[..8] != w[8..]));
     }
 }
