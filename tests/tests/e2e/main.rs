@@ -8,6 +8,7 @@ mod bad_input;
 mod bad_input_table;
 mod commit_seam_property;
 mod concurrent_writers;
+mod contention;
 mod coordination_worktree;
 mod daemon_singleton;
 mod execution;
