@@ -65,6 +65,10 @@ pub enum FrontmatterError {
     Missing,
     #[error("the frontmatter has no closing `---` line")]
     Unclosed,
+    /// A line that belongs to no `key: value` entry (the frontmatter is not a mapping, or a
+    /// line lost its indentation): an edit could not tell which block it belongs to.
+    #[error("frontmatter line {line} belongs to no `key: value` entry: {text:?}")]
+    NotAMapping { line: usize, text: String },
 }
 
 #[allow(clippy::expect_used)]
@@ -103,7 +107,8 @@ fn key_of(line: &str) -> Option<&str> {
         .map(|m| m.as_str())
 }
 
-/// A top-level key's lines: `[start, end)` as line indices (trailing blank lines excluded).
+/// A top-level key's lines: `[start, end)` as line indices. Trailing blank and comment lines
+/// are not part of it (a comment after an entry stays where it is when the entry is replaced).
 fn block(lines: &[&str], key: &str) -> Option<(usize, usize)> {
     let start = lines.iter().position(|l| key_of(l) == Some(key))?;
     let mut end = start + 1;
@@ -114,15 +119,44 @@ fn block(lines: &[&str], key: &str) -> Option<(usize, usize)> {
         }
         end += 1;
     }
-    while end > start + 1 && lines[end - 1].trim().is_empty() {
+    while end > start + 1 && {
+        let last = lines[end - 1].trim();
+        last.is_empty() || last.starts_with('#')
+    } {
         end -= 1;
     }
     Some((start, end))
 }
 
+/// Refuses frontmatter with a line outside every top-level entry: each line must be blank, a
+/// comment, a `key:` line, indented, or (after a key) a `- item` of a block list.
+fn check_mapping(text: &str, start: usize, yaml: &str) -> Result<(), FrontmatterError> {
+    let first_line = text[..start].matches('\n').count() + 1;
+    let mut in_entry = false;
+    for (i, line) in yaml.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if key_of(line).is_some() {
+            in_entry = true;
+            continue;
+        }
+        let fits = trimmed.is_empty()
+            || trimmed.starts_with('#')
+            || (in_entry
+                && (line.starts_with([' ', '\t']) || line == "-" || line.starts_with("- ")));
+        if !fits {
+            return Err(FrontmatterError::NotAMapping {
+                line: first_line + i,
+                text: line.to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// Applies `edits` to the file `text`.
 pub fn edit(text: &str, edits: &[Edit]) -> Result<String, FrontmatterError> {
     let (start, end) = yaml_span(text)?;
+    check_mapping(text, start, &text[start..end])?;
     let eol = if text[start..end].contains("\r\n") {
         "\r\n"
     } else {
@@ -182,6 +216,51 @@ pub use skitty_artifacts::yaml::scalar;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by the `frontmatter` fuzz target: stray lines were inserted into the block of the
+    /// key added before them, and a second edit of that key dropped them.
+    #[test]
+    fn a_line_outside_every_entry_is_refused_not_swallowed() {
+        let text = "---\nt---\nt x\n---\n";
+        let edits = [Edit::set("title", YamlValue::Str("x".into()))];
+        assert_eq!(
+            edit(text, &edits),
+            Err(FrontmatterError::NotAMapping {
+                line: 2,
+                text: "t---".into()
+            })
+        );
+        let unindented = "---\ntitle: a\nnot indented\n---\nBody\n";
+        assert!(matches!(
+            edit(unindented, &edits),
+            Err(FrontmatterError::NotAMapping { line: 3, .. })
+        ));
+        let fine = "---\n# c\ntitle: a\n  continued\ndependencies:\n- WP01\n-\n\n---\n";
+        assert!(edit(fine, &edits).is_ok());
+    }
+
+    /// Found by the `frontmatter` fuzz target: a comment after an entry was swallowed by the
+    /// entry's block and dropped when the entry was replaced.
+    #[test]
+    fn a_comment_after_an_entry_survives_its_replacement() {
+        let text = "---\n #e---\n #e \"\n---\nBody";
+        let edits = [Edit::set(
+            "dependencies",
+            YamlValue::List(vec!["WP02".into()]),
+        )];
+        let once = edit(text, &edits).unwrap();
+        assert_eq!(
+            once,
+            "---\ndependencies:\n- WP02\n #e---\n #e \"\n---\nBody"
+        );
+        assert_eq!(edit(&once, &edits).unwrap(), once);
+        let scalar = "---\ntitle: a\n  # why this title\nsubtasks: []\n---\n";
+        let retitled = edit(scalar, &[Edit::set("title", YamlValue::Str("b".into()))]).unwrap();
+        assert_eq!(
+            retitled,
+            "---\ntitle: b\n  # why this title\nsubtasks: []\n---\n"
+        );
+    }
 
     #[test]
     fn a_key_block_is_replaced_in_place_and_nothing_else_moves() {
