@@ -3,7 +3,8 @@
 # spec-kitty 3.2.7 oracle (oracle/install.sh: a venv under
 # ${XDG_CACHE_HOME:-~/.cache}/skitty-oracle, reused between runs), then runs every test of the
 # workspace, the oracle scenarios (`#[ignore = "oracle: ..."]`) and the schemathesis run
-# (`#[ignore = "tools: ..."]`, its venv installed here too) included.
+# (`#[ignore = "tools: ..."]`, its venv installed here too) included; then a 15-second smoke
+# run of every fuzz target (scripts/fuzz.sh; nightly and cargo-fuzz installed when absent).
 # Without the oracle: `cargo test --workspace` runs everything else.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,3 +25,5 @@ SK_VENV=$(bash oracle/install.sh | tail -n 1)
 export SK_VENV
 echo "== cargo test --workspace (oracle scenarios included)"
 cargo test --workspace --locked -- --include-ignored
+echo "== fuzz smoke: every target for 15 s (bash scripts/fuzz.sh for the long run)"
+bash scripts/fuzz.sh 15
