@@ -457,7 +457,19 @@ impl Oracle {
 
     /// `spec-kitty agent status emit WP --to LANE --actor A --json` in the mission's repository.
     pub fn emit(&self, mission: &OracleMission, wp: &str, lane: &str, actor: &str) -> Run {
-        let args = [
+        self.emit_with(mission, wp, lane, actor, &[])
+    }
+
+    /// [`Oracle::emit`] with more flags (`--reason R`, `--force`, ...).
+    pub fn emit_with(
+        &self,
+        mission: &OracleMission,
+        wp: &str,
+        lane: &str,
+        actor: &str,
+        more: &[&str],
+    ) -> Run {
+        let mut args = vec![
             "agent",
             "status",
             "emit",
@@ -470,6 +482,7 @@ impl Oracle {
             &mission.slug,
             "--json",
         ];
+        args.extend_from_slice(more);
         self.spec_kitty_in(mission, &mission.repo, &args)
     }
 

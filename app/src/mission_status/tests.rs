@@ -344,6 +344,12 @@ mod incremental_snapshot {
         }
     }
 
+    /// What the whole reducer makes of `rows`.
+    fn reduced(rows: &[&str]) -> skitty_status::Snapshot {
+        let text: String = rows.iter().map(|r| format!("{r}\n")).collect();
+        reduce(&EventLog::parse(&text).unwrap(), scope().identity)
+    }
+
     fn cached() -> Option<(LogMark, Reduction)> {
         let log = EventLog::parse(&format!("{PLANNED_WP01}\n")).unwrap();
         Some((mark(100_000, 1), Reduction::of(&log)))
@@ -401,11 +407,7 @@ mod incremental_snapshot {
             .returning(move |_, _, _| Ok(tail(0, &whole, false, mark(200_000, 2))));
         m.store.expect_cache_reduction().times(1).return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
-        let expected = reduce(
-            &EventLog::parse(&format!("{PLANNED_WP01}\n{FROM_THE_PAST}\n")).unwrap(),
-            scope().identity,
-        );
-        assert_eq!(snapshot, expected);
+        assert_eq!(snapshot, reduced(&[PLANNED_WP01, FROM_THE_PAST]));
     }
 
     #[tokio::test]
@@ -447,11 +449,7 @@ mod incremental_snapshot {
             .times(1)
             .return_const(());
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
-        let expected = reduce(
-            &EventLog::parse(&format!("{PLANNED_WP01}\n{CLAIMED_WP01}\n")).unwrap(),
-            scope().identity,
-        );
-        assert_eq!(snapshot, expected);
+        assert_eq!(snapshot, reduced(&[PLANNED_WP01, CLAIMED_WP01]));
     }
 
     #[tokio::test]

@@ -93,22 +93,7 @@ fn eight_writers_of_250_calls_and_spec_kitty_lose_nothing_and_leave_nothing_refu
         let reason = format!("py-{k}");
         let lane = if k % 2 == 0 { "blocked" } else { "in_progress" };
         let wp = if k % 4 < 2 { "WP05" } else { "WP06" };
-        let args = [
-            "agent",
-            "status",
-            "emit",
-            wp,
-            "--to",
-            lane,
-            "--actor",
-            "py",
-            "--reason",
-            &reason,
-            "--mission",
-            &m.slug,
-            "--json",
-        ];
-        let run = oracle.spec_kitty_in(&m, &m.repo, &args);
+        let run = oracle.emit_with(&m, wp, lane, "py", &["--reason", &reason]);
         python.push((reason, run.code == 0));
     }
     let mut codes: BTreeMap<String, i32> = BTreeMap::new();
