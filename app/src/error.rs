@@ -196,7 +196,7 @@ impl AppError {
             AppError::Resolve(e) => Some(e.hint()),
             AppError::Store(StoreError::Log { path, error }) => Some(match error {
                 skitty_status::LogError::TornTail { offset, .. } => format!(
-                    "the last line of {path} was cut off mid-write (a crash?). Every complete event before byte {offset} is intact; remove the partial line from byte {offset} on, then run `skitty validate`"
+                    "the last line of {path} was cut off mid-write (a crash?). Every complete event before byte {offset} is intact: `skitty doctor --repair` moves the partial line to {path}.torn"
                 ),
                 skitty_status::LogError::BadLine { line, .. } => {
                     format!(
@@ -218,7 +218,7 @@ impl AppError {
             )),
             AppError::GitOperationInProgress(found) => Some(match found.operation {
                 GitOperation::IndexLocked => format!(
-                    "another git process is writing the index of {}; wait for it to finish (if none is running, remove its index.lock), then run the command again",
+                    "another git process is writing the index of {}; wait for it to finish. If none is running, a killed one left its index.lock: `skitty doctor --repair` moves it aside",
                     found.worktree
                 ),
                 GitOperation::Bisect => format!(
@@ -261,6 +261,9 @@ impl AppError {
             AppError::Store(StoreError::ParserPanicked { path }) => Some(format!(
                 "this is a bug in skitty: please report it with {path} attached"
             )),
+            AppError::Store(StoreError::NotTorn { .. }) => Some(
+                "the log changed since it was diagnosed: run `skitty doctor` again".into(),
+            ),
             AppError::Store(StoreError::Unverified { .. }) => Some(
                 "the disk may be full or failing; check it, then run `skitty validate`".into(),
             ),

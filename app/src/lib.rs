@@ -21,7 +21,7 @@ pub use error::AppError;
 pub use execution_error::ExecutionError;
 pub use mission_status::{
     ArtifactWrite, Emitted, Loaded, Materialized, MissionStatus, Planner, RecordRequest, Recorded,
-    RecordedCommit, StatusCommit, Step,
+    RecordedCommit, SnapshotRepair, StatusCommit, Step,
 };
 pub use ports::Ports;
 pub use read_model::ReadModel;

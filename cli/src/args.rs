@@ -299,6 +299,24 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Check a mission's state and its repository: a torn last line of the log, lines
+    /// spec-kitty 3.2.7 cannot read, an out-of-date status.json, status split between the
+    /// primary and coordination copies, husk, orphan and missing worktrees, stale git locks
+    /// and daemon records. Exit 1 when anything needs attention.
+    #[command(
+        after_help = "Examples:\n  skitty doctor\n  skitty doctor --repair    # safe fixes only, each with a backup\n  skitty doctor --mission user-auth --json"
+    )]
+    Doctor {
+        #[command(flatten)]
+        mission: MissionArgs,
+        #[arg(long)]
+        json: bool,
+        /// Make the safe repairs: a torn line moves to status.events.jsonl.torn, status.json
+        /// is rewritten (the old one kept as status.json.bak), stale git locks and daemon
+        /// records are set aside. Nothing else is touched; nothing is committed.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Move a work package to another lane (one FSM-checked transition).
     #[command(
         after_help = "Examples:\n  skitty emit WP01 --to claimed --actor claude\n  skitty emit WP02 --to canceled --actor lead --force --reason \"duplicate of WP01\""
@@ -646,6 +664,7 @@ impl Command {
             Command::Status { .. } => "status",
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",
+            Command::Doctor { .. } => "doctor",
             Command::Emit(_) => "emit",
             Command::Init { .. } => "init",
             Command::MergeDriverEventLog { .. } => "merge-driver-event-log",

@@ -67,6 +67,9 @@ pub trait ProcessTable: Send + Sync {
     fn reap_candidates(&self) -> Vec<Candidate>;
     /// The command line of `pid`, when it can be read.
     fn command_line(&self, pid: u32) -> Option<Vec<String>>;
+    /// The processes (of those whose open files can be read: this user's) that have `path`
+    /// open, for telling a lock file someone still holds from one a killed process left.
+    fn holding_open(&self, path: &Utf8Path) -> Vec<u32>;
     /// The one place skitty sends signals: SIGTERM to `target` once its identity is checked
     /// again, then SIGKILL after `grace` if the same process still runs. A pid that now
     /// belongs to another process is never signalled.

@@ -151,6 +151,16 @@ pub enum GitError {
     NotAFile { branch: String, path: Utf8PathBuf },
     #[error("path is not valid UTF-8: {0}")]
     NonUtf8Path(String),
+    /// A file in a git dir could not be read or moved.
+    #[error("{path}: {source}")]
+    Io {
+        path: Utf8PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// A lock file handed to be set aside is not in the repository's git dirs.
+    #[error("{path} is not a lock file of this repository's git dirs")]
+    NotALock { path: Utf8PathBuf },
     #[error("`git {command}` failed: {stderr}")]
     Command { command: String, stderr: String },
     /// A worktree's `HEAD` is not the ref its placement says it has checked out.
@@ -170,6 +180,16 @@ pub enum GitError {
     NotCommittable { path: Utf8PathBuf },
 }
 
+/// A git lock file (`index.lock`, `HEAD.lock`, `refs/heads/<branch>.lock`, ...): git and gix
+/// create one beside the file they are about to replace and rename it over that file when
+/// done, so one that stays was left by a process that died mid-write, or is still held.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitLock {
+    pub path: Utf8PathBuf,
+    /// How long ago it was last written.
+    pub age: std::time::Duration,
+}
+
 /// Git, read through gix and written through the git binary where gix has no porcelain.
 #[cfg_attr(feature = "mocks", mockall::automock)]
 #[async_trait]
@@ -186,6 +206,20 @@ pub trait GitPort: Send + Sync {
         &self,
         path: &Utf8Path,
     ) -> Result<Option<OperationInProgress>, GitError>;
+
+    /// The lock files in the git dirs of the repository containing `path`: the common dir
+    /// (`index.lock`, `HEAD.lock`, `packed-refs.lock`, `config.lock`, `refs/**/*.lock`) and each
+    /// linked worktree's own (`index.lock`, `HEAD.lock`).
+    async fn lock_files(&self, path: &Utf8Path) -> Result<Vec<GitLock>, GitError>;
+
+    /// Moves a stale lock file out of git's way into `<common dir>/skitty-doctor/<stamp>/`
+    /// (its path below the common dir kept), never deleting it; where it went.
+    async fn set_aside_lock(
+        &self,
+        path: &Utf8Path,
+        lock: &GitLock,
+        stamp: &str,
+    ) -> Result<Utf8PathBuf, GitError>;
 
     /// The bytes of `path` (relative to the repository root) at the tip of `branch`; `None`
     /// when the branch has no such file.

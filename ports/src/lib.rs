@@ -22,8 +22,8 @@ pub use catalog::{CatalogError, MissionCatalog};
 pub use clock::{Clock, IdGenerator};
 pub use files::{ChangeWatch, FileStamp, FilesError, ReadFiles, WatchGuard};
 pub use git::{
-    ChangedPath, CommitOutcome, ConflictSide, GitError, GitOperation, GitPort, MergeOutcome,
-    MergeRequest, OperationInProgress, PathChange,
+    ChangedPath, CommitOutcome, ConflictSide, GitError, GitLock, GitOperation, GitPort,
+    MergeOutcome, MergeRequest, OperationInProgress, PathChange,
 };
 pub use locks::{LockError, LockGuard, LockHandle, Locks};
 pub use process::{ProcessIdentity, Processes};

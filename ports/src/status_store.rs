@@ -41,6 +41,9 @@ pub enum StoreError {
     ParserPanicked { path: Utf8PathBuf },
     #[error("{path}: the appended rows could not be read back ({detail})")]
     Unverified { path: Utf8PathBuf, detail: String },
+    /// A repair found the log changed since it was diagnosed: nothing was cut.
+    #[error("{path} no longer ends in a torn line at byte {offset}; nothing was cut")]
+    NotTorn { path: Utf8PathBuf, offset: u64 },
 }
 
 impl StoreError {
@@ -142,4 +145,14 @@ pub trait StatusWrite: Send + Sync {
     /// Replaces `status.json` atomically (temp file, fsync, rename), unless it already holds
     /// exactly these bytes.
     async fn write_snapshot(&mut self, json: &str) -> Result<SnapshotWrite, StoreError>;
+
+    /// Cuts a torn last line off the log (a write cut off mid-line): the bytes from `offset`
+    /// on are copied to a backup beside the log (`status.events.jsonl.torn`, numbered when
+    /// one exists) and fsynced, then the log is truncated to `offset`. Refused unless the log
+    /// still ends in a torn line that starts at `offset`. Returns the backup's path.
+    async fn cut_torn_tail(&mut self, offset: u64) -> Result<Utf8PathBuf, StoreError>;
+
+    /// Copies `status.json` to a backup beside it (`status.json.bak`, numbered when one
+    /// exists) before a repair rewrites it; `None` when there is no `status.json`.
+    async fn back_up_snapshot(&mut self) -> Result<Option<Utf8PathBuf>, StoreError>;
 }

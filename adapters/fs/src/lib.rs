@@ -13,6 +13,7 @@ mod files;
 mod lock;
 mod reduction_cache;
 mod regular;
+mod repair;
 mod store;
 mod tail;
 mod watch;

@@ -6,7 +6,7 @@ use std::os::unix::fs::OpenOptionsExt;
 
 use async_trait::async_trait;
 use atomic_write_file::AtomicWriteFile;
-use camino::Utf8Path;
+use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::StatusSurface;
 use skitty_ports::{LogMark, LogTail, SnapshotWrite, StatusStore, StatusWrite, StoreError};
 use skitty_status::{EventLog, LogError, LogParser, LogRow, Reduction, pyjson};
@@ -14,6 +14,7 @@ use skitty_status::{EventLog, LogError, LogParser, LogRow, Reduction, pyjson};
 use crate::lock::{self, FileLockGuard};
 use crate::reduction_cache::ReductionCache;
 use crate::regular;
+use crate::repair;
 use crate::tail;
 
 /// `status.events.jsonl` + `status.json` on the local filesystem.
@@ -349,5 +350,13 @@ impl StatusWrite for JsonlWrite {
 
     async fn write_snapshot(&mut self, json: &str) -> Result<SnapshotWrite, StoreError> {
         write_snapshot(&self.surface.snapshot_path(), json)
+    }
+
+    async fn cut_torn_tail(&mut self, offset: u64) -> Result<Utf8PathBuf, StoreError> {
+        repair::cut_torn_tail(&self.surface.events_path(), offset)
+    }
+
+    async fn back_up_snapshot(&mut self) -> Result<Option<Utf8PathBuf>, StoreError> {
+        repair::back_up_snapshot(&self.surface.snapshot_path())
     }
 }

@@ -9,6 +9,7 @@ mod cli;
 mod commit;
 mod facts;
 mod integrate;
+mod locks;
 mod operation;
 mod remote;
 mod sides;
@@ -18,8 +19,8 @@ use async_trait::async_trait;
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_mission::{BranchName, Placement, RepoFacts};
 use skitty_ports::{
-    ChangedPath, CommitOutcome, ConflictSide, GitError, GitPort, MergeOutcome, MergeRequest,
-    OperationInProgress,
+    ChangedPath, CommitOutcome, ConflictSide, GitError, GitLock, GitPort, MergeOutcome,
+    MergeRequest, OperationInProgress,
 };
 
 /// Reads repositories with gix; writes worktrees and merges with the git binary.
@@ -92,6 +93,19 @@ impl GitPort for GixRepo {
         path: &Utf8Path,
     ) -> Result<Option<OperationInProgress>, GitError> {
         operation::operation_in_progress(path)
+    }
+
+    async fn lock_files(&self, path: &Utf8Path) -> Result<Vec<GitLock>, GitError> {
+        locks::lock_files(path)
+    }
+
+    async fn set_aside_lock(
+        &self,
+        path: &Utf8Path,
+        lock: &GitLock,
+        stamp: &str,
+    ) -> Result<Utf8PathBuf, GitError> {
+        locks::set_aside_lock(path, lock, stamp)
     }
 
     async fn read_at_branch(

@@ -59,6 +59,10 @@ impl ProcessTable for ProcTable {
         procfs::argv(pid)
     }
 
+    fn holding_open(&self, path: &Utf8Path) -> Vec<u32> {
+        procfs::holding_open(path.as_std_path())
+    }
+
     fn stop(&self, target: &Fingerprint, grace: Duration) -> Result<StopOutcome, ProcessError> {
         signals::stop(self, target, grace)
     }

@@ -90,9 +90,33 @@ pub(crate) fn pids() -> Vec<u32> {
         .collect()
 }
 
+/// The pids with `path` open (an entry of `/proc/<pid>/fd` links to it). Only processes whose
+/// `fd` folder can be read are seen: this user's, unless skitty runs with more rights.
+pub(crate) fn holding_open(path: &std::path::Path) -> Vec<u32> {
+    pids()
+        .into_iter()
+        .filter(|pid| {
+            std::fs::read_dir(format!("/proc/{pid}/fd")).is_ok_and(|fds| {
+                fds.filter_map(Result::ok)
+                    .any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path))
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_this_process_holds_open_names_this_process() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("index.lock");
+        let file = std::fs::File::create(&path).unwrap();
+        assert!(holding_open(&path).contains(&std::process::id()));
+        drop(file);
+        assert!(!holding_open(&path).contains(&std::process::id()));
+    }
 
     #[test]
     fn this_process_reads_back_as_itself() {

@@ -11,11 +11,13 @@
 mod coordination;
 mod read;
 mod record;
+mod repair;
 #[cfg(test)]
 mod tests;
 mod write;
 
 pub use record::{ArtifactWrite, Planner, RecordRequest, Recorded, RecordedCommit, Step};
+pub use repair::SnapshotRepair;
 
 use camino::Utf8PathBuf;
 use skitty_ports::{SnapshotWrite, StoreError};

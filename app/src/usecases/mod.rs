@@ -1,6 +1,7 @@
 //! One module per command.
 
 pub mod analyze;
+pub mod doctor;
 pub mod emit;
 pub mod init;
 pub mod plan;

@@ -3,6 +3,7 @@
 mod context;
 mod daemon;
 mod demo;
+mod doctor;
 mod emit;
 mod execution_json;
 mod fsm;
@@ -166,6 +167,11 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             json,
         } => materialize::run(&adapters, &mission, dry_run, json).await,
         Command::Validate { mission, json } => validate::run(&adapters, &mission, json).await,
+        Command::Doctor {
+            mission,
+            json,
+            repair,
+        } => doctor::run(&adapters, &mission, json, repair).await,
         Command::Emit(args) => emit::run(&adapters, &args).await,
         Command::MergeDriverEventLog { base, ours, theirs } => {
             merge_driver::run(&base, &ours, &theirs)

@@ -59,10 +59,12 @@ pub enum Op {
     Sync,
     /// The read-only server: where the mission's status and WP prompts are read from.
     Serve,
+    /// `skitty doctor`: the status surface it checks and repairs.
+    Doctor,
 }
 
 impl Op {
-    pub const ALL: [Op; 18] = [
+    pub const ALL: [Op; 19] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
@@ -81,12 +83,13 @@ impl Op {
         Op::Retrospect,
         Op::Sync,
         Op::Serve,
+        Op::Doctor,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
     pub const fn needs(self) -> &'static [Fragment] {
         match self {
-            Op::Status | Op::Materialize => &[Fragment::StatusSurface],
+            Op::Status | Op::Materialize | Op::Doctor => &[Fragment::StatusSurface],
             Op::Sync => &[Fragment::BranchRef, Fragment::StatusSurface],
             Op::Validate | Op::Ready | Op::Serve => {
                 &[Fragment::StatusSurface, Fragment::PromptSource]
@@ -141,6 +144,7 @@ impl Op {
             Op::Retrospect => "retrospect",
             Op::Sync => "sync",
             Op::Serve => "serve",
+            Op::Doctor => "doctor",
         }
     }
 }

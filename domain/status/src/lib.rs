@@ -24,6 +24,7 @@
 //! ```
 
 pub mod actor;
+pub mod copies;
 pub mod fsm;
 pub mod incremental;
 pub mod lane;

@@ -11,6 +11,7 @@ mod concurrent_writers;
 mod contention;
 mod coordination_worktree;
 mod daemon_singleton;
+mod doctor;
 mod execution;
 mod execution_bad_input;
 mod execution_with_spec_kitty;
