@@ -476,3 +476,38 @@ fn a_daemon_killed_with_sigkill_leaves_a_stale_record_that_repair_sets_aside() {
     assert!(Path::new(&aside).exists());
     assert_eq!(host.status(&repo.root)["daemons"][0]["state"], "stopped");
 }
+
+/// The same damaged line, read by spec-kitty 3.2.7: it refuses the log at that line, as doctor
+/// says it would.
+#[test]
+#[ignore = "oracle: needs spec-kitty 3.2.7 (bash scripts/test.sh installs it)"]
+fn spec_kitty_refuses_the_log_doctor_calls_unreadable_at_the_same_line() {
+    use skitty_tests::{Oracle, Topology};
+    let oracle = Oracle::get();
+    let mission = oracle.mission(Topology::SingleBranch);
+    let log = mission.status_dir().join("status.events.jsonl");
+    let text = fs::read_to_string(&log).unwrap();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.insert(3, "{\"actor\": \"x\", half a row");
+    fs::write(&log, format!("{}\n", lines.join("\n"))).unwrap();
+
+    let state = mission.home.join("state");
+    let (run, report) = doctor(&mission.repo, &state, &[]);
+    assert_eq!(run.code, 1);
+    let found = of(&report, "unreadable_line");
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["line"], 4);
+
+    let args = [
+        "agent",
+        "tasks",
+        "status",
+        "--mission",
+        &mission.slug,
+        "--json",
+    ];
+    let refused = oracle.spec_kitty_in(&mission, &mission.repo, &args);
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    let said = format!("{}{}", refused.stdout, refused.stderr);
+    assert!(said.contains("line 4"), "{said}");
+}
