@@ -123,6 +123,10 @@ pub trait StatusStore: Send + Sync {
     /// The current `status.json` text, if any.
     async fn read_snapshot(&self, surface: &StatusSurface) -> Result<Option<String>, StoreError>;
 
+    /// Temporary files a `status.json` rewrite left when its process was killed mid-write
+    /// (the store writes a temporary file beside it, then renames it over the file).
+    async fn leftovers(&self, surface: &StatusSurface) -> Result<Vec<Utf8PathBuf>, StoreError>;
+
     /// Opens a write transaction on `surface`: takes its exclusive lock (spec-kitty's lock
     /// file, so the Python tool is excluded too), waiting for the current holder.
     async fn begin_write(
@@ -151,6 +155,10 @@ pub trait StatusWrite: Send + Sync {
     /// one exists) and fsynced, then the log is truncated to `offset`. Refused unless the log
     /// still ends in a torn line that starts at `offset`. Returns the backup's path.
     async fn cut_torn_tail(&mut self, offset: u64) -> Result<Utf8PathBuf, StoreError>;
+
+    /// Deletes what [`StatusStore::leftovers`] lists (partial copies of derived data; no
+    /// writer can be using one while this transaction holds the lock). Returns what it deleted.
+    async fn remove_leftovers(&mut self) -> Result<Vec<Utf8PathBuf>, StoreError>;
 
     /// Copies `status.json` to a backup beside it (`status.json.bak`, numbered when one
     /// exists) before a repair rewrites it; `None` when there is no `status.json`.

@@ -103,6 +103,46 @@ pub(crate) fn back_up_snapshot(path: &Utf8Path) -> Result<Option<Utf8PathBuf>, S
     back_up(path, "bak", &bytes).map(Some)
 }
 
+/// Whether `name` is a temporary file of an atomic rewrite of `file`: `.<file>.` and six
+/// letters or digits (how `atomic-write-file` names them).
+fn is_leftover_of(name: &str, file: &str) -> bool {
+    name.strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(file))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|suffix| {
+            suffix.len() == 6 && suffix.bytes().all(|b| b.is_ascii_alphanumeric())
+        })
+}
+
+/// The temporary files an interrupted rewrite of `path` left beside it.
+pub(crate) fn leftovers(path: &Utf8Path) -> Result<Vec<Utf8PathBuf>, StoreError> {
+    let (Some(dir), Some(file)) = (path.parent(), path.file_name()) else {
+        return Ok(Vec::new());
+    };
+    let entries = match dir.read_dir_utf8() {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(StoreError::io(dir, e)),
+    };
+    let mut found: Vec<Utf8PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()) && is_leftover_of(e.file_name(), file))
+        .map(|e| e.path().to_owned())
+        .collect();
+    found.sort();
+    Ok(found)
+}
+
+/// Deletes the leftovers of `path` (the caller holds the surface's exclusive lock).
+pub(crate) fn remove_leftovers(path: &Utf8Path) -> Result<Vec<Utf8PathBuf>, StoreError> {
+    let found = leftovers(path)?;
+    for leftover in &found {
+        fs::remove_file(leftover).map_err(|e| StoreError::io(leftover, e))?;
+        tracing::info!(%leftover, "deleted the leftover of an interrupted write");
+    }
+    Ok(found)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +195,31 @@ mod tests {
             format!("{whole}{whole}{{\"a")
         );
         assert!(!Utf8Path::new(&format!("{path}.torn")).exists());
+    }
+
+    #[test]
+    fn leftovers_are_the_temporary_files_of_an_interrupted_rewrite_only() {
+        let (dir, _) = log_with("");
+        let snapshot = Utf8PathBuf::from_path_buf(dir.path().join("status.json")).unwrap();
+        let root = snapshot.parent().unwrap();
+        for name in [
+            ".status.json.3vXid9",
+            ".status.json.AbC123",
+            "status.json",
+            ".status.json.bak",
+            ".status.json.toolong",
+            "status.json.torn",
+        ] {
+            fs::write(root.join(name), "x").unwrap();
+        }
+        let expected = [
+            root.join(".status.json.3vXid9"),
+            root.join(".status.json.AbC123"),
+        ];
+        assert_eq!(leftovers(&snapshot).unwrap(), expected);
+        assert_eq!(remove_leftovers(&snapshot).unwrap(), expected);
+        assert!(leftovers(&snapshot).unwrap().is_empty());
+        assert!(root.join(".status.json.toolong").exists() && snapshot.exists());
     }
 
     #[test]

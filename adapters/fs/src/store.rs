@@ -319,6 +319,10 @@ impl StatusStore for JsonlStatusStore {
         Ok(regular::read_to_string(&surface.snapshot_path())?)
     }
 
+    async fn leftovers(&self, surface: &StatusSurface) -> Result<Vec<Utf8PathBuf>, StoreError> {
+        repair::leftovers(&surface.snapshot_path())
+    }
+
     async fn begin_write(
         &self,
         surface: &StatusSurface,
@@ -354,6 +358,10 @@ impl StatusWrite for JsonlWrite {
 
     async fn cut_torn_tail(&mut self, offset: u64) -> Result<Utf8PathBuf, StoreError> {
         repair::cut_torn_tail(&self.surface.events_path(), offset)
+    }
+
+    async fn remove_leftovers(&mut self) -> Result<Vec<Utf8PathBuf>, StoreError> {
+        repair::remove_leftovers(&self.surface.snapshot_path())
     }
 
     async fn back_up_snapshot(&mut self) -> Result<Option<Utf8PathBuf>, StoreError> {

@@ -33,6 +33,20 @@ impl MissionStatus<'_> {
         Ok(tx.cut_torn_tail(offset).await?)
     }
 
+    /// The temporary files interrupted `status.json` rewrites left on the surface.
+    pub async fn leftovers(&self, scope: &StatusScope) -> Result<Vec<Utf8PathBuf>, AppError> {
+        Ok(self.ports.store.leftovers(&scope.surface).await?)
+    }
+
+    /// Deletes those temporary files, under the surface's lock.
+    pub async fn remove_leftovers(
+        &self,
+        scope: &StatusScope,
+    ) -> Result<Vec<Utf8PathBuf>, AppError> {
+        let (_scope, mut tx) = self.begin_write(scope).await?;
+        Ok(tx.remove_leftovers().await?)
+    }
+
     /// Rewrites `status.json` from the log, after copying the old one to a backup.
     pub async fn repair_snapshot(&self, scope: &StatusScope) -> Result<SnapshotRepair, AppError> {
         let (scope, mut tx) = self.begin_write(scope).await?;

@@ -10,6 +10,7 @@ mod commit_seam_property;
 mod concurrent_writers;
 mod contention;
 mod coordination_worktree;
+mod crashes;
 mod daemon_singleton;
 mod doctor;
 mod execution;

@@ -9,7 +9,7 @@ use crate::error::AppError;
 
 /// A lock nobody holds open is stale once it is this old: git and gix hold one for the
 /// milliseconds a write takes (and skitty waits 3 s for a held `index.lock` before refusing).
-const STALE_AFTER: Duration = Duration::from_secs(5);
+const STALE_AFTER: Duration = Duration::from_secs(3);
 
 pub(super) async fn check(
     ports: &DoctorPorts<'_>,

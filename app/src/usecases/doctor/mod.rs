@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | [`locks`] | git lock files a killed process left (`index.lock`, a ref's `.lock`) | moves each to `<git dir>/skitty-doctor/<stamp>/` |
 //! | [`log`] | a torn last line; lines spec-kitty 3.2.7 refuses to read; rows that fail validation | the torn line moves to `status.events.jsonl.torn` |
-//! | [`snapshot`] | `status.json` missing or older than the log (normal for old missions) | rewrites it, the old one kept as `status.json.bak` |
+//! | [`snapshot`] | `status.json` missing or older than the log (normal for old missions); temporary files of a rewrite that was killed | rewrites it, the old one kept as `status.json.bak`; deletes the temporary files (partial copies of derived data) |
 //! | [`copies`] | the primary checkout's copy of the log split from the coordination copy | none: it says which events to replay |
 //! | [`worktrees`] | husk folders, orphan and missing worktrees under `.worktrees/` | none: it says what to remove |
 //! | [`daemons`] | daemon records whose process is gone, or that cannot be read | sets each record aside |
@@ -47,6 +47,8 @@ pub enum Check {
     UnreadableLine,
     /// A readable row that fails validation (an illegal move, a duplicate id, ...).
     InvalidRow,
+    /// A temporary file a `status.json` rewrite left when it was killed.
+    InterruptedWrite,
     /// `status.json` is missing.
     SnapshotMissing,
     /// `status.json` differs from the reduced log.

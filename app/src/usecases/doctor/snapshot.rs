@@ -3,7 +3,7 @@
 use serde_json::Value;
 use skitty_status::Snapshot;
 
-use super::{Check, Diagnosis, DoctorPorts, Level, Mode, outcome};
+use super::{Check, Diagnosis, DoctorPorts, Level, Mode, Repair, outcome};
 use crate::error::AppError;
 use crate::scope::StatusScope;
 
@@ -13,14 +13,15 @@ pub(super) async fn check(
     mode: Mode,
 ) -> Result<Vec<Diagnosis>, AppError> {
     let status = ports.status();
+    let mut found = leftovers(ports, scope, mode).await?;
     let loaded = status.load_for_audit(scope).await?;
     if loaded.log.rows().is_empty() {
-        return Ok(Vec::new());
+        return Ok(found);
     }
     let expected = loaded.snapshot.to_status_json();
     let path = scope.surface.snapshot_path();
     let mut d = match status.stored_snapshot(scope).await? {
-        Some(stored) if stored == expected => return Ok(Vec::new()),
+        Some(stored) if stored == expected => return Ok(found),
         Some(stored) => Diagnosis::new(
             Check::SnapshotOutOfDate,
             Level::Info,
@@ -43,7 +44,45 @@ pub(super) async fn check(
             status.repair_snapshot(scope).await.map(|r| r.backup),
         ));
     }
-    Ok(vec![d])
+    found.push(d);
+    Ok(found)
+}
+
+/// Temporary files of `status.json` rewrites killed mid-write: untracked clutter that a
+/// `git add -A` would commit.
+async fn leftovers(
+    ports: &DoctorPorts<'_>,
+    scope: &StatusScope,
+    mode: Mode,
+) -> Result<Vec<Diagnosis>, AppError> {
+    let status = ports.status();
+    let found = status.leftovers(scope).await?;
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
+    let removed = match mode {
+        Mode::Repair => Some(status.remove_leftovers(scope).await),
+        Mode::Diagnose => None,
+    };
+    Ok(found
+        .into_iter()
+        .map(|path| {
+            let mut d = Diagnosis::new(
+                Check::InterruptedWrite,
+                Level::Warning,
+                "a temporary file of a status.json rewrite whose process was killed mid-write: a partial copy of derived data, safe to delete".to_owned(),
+            )
+            .at(path.clone())
+            .repairable();
+            d.repair = match &removed {
+                None => d.repair,
+                // Deleted now, or gone already.
+                Some(Ok(_)) => Some(Repair::Done { backup: None }),
+                Some(Err(e)) => Some(Repair::Failed { error: e.to_string() }),
+            };
+            d
+        })
+        .collect())
 }
 
 /// What differs, in a user's words: the WPs whose lane differs, or the event count.
