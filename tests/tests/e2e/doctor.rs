@@ -511,3 +511,21 @@ fn spec_kitty_refuses_the_log_doctor_calls_unreadable_at_the_same_line() {
     let said = format!("{}{}", refused.stdout, refused.stderr);
     assert!(said.contains("line 4"), "{said}");
 }
+
+#[test]
+fn the_temporary_file_of_a_killed_status_json_rewrite_is_deleted_by_repair() {
+    let repo = MissionRepo::build(Layout::SingleBranch);
+    let state = state_dir(&repo);
+    // What a rewrite killed between writing its temporary file and renaming it leaves.
+    let leftover = repo.mission_dir().join(".status.json.q7Rz2K");
+    fs::write(&leftover, "{\"event_count\": 3").unwrap();
+    let (run, report) = doctor(&repo.root, &state, &[]);
+    assert_eq!(run.code, 1);
+    let found = of(&report, "interrupted_write");
+    assert_eq!(found.len(), 1, "{report}");
+    assert_eq!(found[0]["path"], leftover.to_str().unwrap());
+    let (run, _) = doctor(&repo.root, &state, &["--repair"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(!leftover.exists());
+    assert_eq!(git(&repo.root, &["status", "--porcelain"]), "");
+}
