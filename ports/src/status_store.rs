@@ -143,6 +143,14 @@ pub trait StatusWrite: Send + Sync {
     /// The log as it is under the lock.
     async fn read_log(&self) -> Result<EventLog, StoreError>;
 
+    /// [`StatusStore::read_log_after`] under this transaction's lock: the rows after `mark`
+    /// when the file still begins with the bytes it covers, else from the top.
+    async fn read_log_after(
+        &self,
+        mark: Option<LogMark>,
+        limit: Option<u64>,
+    ) -> Result<LogTail, StoreError>;
+
     /// Appends whole rows in one write, fsynced.
     async fn append(&mut self, rows: &[LogRow]) -> Result<(), StoreError>;
 

@@ -348,6 +348,14 @@ impl StatusWrite for JsonlWrite {
         read_log(&self.surface.events_path(), false)
     }
 
+    async fn read_log_after(
+        &self,
+        mark: Option<LogMark>,
+        limit: Option<u64>,
+    ) -> Result<LogTail, StoreError> {
+        tail::read_after(&self.surface.events_path(), mark, limit)
+    }
+
     async fn append(&mut self, rows: &[LogRow]) -> Result<(), StoreError> {
         append(&self.surface.events_path(), rows)
     }

@@ -3,7 +3,7 @@
 use camino::{Utf8Path, Utf8PathBuf};
 use skitty_artifacts::files::{EVENTS_FILE, SNAPSHOT_FILE};
 use skitty_mission::{PendingWorktree, SurfaceState};
-use skitty_ports::{LogMark, StoreError};
+use skitty_ports::{LogMark, LogTail, StatusWrite, StoreError};
 use skitty_status::{EventLog, Reduction, Snapshot, reduce};
 
 use super::{Loaded, MissionStatus};
@@ -61,6 +61,35 @@ pub(super) fn consistent(
             error,
         })),
         None => Ok(log),
+    }
+}
+
+/// Where a fold reads the log: through the store (a read, under a shared lock) or through an
+/// open write transaction (under its exclusive lock).
+#[derive(Clone, Copy)]
+pub(super) enum Source<'t> {
+    Store,
+    Transaction(&'t dyn StatusWrite),
+}
+
+impl Source<'_> {
+    async fn read_after(
+        self,
+        status: &MissionStatus<'_>,
+        scope: &StatusScope,
+        mark: Option<LogMark>,
+        limit: Option<u64>,
+    ) -> Result<LogTail, AppError> {
+        Ok(match self {
+            Source::Store => {
+                status
+                    .ports
+                    .store
+                    .read_log_after(&scope.surface, mark, limit)
+                    .await?
+            }
+            Source::Transaction(tx) => tx.read_log_after(mark, limit).await?,
+        })
     }
 }
 
@@ -129,10 +158,27 @@ impl MissionStatus<'_> {
     /// id seen before or a damaged cache each fall back to reducing the whole log. A long
     /// stretch of new rows is folded a chunk at a time, so memory stays flat in the log's size.
     pub async fn snapshot(&self, scope: &StatusScope) -> Result<Snapshot, AppError> {
+        let reduction = self.reduction(scope).await?;
+        Ok(reduction.into_snapshot(scope.identity.clone()))
+    }
+
+    /// The [`Reduction`] [`MissionStatus::snapshot`] reduces to (read from the branch tip,
+    /// whole, while the coordination worktree does not exist yet).
+    pub(super) async fn reduction(&self, scope: &StatusScope) -> Result<Reduction, AppError> {
         if !matches!(scope.surface.state(), SurfaceState::Checkedout) {
-            return Ok(self.load(scope).await?.snapshot);
+            return Ok(Reduction::of(&self.read_log(scope, false).await?));
         }
         self.creation_barrier(scope).await?;
+        self.fold(scope, Source::Store).await
+    }
+
+    /// The [`Reduction`] of the whole log of a checked-out surface, read from `source`,
+    /// resumed from the cached one when it still applies (see [`MissionStatus::snapshot`]).
+    pub(super) async fn fold(
+        &self,
+        scope: &StatusScope,
+        source: Source<'_>,
+    ) -> Result<Reduction, AppError> {
         let store = self.ports.store;
         let (from, mut reduction) = match store.cached_reduction(&scope.surface).await {
             Some((mark, reduction)) => (Some(mark), reduction),
@@ -141,9 +187,7 @@ impl MissionStatus<'_> {
         tracing::debug!(cached = ?from, "status cache looked up");
         let (mut mark, mut resumed) = (from, from.is_some());
         let clean = loop {
-            let tail = store
-                .read_log_after(&scope.surface, mark, Some(CHUNK))
-                .await?;
+            let tail = source.read_after(self, scope, mark, Some(CHUNK)).await?;
             let log = consistent(scope, tail.log, false)?;
             if !tail.resumed {
                 // No mark yet, or the file no longer begins with what it covered.
@@ -154,7 +198,7 @@ impl MissionStatus<'_> {
                 Ok(reduction) => reduction,
                 Err(diverged) => {
                     tracing::debug!(%diverged, "reducing the whole log again");
-                    return self.snapshot_of_whole_log(scope).await;
+                    return self.fold_whole_log(scope, source).await;
                 }
             };
             tracing::debug!(rows = log.rows().len(), to = ?tail.mark, "log rows folded");
@@ -171,17 +215,17 @@ impl MissionStatus<'_> {
                 .cache_reduction(&scope.surface, mark, &reduction)
                 .await;
         }
-        Ok(reduction.into_snapshot(scope.identity.clone()))
+        Ok(reduction)
     }
 
-    /// The snapshot of the whole log read at once, deduplicated like [`reduce`] (for a log
+    /// The reduction of the whole log read at once, deduplicated like [`reduce`] (for a log
     /// whose rows do not all sort after the ones before them).
-    async fn snapshot_of_whole_log(&self, scope: &StatusScope) -> Result<Snapshot, AppError> {
-        let tail = self
-            .ports
-            .store
-            .read_log_after(&scope.surface, None, None)
-            .await?;
+    async fn fold_whole_log(
+        &self,
+        scope: &StatusScope,
+        source: Source<'_>,
+    ) -> Result<Reduction, AppError> {
+        let tail = source.read_after(self, scope, None, None).await?;
         let log = consistent(scope, tail.log, false)?;
         let reduction = Reduction::of(&log);
         if !log.missing_final_newline && tail.mark.offset >= CACHE_FROM {
@@ -190,7 +234,7 @@ impl MissionStatus<'_> {
                 .cache_reduction(&scope.surface, tail.mark, &reduction)
                 .await;
         }
-        Ok(reduction.into_snapshot(scope.identity.clone()))
+        Ok(reduction)
     }
 
     /// Reads the log leniently, for an audit (bad lines are collected, not fatal).

@@ -5,8 +5,8 @@ use std::sync::{Arc, Mutex};
 use camino::Utf8PathBuf;
 use skitty_mission::{BranchName, CommitTarget, MissionSlug, PendingWorktree, StatusSurface};
 use skitty_ports::{
-    GitOperation, LockGuard, LockHandle, MockArtifactStore, MockClock, MockGitPort,
-    MockIdGenerator, MockLocks, MockMissionCatalog, MockStatusStore, MockStatusWrite,
+    GitOperation, LockGuard, LockHandle, LogMark, LogTail, MockArtifactStore, MockClock,
+    MockGitPort, MockIdGenerator, MockLocks, MockMissionCatalog, MockStatusStore, MockStatusWrite,
     OperationInProgress, SnapshotWrite, StoreError,
 };
 use skitty_status::{Actor, EventId, EventLog, Lane, LogRow, SnapshotIdentity, TransitionRequest};
@@ -61,13 +61,28 @@ struct Mocks {
 impl Mocks {
     fn new(log: &str, snapshot_ok: bool) -> Mocks {
         let parsed = EventLog::parse(log).unwrap();
+        let log_text = log.to_owned();
         let appended = Arc::new(Mutex::new(Vec::new()));
         let mut store = MockStatusStore::new();
         let sink = appended.clone();
         store.expect_begin_write().returning(move |s| {
             let mut tx = MockStatusWrite::new();
             let log = parsed.clone();
+            let log_text = log_text.clone();
             tx.expect_read_log().returning(move || Ok(log.clone()));
+            let whole = log_text.clone();
+            tx.expect_read_log_after().returning(move |_, _| {
+                Ok(LogTail {
+                    log: EventLog::parse(&whole).unwrap(),
+                    resumed: false,
+                    mark: LogMark {
+                        offset: whole.len() as u64,
+                        lines: whole.lines().count(),
+                        digest: 0,
+                    },
+                    complete: true,
+                })
+            });
             let sink = sink.clone();
             tx.expect_append().returning(move |rows| {
                 sink.lock().unwrap().extend_from_slice(rows);
@@ -108,6 +123,15 @@ impl Mocks {
         }
     }
 
+    /// [`Mocks::new`] whose store has no cached reduction (transitions fold from the cache;
+    /// `incremental_snapshot` sets its own expectations, which mockall matches first-set-first).
+    fn uncached(log: &str, snapshot_ok: bool) -> Mocks {
+        let mut m = Mocks::new(log, snapshot_ok);
+        m.store.expect_cached_reduction().returning(|_| None);
+        m.store.expect_cache_reduction().return_const(());
+        m
+    }
+
     fn status(&self) -> MissionStatus<'_> {
         MissionStatus::new(crate::Ports {
             store: &self.store,
@@ -128,7 +152,7 @@ impl Mocks {
 
 #[tokio::test]
 async fn from_lane_comes_from_the_reduced_log_and_the_snapshot_is_rewritten() {
-    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let m = Mocks::uncached(&format!("{PLANNED_WP01}\n"), true);
     let emitted = m
         .status()
         .transition(&scope(), &request(" Claimed "), false)
@@ -155,7 +179,7 @@ async fn from_lane_comes_from_the_reduced_log_and_the_snapshot_is_rewritten() {
 
 #[tokio::test]
 async fn a_refused_move_appends_nothing() {
-    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let m = Mocks::uncached(&format!("{PLANNED_WP01}\n"), true);
     let err = m
         .status()
         .transition(&scope(), &request("done"), false)
@@ -168,7 +192,7 @@ async fn a_refused_move_appends_nothing() {
 
 #[tokio::test]
 async fn a_git_operation_in_progress_refuses_the_write_and_appends_nothing() {
-    let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let mut m = Mocks::uncached(&format!("{PLANNED_WP01}\n"), true);
     m.git.checkpoint();
     m.git.expect_operation_in_progress().returning(|_| {
         Ok(Some(OperationInProgress {
@@ -192,7 +216,7 @@ async fn a_git_operation_in_progress_refuses_the_write_and_appends_nothing() {
 async fn the_doing_alias_of_the_current_lane_writes_nothing() {
     let in_progress =
         PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
-    let m = Mocks::new(&format!("{in_progress}\n"), true);
+    let m = Mocks::uncached(&format!("{in_progress}\n"), true);
     let emitted = m
         .status()
         .transition(&scope(), &request("doing"), false)
@@ -209,7 +233,7 @@ async fn the_doing_alias_of_the_current_lane_writes_nothing() {
 
 #[tokio::test]
 async fn a_failed_snapshot_write_keeps_the_appended_event() {
-    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), false);
+    let m = Mocks::uncached(&format!("{PLANNED_WP01}\n"), false);
     let emitted = m
         .status()
         .transition(&scope(), &request("claimed"), false)
@@ -228,7 +252,7 @@ async fn for_review_checks_the_authored_roster_against_reduced_subtasks() {
         PLANNED_WP01.replace("\"to_lane\": \"planned\"", "\"to_lane\": \"in_progress\"");
     let subtask_done = r#"{"actor": "user", "at": "2026-11-23T23:30:00+00:00", "delta": {"subtasks": {"T001": "done"}}, "event_id": "01M85BFC6DEKWPT1PPSN88RF88", "kind": "annotation", "wp_id": "WP01"}"#;
     for (roster, expect_ok) in [(vec!["T001"], true), (vec!["T001", "T002"], false)] {
-        let mut m = Mocks::new(&format!("{in_progress}\n{subtask_done}\n"), true);
+        let mut m = Mocks::uncached(&format!("{in_progress}\n{subtask_done}\n"), true);
         let roster: Vec<String> = roster.into_iter().map(String::from).collect();
         m.artifacts
             .expect_subtask_roster()
@@ -244,7 +268,7 @@ async fn for_review_checks_the_authored_roster_against_reduced_subtasks() {
 
 #[tokio::test]
 async fn the_first_write_creates_the_awaited_coordination_worktree_once_under_its_lock() {
-    let mut m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let mut m = Mocks::uncached(&format!("{PLANNED_WP01}\n"), true);
     let mut s = scope();
     let branch = CommitTarget::new(BranchName::parse("coordination").unwrap());
     s.surface = StatusSurface::coordination_for_tests(
@@ -287,7 +311,7 @@ async fn the_first_write_creates_the_awaited_coordination_worktree_once_under_it
 
 #[tokio::test]
 async fn a_wp_the_log_never_saw_moves_only_where_the_fsm_allows_from_genesis() {
-    let m = Mocks::new(&format!("{PLANNED_WP01}\n"), true);
+    let m = Mocks::uncached(&format!("{PLANNED_WP01}\n"), true);
     let unseeded = |to: &str| TransitionRequest {
         wp_id: "WP09".into(),
         ..request(to)
@@ -375,6 +399,43 @@ mod incremental_snapshot {
         let snapshot = m.status().snapshot(&scope()).await.unwrap();
         assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
         assert_eq!(snapshot.event_count, 2);
+    }
+
+    #[tokio::test]
+    async fn a_transition_folds_only_the_rows_after_the_cached_reduction_under_its_lock() {
+        let mut store = MockStatusStore::new();
+        store.expect_cached_reduction().return_once(|_| cached());
+        store.expect_cache_reduction().times(1).return_const(());
+        store.expect_begin_write().return_once(|_| {
+            let mut tx = MockStatusWrite::new();
+            tx.expect_read_log_after()
+                .withf(|from, _| *from == Some(mark(100_000, 1)))
+                .times(1)
+                .returning(|_, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200_000, 2))));
+            // The whole log is never read.
+            tx.expect_read_log().never();
+            tx.expect_append().times(1).returning(|_| Ok(()));
+            tx.expect_write_snapshot()
+                .times(1)
+                .returning(|_| Ok(SnapshotWrite::Written));
+            Ok(Box::new(tx))
+        });
+        let mut m = Mocks::new("", true);
+        m.store = store;
+        let emitted = m
+            .status()
+            .transition(&scope(), &request("in_progress"), false)
+            .await
+            .unwrap();
+        let Emitted::Appended {
+            event, snapshot, ..
+        } = emitted
+        else {
+            panic!("expected an append");
+        };
+        assert_eq!(event.from_lane, Lane::Claimed);
+        let log = [PLANNED_WP01, CLAIMED_WP01, &event.to_json().to_string()];
+        assert_eq!(snapshot.to_status_json(), reduced(&log).to_status_json());
     }
 
     #[tokio::test]

@@ -6,10 +6,11 @@ use skitty_artifacts::ArtifactKind;
 use skitty_ports::{ArtifactError, CommitOutcome, StatusWrite};
 use skitty_status::transition::{self, current_lane};
 use skitty_status::{
-    Decision, Lane, LogRow, RequestError, Snapshot, TransitionFacts, TransitionRequest, reduce,
+    Decision, EventLog, Lane, LogRow, RequestError, Snapshot, TransitionFacts, TransitionRequest,
+    reduce,
 };
 
-use super::read::consistent;
+use super::read::{Source, consistent};
 use super::{Emitted, Loaded, Materialized, MissionStatus, StatusCommit};
 use crate::commit_seam::{self, Cleared};
 use crate::error::AppError;
@@ -110,8 +111,10 @@ impl MissionStatus<'_> {
             });
         }
         let (scope, mut tx) = self.begin_write(scope).await?;
-        let log = consistent(&scope, tx.read_log().await?, false)?;
-        let snapshot = reduce(&log, scope.identity.clone());
+        let snapshot = self
+            .fold(&scope, Source::Transaction(&*tx))
+            .await?
+            .into_snapshot(scope.identity.clone());
         let json = snapshot.to_status_json();
         let write = tx.write_snapshot(&json).await?;
         Ok(Materialized {
@@ -137,11 +140,12 @@ impl MissionStatus<'_> {
             (scope, Some(tx))
         };
         let scope = &scope;
-        let mut log = match &tx {
-            Some(tx) => consistent(scope, tx.read_log().await?, false)?,
-            None => self.read_log(scope, false).await?,
+        // Only the rows appended since the cached reduction are parsed (see `fold`).
+        let reduction = match &tx {
+            Some(tx) => self.fold(scope, Source::Transaction(&**tx)).await?,
+            None => self.reduction(scope).await?,
         };
-        let snapshot = reduce(&log, scope.identity.clone());
+        let snapshot = reduction.snapshot(scope.identity.clone());
         let roster = self.roster_if_needed(scope, request, &snapshot).await?;
         let facts = TransitionFacts {
             snapshot: &snapshot,
@@ -168,10 +172,18 @@ impl MissionStatus<'_> {
             Err(e) => return Err(e.into()),
         };
         let row = LogRow::Transition(event.clone());
+        let mut appended = EventLog::default();
+        appended.extend([row.clone()]);
         let events_path = scope.surface.events_path();
         let Some(mut tx) = tx else {
-            log.extend([row]);
-            let snapshot = reduce(&log, scope.identity.clone());
+            let snapshot = match reduction.extend(&appended) {
+                Ok(after) => after.into_snapshot(scope.identity.clone()),
+                Err(_) => {
+                    let mut log = self.read_log(scope, false).await?;
+                    log.extend([row]);
+                    reduce(&log, scope.identity.clone())
+                }
+            };
             return Ok(Emitted::Appended {
                 event,
                 snapshot: Box::new(snapshot),
@@ -183,10 +195,18 @@ impl MissionStatus<'_> {
         // The request is decided; now the commit must be possible before anything is written.
         let cleared = self.clear_status_commit(scope).await?;
         tx.append(std::slice::from_ref(&row)).await?;
-        // The new row may not sort last, and annotations fold after every transition, so the
-        // exact snapshot is a full reduce of the in-memory log (no second read).
-        log.extend([row]);
-        let after = reduce(&log, scope.identity.clone());
+        // The new row extends the reduction when it sorts last (its time is now); when a row
+        // of the log sorts later (a clock that ran ahead), the log is reduced again, whole.
+        let after = match reduction.extend(&appended) {
+            Ok(after) => after.into_snapshot(scope.identity.clone()),
+            Err(diverged) => {
+                tracing::debug!(%diverged, "reducing the whole log with the new row");
+                reduce(
+                    &consistent(scope, tx.read_log().await?, false)?,
+                    scope.identity.clone(),
+                )
+            }
+        };
         let write = tx.write_snapshot(&after.to_status_json()).await;
         if let Err(e) = &write {
             tracing::warn!(error = %e, "event appended, but status.json could not be rewritten");
