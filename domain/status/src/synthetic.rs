@@ -8,9 +8,9 @@
 //! in_progress, for_review, blocked or canceled. Every hop passes [`fsm::validate`] with the
 //! review result, done evidence or reason its guard asks for.
 //!
-//! Two differences, both deliberate: WP ids go past `WP99` (`WP100`, ...; spec-kitty 3.2.7
-//! cannot carry them), and event ids are ULID-shaped counters (`01` + 24 digits), so the same
-//! seed gives the same bytes.
+//! Two differences, both deliberate: WP ids go past `WP99` (`WP100`, ...; spec-kitty 3.2.7's
+//! status commands read them, its `finalize-tasks` cannot plan them), and event ids are
+//! ULID-shaped counters (`01` + 24 digits), so the same seed gives the same bytes.
 //!
 //! ```
 //! use skitty_status::{EventLog, SnapshotIdentity, reduce, synthetic::Synthetic};
