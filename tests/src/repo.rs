@@ -131,19 +131,7 @@ impl MissionRepo {
             ("WP03", &["planned"][..]),
         ] {
             for lane in lanes {
-                let args = [
-                    "emit",
-                    wp,
-                    "--to",
-                    lane,
-                    "--actor",
-                    "builder",
-                    "--reason",
-                    "setup",
-                    "--mission",
-                    SLUG,
-                ];
-                skitty(&root, &args).ok();
+                repo.emit(wp, lane, "builder", "setup").ok();
             }
         }
         // Each emit committed its row (to the coordination branch under coord).
@@ -166,6 +154,24 @@ impl MissionRepo {
         );
         fs::create_dir_all(repo.lane_worktree().join("src/a/b/c")).unwrap();
         repo
+    }
+
+    /// `skitty emit WP --to LANE --actor ACTOR --reason REASON --mission <slug>` from the
+    /// primary checkout.
+    pub fn emit(&self, wp: &str, lane: &str, actor: &str, reason: &str) -> crate::Run {
+        let args = [
+            "emit",
+            wp,
+            "--to",
+            lane,
+            "--actor",
+            actor,
+            "--reason",
+            reason,
+            "--mission",
+            SLUG,
+        ];
+        skitty(&self.root, &args)
     }
 
     /// Where the coordination worktree is (or would be).

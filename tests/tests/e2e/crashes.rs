@@ -124,8 +124,8 @@ fn a_hundred_kill_9s_lose_no_acknowledged_event() {
     let (mut killed, mut torn, mut locks, mut snapshots) = (0, 0, 0, 0);
     // WP01 is in_progress and WP02 blocked after the build; WP03 is planned: each walks
     // between in_progress and blocked.
-    emit_ok(&repo, "WP03", "claimed");
-    emit_ok(&repo, "WP03", "in_progress");
+    repo.emit("WP03", "claimed", "crash", "setup").ok();
+    repo.emit("WP03", "in_progress", "crash", "setup").ok();
     for round in 0..ROUNDS {
         if round % 10 == 7 {
             // A writer of its own that writes a row in two pieces, killed in between.
@@ -235,20 +235,4 @@ fn a_hundred_kill_9s_lose_no_acknowledged_event() {
         "too few acknowledged: {}",
         acknowledged.len()
     );
-}
-
-fn emit_ok(repo: &MissionRepo, wp: &str, lane: &str) {
-    let args = [
-        "emit",
-        wp,
-        "--to",
-        lane,
-        "--actor",
-        "crash",
-        "--reason",
-        "setup",
-        "--mission",
-        SLUG,
-    ];
-    skitty_env(&repo.root, &args, &[]).ok();
 }

@@ -36,6 +36,24 @@ fn of<'a>(report: &'a Value, check: &str) -> Vec<&'a Value> {
         .collect()
 }
 
+/// The one diagnosis of `check` (fails unless there is exactly one).
+fn one<'a>(report: &'a Value, check: &str) -> &'a Value {
+    let found = of(report, check);
+    assert_eq!(found.len(), 1, "one {check} expected: {report}");
+    found[0]
+}
+
+/// A write refused until doctor repairs: its stderr, which points at `doctor --repair`.
+fn refused_until_repaired(run: Run) -> String {
+    assert_ne!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("skitty doctor --repair"),
+        "{}",
+        run.stderr
+    );
+    run.stderr
+}
+
 fn checks(report: &Value) -> Vec<String> {
     report["diagnoses"]
         .as_array()
@@ -43,22 +61,6 @@ fn checks(report: &Value) -> Vec<String> {
         .iter()
         .map(|d| d["check"].as_str().unwrap().to_owned())
         .collect()
-}
-
-fn emit(repo: &MissionRepo, wp: &str, lane: &str) -> Run {
-    let args = [
-        "emit",
-        wp,
-        "--to",
-        lane,
-        "--actor",
-        "claude",
-        "--reason",
-        "r",
-        "--mission",
-        SLUG,
-    ];
-    skitty_env(&repo.root, &args, &[])
 }
 
 fn log_of(repo: &MissionRepo) -> PathBuf {
@@ -117,27 +119,16 @@ fn a_writer_killed_mid_line_leaves_a_torn_tail_that_repair_moves_to_a_backup() {
     });
     let torn = fs::read(&log).unwrap()[intact.len()..].to_vec();
 
-    let refused = emit(&repo, "WP03", "claimed");
-    assert_ne!(refused.code, 0);
-    assert!(
-        refused.stderr.contains("skitty doctor --repair"),
-        "{}",
-        refused.stderr
-    );
-    assert!(
-        refused.stderr.contains(&intact.len().to_string()),
-        "{}",
-        refused.stderr
-    );
+    let refused = refused_until_repaired(repo.emit("WP03", "claimed", "claude", "r"));
+    assert!(refused.contains(&intact.len().to_string()), "{refused}");
 
     let (run, report) = doctor(&repo.root, &state, &[]);
     assert_eq!(run.code, 1);
-    let found = of(&report, "torn_tail");
-    assert_eq!(found.len(), 1, "{report}");
-    assert_eq!(found[0]["level"], "error");
-    assert_eq!(found[0]["offset"], intact.len());
-    assert_eq!(found[0]["line"], lines + 1);
-    assert_eq!(found[0]["repair"]["state"], "available");
+    let found = one(&report, "torn_tail");
+    assert_eq!(found["level"], "error");
+    assert_eq!(found["offset"], intact.len());
+    assert_eq!(found["line"], lines + 1);
+    assert_eq!(found["repair"]["state"], "available");
     assert_eq!(
         fs::read(&log).unwrap()[intact.len()..],
         torn[..],
@@ -148,7 +139,7 @@ fn a_writer_killed_mid_line_leaves_a_torn_tail_that_repair_moves_to_a_backup() {
     let (run, report) = doctor(&repo.root, &state, &["--repair"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let backup = PathBuf::from(
-        of(&report, "torn_tail")[0]["repair"]["backup"]
+        one(&report, "torn_tail")["repair"]["backup"]
             .as_str()
             .unwrap(),
     );
@@ -168,7 +159,7 @@ fn a_writer_killed_mid_line_leaves_a_torn_tail_that_repair_moves_to_a_backup() {
         "nothing else is touched"
     );
 
-    emit(&repo, "WP03", "claimed").ok();
+    repo.emit("WP03", "claimed", "claude", "r").ok();
     skitty_env(&repo.root, &["validate", "--mission", SLUG], &[]).ok();
 }
 
@@ -178,7 +169,7 @@ fn an_out_of_date_status_json_is_a_note_not_an_alarm_and_repair_rewrites_it() {
     let state = state_dir(&repo);
     let snapshot = repo.mission_dir().join("status.json");
     let old = fs::read(&snapshot).unwrap();
-    emit(&repo, "WP03", "claimed").ok();
+    repo.emit("WP03", "claimed", "claude", "r").ok();
     // As missions written by older tools carry it: a status.json behind its log.
     fs::write(&snapshot, &old).unwrap();
 
@@ -189,10 +180,9 @@ fn an_out_of_date_status_json_is_a_note_not_an_alarm_and_repair_rewrites_it() {
         run.stdout
     );
     assert_eq!(report["healthy"], true);
-    let found = of(&report, "snapshot_out_of_date");
-    assert_eq!(found.len(), 1, "{report}");
-    assert_eq!(found[0]["level"], "info");
-    let message = found[0]["message"].as_str().unwrap();
+    let found = one(&report, "snapshot_out_of_date");
+    assert_eq!(found["level"], "info");
+    let message = found["message"].as_str().unwrap();
     assert!(
         message.contains("WP03 is planned there, claimed in the log"),
         "{message}"
@@ -200,7 +190,7 @@ fn an_out_of_date_status_json_is_a_note_not_an_alarm_and_repair_rewrites_it() {
 
     let (run, report) = doctor(&repo.root, &state, &["--repair"]);
     assert_eq!(run.code, 0);
-    let backup = of(&report, "snapshot_out_of_date")[0]["repair"]["backup"]
+    let backup = one(&report, "snapshot_out_of_date")["repair"]["backup"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -230,17 +220,16 @@ fn a_line_no_tool_can_read_is_named_and_left_for_a_person() {
 
     let (run, report) = doctor(&repo.root, &state, &["--repair"]);
     assert_eq!(run.code, 1);
-    let found = of(&report, "unreadable_line");
-    assert_eq!(found.len(), 1, "{report}");
-    assert_eq!(found[0]["line"], 3);
-    assert_eq!(found[0]["repair"], Value::Null);
+    let found = one(&report, "unreadable_line");
+    assert_eq!(found["line"], 3);
+    assert_eq!(found["repair"], Value::Null);
     assert!(
-        found[0]["message"]
+        found["message"]
             .as_str()
             .unwrap()
             .contains("spec-kitty 3.2.7 refuses")
     );
-    assert!(found[0]["fix"].as_str().unwrap().contains("line 3"));
+    assert!(found["fix"].as_str().unwrap().contains("line 3"));
     assert_eq!(
         fs::read_to_string(&log).unwrap(),
         damaged,
@@ -268,10 +257,9 @@ fn status_split_between_the_primary_and_coordination_copies_is_explained() {
     fs::write(&primary, format!("{}\n{}\n", rows[0], rows[1])).unwrap();
     let (run, report) = doctor(&repo.root, &state, &[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let found = of(&report, "primary_copy_behind");
-    assert_eq!(found.len(), 1, "{report}");
+    let found = one(&report, "primary_copy_behind");
     assert!(
-        found[0]["message"]
+        found["message"]
             .as_str()
             .unwrap()
             .contains(&format!("{} event(s) behind", rows.len() - 2))
@@ -286,15 +274,14 @@ fn status_split_between_the_primary_and_coordination_copies_is_explained() {
     let coord_before = fs::read(&coord_log).unwrap();
     let (run, report) = doctor(&repo.root, &state, &["--repair"]);
     assert_eq!(run.code, 1);
-    let found = of(&report, "split_status");
-    assert_eq!(found.len(), 1, "{report}");
-    assert_eq!(found[0]["level"], "warning");
-    let message = found[0]["message"].as_str().unwrap();
+    let found = one(&report, "split_status");
+    assert_eq!(found["level"], "warning");
+    let message = found["message"].as_str().unwrap();
     assert!(
         message.contains("line 3 (01M85BMAZZZZZZZZZZZZZZZZZZ)"),
         "{message}"
     );
-    assert!(found[0]["fix"].as_str().unwrap().contains("skitty move"));
+    assert!(found["fix"].as_str().unwrap().contains("skitty move"));
     assert_eq!(fs::read_to_string(&primary).unwrap(), primary_text);
     assert_eq!(fs::read(&coord_log).unwrap(), coord_before);
 }
@@ -353,7 +340,7 @@ fn husk_orphan_and_missing_worktrees_are_reported_and_left_in_place() {
     assert_eq!(path_of("husk_worktree"), std::slice::from_ref(&husk));
     assert_eq!(path_of("orphan_worktree"), std::slice::from_ref(&orphan));
     assert_eq!(path_of("missing_worktree"), [missing]);
-    assert!(of(&report, "missing_worktree")[0]["fix"] == "git worktree prune");
+    assert!(one(&report, "missing_worktree")["fix"] == "git worktree prune");
     assert!(husk.is_dir() && orphan.is_dir());
     assert_eq!(
         git(&repo.root, &["worktree", "list", "--porcelain"]),
@@ -393,23 +380,15 @@ fn a_lock_left_by_a_killed_git_process_blocks_writes_until_repair_sets_it_aside(
         assert!(status.success());
     }
 
-    let refused = emit(&repo, "WP03", "claimed");
-    assert_ne!(refused.code, 0);
-    assert!(
-        refused.stderr.contains("skitty doctor --repair"),
-        "{}",
-        refused.stderr
-    );
+    refused_until_repaired(repo.emit("WP03", "claimed", "claude", "r"));
 
     let (run, report) = doctor(&repo.root, &state, &[]);
     assert_eq!(run.code, 1);
-    let stale = of(&report, "stale_lock");
-    assert_eq!(stale.len(), 1, "{report}");
-    assert_eq!(stale[0]["path"], index_lock.to_str().unwrap());
-    let held = of(&report, "held_lock");
-    assert_eq!(held.len(), 1, "{report}");
+    let stale = one(&report, "stale_lock");
+    assert_eq!(stale["path"], index_lock.to_str().unwrap());
+    let held = one(&report, "held_lock");
     assert!(
-        held[0]["message"]
+        held["message"]
             .as_str()
             .unwrap()
             .contains(&holder.id().to_string())
@@ -417,7 +396,7 @@ fn a_lock_left_by_a_killed_git_process_blocks_writes_until_repair_sets_it_aside(
 
     let (_, report) = doctor(&repo.root, &state, &["--repair"]);
     let moved = PathBuf::from(
-        of(&report, "stale_lock")[0]["repair"]["backup"]
+        one(&report, "stale_lock")["repair"]["backup"]
             .as_str()
             .unwrap(),
     );
@@ -428,7 +407,7 @@ fn a_lock_left_by_a_killed_git_process_blocks_writes_until_repair_sets_it_aside(
     holder.wait().unwrap();
     fs::remove_file(&ref_lock).unwrap();
 
-    emit(&repo, "WP03", "claimed").ok();
+    repo.emit("WP03", "claimed", "claude", "r").ok();
     assert_eq!(
         git(&repo.root, &["status", "--porcelain", "--", "kitty-specs"]),
         ""
@@ -458,10 +437,9 @@ fn a_daemon_killed_with_sigkill_leaves_a_stale_record_that_repair_sets_aside() {
 
     let (run, report) = doctor(&repo.root, &host.state, &[]);
     assert_eq!(run.code, 1);
-    let found = of(&report, "stale_daemon_record");
-    assert_eq!(found.len(), 1, "{report}");
+    let found = one(&report, "stale_daemon_record");
     assert!(
-        found[0]["message"]
+        found["message"]
             .as_str()
             .unwrap()
             .contains(&pid.to_string())
@@ -469,7 +447,7 @@ fn a_daemon_killed_with_sigkill_leaves_a_stale_record_that_repair_sets_aside() {
 
     let (run, report) = doctor(&repo.root, &host.state, &["--repair"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let aside = of(&report, "stale_daemon_record")[0]["repair"]["backup"]
+    let aside = one(&report, "stale_daemon_record")["repair"]["backup"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -494,9 +472,8 @@ fn spec_kitty_refuses_the_log_doctor_calls_unreadable_at_the_same_line() {
     let state = mission.home.join("state");
     let (run, report) = doctor(&mission.repo, &state, &[]);
     assert_eq!(run.code, 1);
-    let found = of(&report, "unreadable_line");
-    assert_eq!(found.len(), 1, "{report}");
-    assert_eq!(found[0]["line"], 4);
+    let found = one(&report, "unreadable_line");
+    assert_eq!(found["line"], 4);
 
     let args = [
         "agent",
@@ -521,9 +498,8 @@ fn the_temporary_file_of_a_killed_status_json_rewrite_is_deleted_by_repair() {
     fs::write(&leftover, "{\"event_count\": 3").unwrap();
     let (run, report) = doctor(&repo.root, &state, &[]);
     assert_eq!(run.code, 1);
-    let found = of(&report, "interrupted_write");
-    assert_eq!(found.len(), 1, "{report}");
-    assert_eq!(found[0]["path"], leftover.to_str().unwrap());
+    let found = one(&report, "interrupted_write");
+    assert_eq!(found["path"], leftover.to_str().unwrap());
     let (run, _) = doctor(&repo.root, &state, &["--repair"]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     assert!(!leftover.exists());
