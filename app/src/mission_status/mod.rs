@@ -14,6 +14,7 @@ mod record;
 mod repair;
 #[cfg(test)]
 mod tests;
+mod working;
 mod write;
 
 pub use record::{ArtifactWrite, Planner, RecordRequest, Recorded, RecordedCommit, Step};

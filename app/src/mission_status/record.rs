@@ -13,11 +13,12 @@ use skitty_status::timestamp::plus_micros;
 use skitty_status::transition::{self, Decision};
 use skitty_status::{
     Actor, Annotation, AnnotationDelta, LogRow, NonLaneRow, Snapshot, TransitionFacts,
-    TransitionRequest, reduce,
+    TransitionRequest,
 };
 
 use super::MissionStatus;
-use super::read::consistent;
+use super::read::{Source, consistent};
+use super::working::Working;
 use crate::commit_seam::{self, Cleared};
 use crate::error::AppError;
 use crate::scope::StatusScope;
@@ -130,49 +131,20 @@ impl MissionStatus<'_> {
             })?;
         let (scope, mut tx) = self.begin_write(scope).await?;
         let scope = &scope;
-        let mut log = consistent(scope, tx.read_log().await?, false)?;
-
-        // Decide every row first: a refused seed writes nothing.
-        let mut rows = Vec::new();
-        let mut recorded = Recorded::default();
-        for event in &request.lifecycle {
-            if !event.recorded_in(&log) {
-                let row = event.row(
-                    self.ports.ids.next_id(),
-                    self.ports.clock.now(),
-                    &request.actor,
-                );
-                recorded.lifecycle_appended.push(event.event_type());
-                rows.push(LogRow::NonLane(Box::new(row)));
-            }
-        }
-        let snapshot = reduce(&log, scope.identity.clone());
-        for wp in &request.seed {
-            if snapshot.work_packages.contains_key(wp) {
-                recorded.already_seeded.push(wp.clone());
-                continue;
-            }
-            let seed = TransitionRequest::bootstrap(wp);
-            let facts = TransitionFacts {
-                snapshot: &snapshot,
-                mission_slug: scope.slug.as_str(),
-                mission_id: scope.mission_id.as_ref().map(|id| id.as_str()),
-                default_workspace_root: scope.primary_root.as_str(),
-                subtask_roster: None,
-                event_id: self.ports.ids.next_id(),
-                at: self.ports.clock.now(),
+        // Decide every row first: a refused seed writes nothing. From the cached reduction
+        // when it can (only the rows appended since are parsed), else from the whole log.
+        let mut whole = !request.lifecycle.is_empty();
+        let (rows, mut recorded, working) = loop {
+            let working = if whole {
+                Working::Whole(consistent(scope, tx.read_log().await?, false)?)
+            } else {
+                Working::Folded(Box::new(self.fold(scope, Source::Transaction(&*tx)).await?))
             };
-            if let Decision::Append(event) = transition::decide(&seed, facts)? {
-                rows.push(LogRow::Transition(event));
-                recorded.seeded.push(wp.clone());
+            match self.decide_rows(scope, working, request, plan)? {
+                Some(decided) => break decided,
+                None => whole = true,
             }
-        }
-        let steps = plan(&snapshot)?;
-        if !steps.is_empty() {
-            let stepped = self.decide_steps(scope, &log, &rows, &steps, request)?;
-            recorded.steps = stepped.clone();
-            rows.extend(stepped);
-        }
+        };
 
         // Clear every home the record commits to, before writing anything.
         let config = self
@@ -208,8 +180,7 @@ impl MissionStatus<'_> {
         }
         if !rows.is_empty() {
             tx.append(&rows).await?;
-            log.extend(rows);
-            let after = reduce(&log, scope.identity.clone());
+            let after = working.into_snapshot(scope.identity.clone());
             tx.write_snapshot(&after.to_status_json()).await?;
             recorded.snapshot = Some(after);
         }
@@ -264,25 +235,67 @@ impl MissionStatus<'_> {
         Ok(recorded)
     }
 
-    /// Turns planned steps into rows: each transition decided against the state the rows
-    /// before it leave (so `from_lane` is always derived), all stamped 1 µs apart.
-    fn decide_steps(
+    /// Decides every row of a record against `working`: lifecycle rows the log lacks, the
+    /// bootstrap seeds, then the planner's steps (each against the state the rows before it
+    /// left). `None` when `working` cannot answer exactly (a fold that diverged, or lifecycle
+    /// rows to check without the log's rows): decide again from the whole log.
+    #[allow(clippy::type_complexity)]
+    fn decide_rows(
         &self,
         scope: &StatusScope,
-        log: &skitty_status::EventLog,
-        earlier: &[LogRow],
-        steps: &[Step],
+        mut working: Working,
         request: &RecordRequest,
-    ) -> Result<Vec<LogRow>, AppError> {
-        let mut working = log.clone();
-        working.extend(earlier.iter().cloned());
+        plan: Planner<'_>,
+    ) -> Result<Option<(Vec<LogRow>, Recorded, Working)>, AppError> {
+        let mut rows = Vec::new();
+        let mut recorded = Recorded::default();
+        for event in &request.lifecycle {
+            let Some(log) = working.log() else {
+                return Ok(None);
+            };
+            if !event.recorded_in(log) {
+                let row = event.row(
+                    self.ports.ids.next_id(),
+                    self.ports.clock.now(),
+                    &request.actor,
+                );
+                recorded.lifecycle_appended.push(event.event_type());
+                rows.push(LogRow::NonLane(Box::new(row)));
+            }
+        }
+        let snapshot = working.snapshot(scope.identity.clone());
+        for wp in &request.seed {
+            if snapshot.work_packages.contains_key(wp) {
+                recorded.already_seeded.push(wp.clone());
+                continue;
+            }
+            let seed = TransitionRequest::bootstrap(wp);
+            let facts = TransitionFacts {
+                snapshot: &snapshot,
+                mission_slug: scope.slug.as_str(),
+                mission_id: scope.mission_id.as_ref().map(|id| id.as_str()),
+                default_workspace_root: scope.primary_root.as_str(),
+                subtask_roster: None,
+                event_id: self.ports.ids.next_id(),
+                at: self.ports.clock.now(),
+            };
+            if let Decision::Append(event) = transition::decide(&seed, facts)? {
+                rows.push(LogRow::Transition(event));
+                recorded.seeded.push(wp.clone());
+            }
+        }
+        let steps = plan(&snapshot)?;
+        for row in &rows {
+            if working.push(row.clone()).is_err() {
+                return Ok(None);
+            }
+        }
         let started = self.ports.clock.now();
-        let mut rows = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
             let at = plus_micros(started, u32::try_from(i).unwrap_or(u32::MAX));
             let row = match step {
                 Step::Transition(req) => {
-                    let snapshot = reduce(&working, scope.identity.clone());
+                    let snapshot = working.snapshot(scope.identity.clone());
                     let facts = TransitionFacts {
                         snapshot: &snapshot,
                         mission_slug: scope.slug.as_str(),
@@ -322,9 +335,12 @@ impl MissionStatus<'_> {
                     LogRow::NonLane(Box::new(row))
                 }
             };
-            working.extend([row.clone()]);
+            if working.push(row.clone()).is_err() {
+                return Ok(None);
+            }
+            recorded.steps.push(row.clone());
             rows.push(row);
         }
-        Ok(rows)
+        Ok(Some((rows, recorded, working)))
     }
 }

@@ -439,6 +439,87 @@ mod incremental_snapshot {
     }
 
     #[tokio::test]
+    async fn a_record_folds_only_the_rows_after_the_cached_reduction_and_steps_on_from_there() {
+        let mut store = MockStatusStore::new();
+        store.expect_cached_reduction().return_once(|_| cached());
+        store.expect_cache_reduction().times(1).return_const(());
+        let appended = Arc::new(Mutex::new(Vec::new()));
+        let sink = appended.clone();
+        store.expect_begin_write().return_once(move |_| {
+            let mut tx = MockStatusWrite::new();
+            tx.expect_read_log_after()
+                .withf(|from, _| *from == Some(mark(100_000, 1)))
+                .times(1)
+                .returning(|_, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200_000, 2))));
+            tx.expect_read_log().never();
+            tx.expect_append().times(1).returning(move |rows| {
+                sink.lock().unwrap().extend_from_slice(rows);
+                Ok(())
+            });
+            tx.expect_write_snapshot()
+                .times(1)
+                .returning(|_| Ok(SnapshotWrite::Written));
+            Ok(Box::new(tx))
+        });
+        let mut m = Mocks::new("", true);
+        m.store = store;
+        // Distinct ids (a repeated id would make the fold fall back to the whole log).
+        let next = Arc::new(Mutex::new(0u32));
+        m.ids = MockIdGenerator::new();
+        m.ids.expect_next_id().returning(move || {
+            let mut n = next.lock().unwrap();
+            *n += 1;
+            EventId::new(format!("01M86M8J8ES2KP79QPB3KXN7{:02}", *n))
+        });
+        m.artifacts.expect_project_config().returning(|_| {
+            Ok(skitty_mission::ProjectConfig {
+                auto_commit: false,
+                ..Default::default()
+            })
+        });
+        let mut scope = scope();
+        scope.placements = Some(skitty_mission::ArtifactPlacementFragment::for_tests(
+            (
+                CommitTarget::new(BranchName::parse("feat/demo").unwrap()),
+                "/repo".into(),
+                "/repo/kitty-specs/demo-01M85BET".into(),
+            ),
+            (
+                CommitTarget::new(BranchName::parse("feat/demo").unwrap()),
+                "/repo".into(),
+                "/repo/kitty-specs/demo-01M85BET".into(),
+            ),
+        ));
+        // Two hops planned from the folded state: claimed -> in_progress -> for_review (forced).
+        let planner = |snapshot: &skitty_status::Snapshot| {
+            assert_eq!(snapshot.work_packages["WP01"].lane, Lane::Claimed);
+            Ok(vec![
+                super::super::Step::Transition(request("in_progress")),
+                super::super::Step::Transition(request("blocked")),
+            ])
+        };
+        let recorded = m
+            .status()
+            .record_with(&scope, &super::super::RecordRequest::default(), &planner)
+            .await
+            .unwrap();
+        let rows = appended.lock().unwrap().clone();
+        assert_eq!(rows.len(), 2);
+        let mut all: Vec<String> = vec![PLANNED_WP01.into(), CLAIMED_WP01.into()];
+        for row in &rows {
+            let LogRow::Transition(t) = row else {
+                panic!("a transition");
+            };
+            all.push(t.to_json().to_string());
+        }
+        let all: Vec<&str> = all.iter().map(String::as_str).collect();
+        assert_eq!(
+            recorded.snapshot.unwrap().to_status_json(),
+            reduced(&all).to_status_json()
+        );
+    }
+
+    #[tokio::test]
     async fn nothing_appended_writes_no_cache() {
         let mut m = Mocks::new("", true);
         m.store.expect_cached_reduction().return_once(|_| cached());
