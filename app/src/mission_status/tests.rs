@@ -401,45 +401,11 @@ mod incremental_snapshot {
         assert_eq!(snapshot.event_count, 2);
     }
 
-    #[tokio::test]
-    async fn a_transition_folds_only_the_rows_after_the_cached_reduction_under_its_lock() {
-        let mut store = MockStatusStore::new();
-        store.expect_cached_reduction().return_once(|_| cached());
-        store.expect_cache_reduction().times(1).return_const(());
-        store.expect_begin_write().return_once(|_| {
-            let mut tx = MockStatusWrite::new();
-            tx.expect_read_log_after()
-                .withf(|from, _| *from == Some(mark(100_000, 1)))
-                .times(1)
-                .returning(|_, _| Ok(tail(1, &[CLAIMED_WP01], true, mark(200_000, 2))));
-            // The whole log is never read.
-            tx.expect_read_log().never();
-            tx.expect_append().times(1).returning(|_| Ok(()));
-            tx.expect_write_snapshot()
-                .times(1)
-                .returning(|_| Ok(SnapshotWrite::Written));
-            Ok(Box::new(tx))
-        });
-        let mut m = Mocks::new("", true);
-        m.store = store;
-        let emitted = m
-            .status()
-            .transition(&scope(), &request("in_progress"), false)
-            .await
-            .unwrap();
-        let Emitted::Appended {
-            event, snapshot, ..
-        } = emitted
-        else {
-            panic!("expected an append");
-        };
-        assert_eq!(event.from_lane, Lane::Claimed);
-        let log = [PLANNED_WP01, CLAIMED_WP01, &event.to_json().to_string()];
-        assert_eq!(snapshot.to_status_json(), reduced(&log).to_status_json());
-    }
-
-    #[tokio::test]
-    async fn a_record_folds_only_the_rows_after_the_cached_reduction_and_steps_on_from_there() {
+    /// A store whose cache covers `PLANNED_WP01` and whose write transaction finds
+    /// `CLAIMED_WP01` appended after it: the transaction may read only after the cached mark,
+    /// never the whole log; it appends once (the rows land in the returned sink) and rewrites
+    /// the snapshot once.
+    fn store_resuming_after_the_cache() -> (MockStatusStore, Arc<Mutex<Vec<LogRow>>>) {
         let mut store = MockStatusStore::new();
         store.expect_cached_reduction().return_once(|_| cached());
         store.expect_cache_reduction().times(1).return_const(());
@@ -461,7 +427,33 @@ mod incremental_snapshot {
                 .returning(|_| Ok(SnapshotWrite::Written));
             Ok(Box::new(tx))
         });
+        (store, appended)
+    }
+
+    #[tokio::test]
+    async fn a_transition_folds_only_the_rows_after_the_cached_reduction_under_its_lock() {
         let mut m = Mocks::new("", true);
+        (m.store, _) = store_resuming_after_the_cache();
+        let emitted = m
+            .status()
+            .transition(&scope(), &request("in_progress"), false)
+            .await
+            .unwrap();
+        let Emitted::Appended {
+            event, snapshot, ..
+        } = emitted
+        else {
+            panic!("expected an append");
+        };
+        assert_eq!(event.from_lane, Lane::Claimed);
+        let log = [PLANNED_WP01, CLAIMED_WP01, &event.to_json().to_string()];
+        assert_eq!(snapshot.to_status_json(), reduced(&log).to_status_json());
+    }
+
+    #[tokio::test]
+    async fn a_record_folds_only_the_rows_after_the_cached_reduction_and_steps_on_from_there() {
+        let mut m = Mocks::new("", true);
+        let (store, appended) = store_resuming_after_the_cache();
         m.store = store;
         // Distinct ids (a repeated id would make the fold fall back to the whole log).
         let next = Arc::new(Mutex::new(0u32));
