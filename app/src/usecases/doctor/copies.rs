@@ -17,10 +17,11 @@ const MAX_COPY: u64 = 1 << 30;
 pub(super) async fn check(
     ports: &DoctorPorts<'_>,
     scope: &StatusScope,
+    status_log: &EventLog,
 ) -> Result<Vec<Diagnosis>, AppError> {
     let primary_copy = mission_dir(&scope.primary_root, &scope.slug).join(EVENTS_FILE);
-    let status_log = scope.surface.events_path();
-    if primary_copy == status_log {
+    let status_path = scope.surface.events_path();
+    if primary_copy == status_path {
         return Ok(Vec::new());
     }
     let read = |e: skitty_ports::FilesError| AppError::Store(StoreError::io(&e.path, e.source));
@@ -42,8 +43,7 @@ pub(super) async fn check(
     let Ok(primary) = EventLog::parse_bytes_with(&bytes, true) else {
         return Ok(Vec::new());
     };
-    let status = ports.status().load_for_audit(scope).await?;
-    let found = compare(&primary, &status.log);
+    let found = compare(&primary, status_log);
     if !found.only_in_first.is_empty() {
         let lines: Vec<String> = found
             .only_in_first
@@ -57,7 +57,7 @@ pub(super) async fn check(
                 Check::SplitStatus,
                 Level::Warning,
                 format!(
-                    "split status: the primary checkout's copy of the log holds {} event(s) the mission's status at {status_log} does not: {}{}. A spec-kitty 3.2.7 command run from the primary checkout wrote them; neither tool counts them",
+                    "split status: the primary checkout's copy of the log holds {} event(s) the mission's status at {status_path} does not: {}{}. A spec-kitty 3.2.7 command run from the primary checkout wrote them; neither tool counts them",
                     found.only_in_first.len(),
                     lines.join(", "),
                     if more > 0 { format!(", and {more} more") } else { String::new() }
@@ -73,7 +73,7 @@ pub(super) async fn check(
                 Check::PrimaryCopyBehind,
                 Level::Info,
                 format!(
-                    "the primary checkout's copy of the log is {} event(s) behind the mission's status at {status_log}. spec-kitty 3.2.7 leaves it that way; both tools read the coordination copy",
+                    "the primary checkout's copy of the log is {} event(s) behind the mission's status at {status_path}. spec-kitty 3.2.7 leaves it that way; both tools read the coordination copy",
                     found.only_in_second
                 ),
             )

@@ -5,16 +5,17 @@ use skitty_status::{LogError, Severity};
 
 use super::{Check, Diagnosis, DoctorPorts, Level, Mode, outcome};
 use crate::error::AppError;
+use crate::mission_status::Loaded;
 use crate::scope::StatusScope;
 
 pub(super) async fn check(
     ports: &DoctorPorts<'_>,
     scope: &StatusScope,
+    loaded: &Loaded,
     mode: Mode,
 ) -> Result<Vec<Diagnosis>, AppError> {
     let status = ports.status();
     let path = scope.surface.events_path();
-    let loaded = status.load_for_audit(scope).await?;
     let mut found = Vec::new();
     for bad in &loaded.log.bad_lines {
         let diagnosis = match bad {

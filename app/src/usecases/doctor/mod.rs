@@ -214,14 +214,24 @@ pub async fn doctor(
     let scope = StatusScope::from_context(context)?;
     let primary_root = context.workspace().primary_root();
     let mut diagnoses = locks::check(ports, primary_root, mode).await?;
-    diagnoses.extend(log::check(ports, &scope, mode).await?);
+    // The log is read once, and again only when a repair changed it.
+    let status = ports.status();
+    let mut loaded = status.load_for_audit(&scope).await?;
+    let found = log::check(ports, &scope, &loaded, mode).await?;
+    let cut = found
+        .iter()
+        .any(|d| d.check == Check::TornTail && matches!(d.repair, Some(Repair::Done { .. })));
+    diagnoses.extend(found);
+    if cut {
+        loaded = status.load_for_audit(&scope).await?;
+    }
     let log_readable = !diagnoses
         .iter()
         .any(|d| matches!(d.check, Check::TornTail | Check::UnreadableLine) && d.open());
     if log_readable {
-        diagnoses.extend(snapshot::check(ports, &scope, mode).await?);
+        diagnoses.extend(snapshot::check(ports, &scope, &loaded, mode).await?);
     }
-    diagnoses.extend(copies::check(ports, &scope).await?);
+    diagnoses.extend(copies::check(ports, &scope, &loaded.log).await?);
     if matches!(context.location(), Location::Repository { .. }) {
         diagnoses.extend(worktrees::check(ports, primary_root).await?);
     }

@@ -5,16 +5,17 @@ use skitty_status::Snapshot;
 
 use super::{Check, Diagnosis, DoctorPorts, Level, Mode, Repair, outcome};
 use crate::error::AppError;
+use crate::mission_status::Loaded;
 use crate::scope::StatusScope;
 
 pub(super) async fn check(
     ports: &DoctorPorts<'_>,
     scope: &StatusScope,
+    loaded: &Loaded,
     mode: Mode,
 ) -> Result<Vec<Diagnosis>, AppError> {
     let status = ports.status();
     let mut found = leftovers(ports, scope, mode).await?;
-    let loaded = status.load_for_audit(scope).await?;
     if loaded.log.rows().is_empty() {
         return Ok(found);
     }
