@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECONDS_EACH=${1:-600}
-TARGETS=(log_rows merge_driver frontmatter mission_facts)
+TARGETS=(log_rows log_row_fast merge_driver frontmatter mission_facts)
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 cargo +nightly fuzz --version >/dev/null 2>&1 || cargo +nightly install cargo-fuzz --locked --quiet
 FUZZ=$ROOT/target/fuzz; CORPUS=$FUZZ/corpus
@@ -25,6 +25,9 @@ head -n 5 "$LOG" > "$CORPUS/log_rows/head.jsonl"
 cargo build -q --release -p skitty-status --example synthetic_log
 "$ROOT/target/release/examples/synthetic_log" "$FUZZ/synth" 4 40 > /dev/null
 cp "$FUZZ/synth/status.events.jsonl" "$CORPUS/log_rows/synthetic.jsonl"
+# The fast path's seeds: one row per file, the shapes it takes and the ones it leaves alone.
+i=0; while IFS= read -r row; do i=$((i+1)); printf '%s\n' "$row" > "$CORPUS/log_row_fast/fixture-$i.jsonl"; done < "$LOG"
+head -n 40 "$FUZZ/synth/status.events.jsonl" > "$CORPUS/log_row_fast/synthetic.jsonl"
 { cat "$LOG"; printf '\xff'; head -n 8 "$LOG"; printf '\xff'; head -n 3 "$LOG"; cat "$FUZZ/synth/status.events.jsonl"; } > "$CORPUS/merge_driver/three-sides"
 printf -- '---\nwork_package_id: "WP01"\ntitle: "One" # a comment\ndependencies: []\nsubtasks:\n  - "T001"\nowned_files: [src/a.rs]\n---\n\n# WP01\n\nBody.\n' > "$CORPUS/frontmatter/prompt.md"
 printf -- '---\ntitle: x\n---\n' > "$CORPUS/frontmatter/tiny.md"

@@ -85,7 +85,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
 }
 
 /// External crates a domain crate may reach (transitively, normal dependencies).
-const DOMAIN_ALLOWED: [&str; 43] = [
+const DOMAIN_ALLOWED: [&str; 44] = [
     "serde",
     "serde_core",
     "serde_derive",
@@ -136,6 +136,9 @@ const DOMAIN_ALLOWED: [&str; 43] = [
     "allocator-api2",
     // xxh3, the hash of the event ids a resumable reduction has seen (`skitty_status::incremental`).
     "xxhash-rust",
+    // UTF-8 validation with SIMD (a whole chunk of the event log at once); it probes the CPU
+    // with `is_x86_feature_detected!`, nothing else.
+    "simdutf8",
 ];
 
 /// Crates `ports` must not reach, even transitively.

@@ -118,6 +118,19 @@ impl EventLog {
     ) -> Result<EventLog, LogError> {
         let mut parser = LogParser::starting_at(first_line, lenient);
         let mut start = 0usize;
+        // Valid UTF-8 as a whole (the usual case, checked at SIMD speed) means every line is:
+        // lines are then cut from the text, not validated one by one.
+        if let Ok(text) = simdutf8::basic::from_utf8(bytes) {
+            for end in memchr::memchr_iter(b'\n', bytes) {
+                let line = text.get(start..end).unwrap_or_default();
+                parser.push_str(line, first_offset + start as u64, true)?;
+                start = end + 1;
+            }
+            if let Some(line) = text.get(start..).filter(|line| !line.is_empty()) {
+                parser.push_str(line, first_offset + start as u64, false)?;
+            }
+            return Ok(parser.finish());
+        }
         for end in memchr::memchr_iter(b'\n', bytes) {
             parser.push_line(&bytes[start..end], first_offset + start as u64, true)?;
             start = end + 1;
@@ -236,27 +249,24 @@ impl LogParser {
         offset: u64,
         terminated: bool,
     ) -> Result<(), LogError> {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => self.push_str(text, offset, terminated),
+            Err(_) => {
+                self.line += 1;
+                let error = self.failure(RowError::NotUtf8, offset, terminated);
+                if self.lenient {
+                    self.bad_lines.push(error);
+                    return Ok(());
+                }
+                Err(error)
+            }
+        }
+    }
+
+    /// [`LogParser::push_line`] for a line already known to be UTF-8.
+    pub fn push_str(&mut self, text: &str, offset: u64, terminated: bool) -> Result<(), LogError> {
         self.line += 1;
         let line = self.line;
-        let fail = |reason: RowError| {
-            if terminated {
-                LogError::BadLine { line, reason }
-            } else {
-                LogError::TornTail {
-                    line,
-                    offset,
-                    reason,
-                }
-            }
-        };
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(_) if self.lenient => {
-                self.bad_lines.push(fail(RowError::NotUtf8));
-                return Ok(());
-            }
-            Err(_) => return Err(fail(RowError::NotUtf8)),
-        };
         self.missing_final_newline = !terminated && !text.trim().is_empty();
         match LogRow::parse_line(text) {
             None => Ok(()),
@@ -264,11 +274,28 @@ impl LogParser {
                 self.rows.push(Located { line, row });
                 Ok(())
             }
-            Some(Err(reason)) if self.lenient => {
-                self.bad_lines.push(fail(reason));
-                Ok(())
+            Some(Err(reason)) => {
+                let error = self.failure(reason, offset, terminated);
+                if self.lenient {
+                    self.bad_lines.push(error);
+                    return Ok(());
+                }
+                Err(error)
             }
-            Some(Err(reason)) => Err(fail(reason)),
+        }
+    }
+
+    /// The error for the current line.
+    fn failure(&self, reason: RowError, offset: u64, terminated: bool) -> LogError {
+        let line = self.line;
+        if terminated {
+            LogError::BadLine { line, reason }
+        } else {
+            LogError::TornTail {
+                line,
+                offset,
+                reason,
+            }
         }
     }
 
@@ -302,6 +329,34 @@ mod tests {
         assert!(matches!(
             EventLog::parse(&text),
             Err(LogError::BadLine { line: 3, .. })
+        ));
+    }
+
+    #[test]
+    fn a_line_that_is_not_utf8_is_named_and_the_others_still_read() {
+        let bytes = [
+            ROW.as_bytes(),
+            b"\n{\"actor\": \"\xff\"}\n",
+            ROW.as_bytes(),
+            b"\n",
+        ]
+        .concat();
+        assert!(matches!(
+            EventLog::parse_bytes(&bytes),
+            Err(LogError::BadLine {
+                line: 2,
+                reason: RowError::NotUtf8
+            })
+        ));
+        let lenient = EventLog::parse_bytes_with(&bytes, true).unwrap();
+        assert_eq!(lenient.rows().len(), 2);
+        assert_eq!(lenient.rows()[1].line, 3);
+        assert_eq!(lenient.bad_lines.len(), 1);
+
+        let torn = [ROW.as_bytes(), b"\n{\"actor\": \"\xe2\x82"].concat();
+        assert!(matches!(
+            EventLog::parse_bytes(&torn),
+            Err(LogError::TornTail { line: 2, offset, reason: RowError::NotUtf8 }) if offset == ROW.len() as u64 + 1
         ));
     }
 

@@ -9,6 +9,9 @@
 
 mod annotation;
 mod coerce;
+mod fast;
+#[cfg(test)]
+mod fast_path_tests;
 #[cfg(test)]
 mod tests;
 mod transition;
@@ -120,13 +123,23 @@ impl LogRow {
                 "the line starts with a UTF-8 byte-order mark (U+FEFF); save the file as UTF-8 without BOM".into(),
             )));
         }
-        Some(match serde_json::from_str::<BoxedRow>(trimmed) {
+        if let Some(row) = fast::transition(trimmed) {
+            return Some(Ok(LogRow::Transition(row)));
+        }
+        Some(LogRow::parse_general(trimmed))
+    }
+
+    /// The general parser alone, without the fast path `parse_line` tries first: for tests
+    /// that compare the two. `line` is trimmed and not blank.
+    #[doc(hidden)]
+    pub fn parse_general(trimmed: &str) -> Result<LogRow, RowError> {
+        match serde_json::from_str::<BoxedRow>(trimmed) {
             Ok(BoxedRow(row)) => LogRow::from_raw(row),
             Err(e) if e.classify() == serde_json::error::Category::Data => {
                 Err(RowError::NotAnObject)
             }
             Err(e) => Err(RowError::InvalidJson(e.to_string())),
-        })
+        }
     }
 
     /// Classifies and types a parsed row, in spec-kitty's order: `kind` first, then the
