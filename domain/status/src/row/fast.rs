@@ -1,10 +1,10 @@
-//! The fast path for the row nearly every log is made of: a lane transition as spec-kitty
-//! 3.2.7 and skitty write it, with a string actor, no evidence and no policy metadata.
+//! The fast path for the row most logs are made of: a lane transition as spec-kitty 3.2.7 and
+//! skitty write it, with a string actor.
 //!
 //! It reads the line in one pass, in the layout Python's `json.dumps` writes (`{"key": value,
 //! "key": value}`), borrowing every string from it, and answers `None` for anything else: other
 //! separators, a string with an escape or a control character, a number, an array, an unknown
-//! or repeated key, evidence, an actor binding, a lane or WP id the general parser would
+//! or repeated key, an actor binding, a lane or WP id the general parser would
 //! refuse. The caller then runs the general parser on the same line, so the fast path never
 //! decides a refusal or a message; it only ever builds the row the general parser would build
 //! (`fast_path_tests` and the `log_row_fast` fuzz target compare the two).
@@ -15,13 +15,13 @@
 //! executes 2.3x fewer instructions than the general parser for the whole log (callgrind) and
 //! reads it at ~320-550 MB/s (`cargo bench -p skitty-status --bench status -- parse`).
 
-use serde_json::Map;
+use serde_json::{Map, Value};
 
 use super::coerce::wp_id;
 use super::{EventId, TransitionEvent};
 use crate::actor::Actor;
 use crate::lane::Lane;
-use crate::review::ReviewResult;
+use crate::review::{DoneEvidence, ReviewResult, truthy};
 
 /// The row, when the fast path takes the line whole; `None` sends it to the general parser.
 pub(super) fn transition(line: &str) -> Option<Box<TransitionEvent>> {
@@ -107,6 +107,29 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// A nested object, whole, for serde_json (the line has no escapes, so a quote always
+    /// opens or closes a string).
+    fn nested_object(&mut self) -> Option<&'a str> {
+        let bytes = self.text.as_bytes();
+        let start = self.pos;
+        let (mut depth, mut in_string) = (0usize, false);
+        for (i, &byte) in bytes.get(start..)?.iter().enumerate() {
+            match byte {
+                b'"' => in_string = !in_string,
+                b'{' | b'[' if !in_string => depth += 1,
+                b'}' | b']' if !in_string => {
+                    depth -= 1;
+                    if depth == 0 {
+                        self.pos = start + i + 1;
+                        return self.text.get(start..self.pos);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
+    }
+
     /// Nothing after the value (the caller trimmed the line).
     fn end(&self) -> Option<()> {
         (self.pos == self.text.len()).then_some(())
@@ -176,10 +199,9 @@ struct Fields<'a> {
     reason: Option<Option<&'a str>>,
     reason_source: Option<Option<&'a str>>,
     review_ref: Option<Option<&'a str>>,
-    /// Only null: evidence takes the general path.
-    evidence: Option<()>,
-    /// Only null: metadata is kept as a JSON value by the general path.
-    policy_metadata: Option<()>,
+    /// Read as a JSON value by serde_json, as the general parser reads it.
+    evidence: Option<Option<Value>>,
+    policy_metadata: Option<Option<Value>>,
     review_result: Option<Option<Review<'a>>>,
 }
 
@@ -193,6 +215,18 @@ struct Review<'a> {
 
 impl<'a> Fields<'a> {
     fn read(&mut self, scan: &mut Scanner<'a>, key: &str) -> Option<()> {
+        if key == "evidence" || key == "policy_metadata" {
+            let value = if scan.text.as_bytes().get(scan.pos)? == &b'{' {
+                Some(serde_json::from_str(scan.nested_object()?).ok()?)
+            } else {
+                null(scan.scalar()?).map(|()| None)?
+            };
+            let slot = match key {
+                "evidence" => &mut self.evidence,
+                _ => &mut self.policy_metadata,
+            };
+            return once(slot, value);
+        }
         if key == "review_result" {
             let value = if scan.text.as_bytes().get(scan.pos)? == &b'{' {
                 let mut review = Review::default();
@@ -221,8 +255,6 @@ impl<'a> Fields<'a> {
             "reason" => once(&mut self.reason, opt_str(value)?),
             "reason_source" => once(&mut self.reason_source, opt_str(value)?),
             "review_ref" => once(&mut self.review_ref, opt_str(value)?),
-            "evidence" => once(&mut self.evidence, null(value)?),
-            "policy_metadata" => once(&mut self.policy_metadata, null(value)?),
             _ => None,
         }
     }
@@ -244,12 +276,16 @@ impl<'a> Fields<'a> {
             reason: owned(self.reason),
             reason_source: owned(self.reason_source),
             review_ref: owned(self.review_ref),
-            evidence: None,
+            // An empty object is falsy to spec-kitty: no evidence.
+            evidence: match self.evidence.flatten() {
+                Some(v) if truthy(&v) => Some(DoneEvidence::from_json(&v).ok()?),
+                _ => None,
+            },
             review_result: match self.review_result.flatten() {
                 Some(review) => Some(review.into_result()?),
                 None => None,
             },
-            policy_metadata: None,
+            policy_metadata: self.policy_metadata.flatten(),
             extra: Map::new(),
         }))
     }

@@ -33,6 +33,10 @@ fn agrees(line: &str) -> bool {
 #[case::without_optional_keys(&PLAIN.replace(r#""mission_id": "01M8PVZF48Q7JBMEWBBWRV4D1V", "#, ""))]
 #[case::a_reason_source(&PLAIN.replace(r#""reason": null"#, r#""reason": "x", "reason_source": "cli""#))]
 #[case::a_feedback_path(&REVIEWED.replace(r#""verdict""#, r#""feedback_path": "f.md", "verdict""#))]
+#[case::done_evidence(&PLAIN.replace(r#""evidence": null"#, r#""evidence": {"review": {"reference": "r", "reviewer": "x", "verdict": "approved"}}"#))]
+#[case::empty_evidence(&PLAIN.replace(r#""evidence": null"#, r#""evidence": {}"#))]
+#[case::policy_metadata(&PLAIN.replace(r#""policy_metadata": null"#, r#""policy_metadata": {"agent": "claude", "shell_pid": 12420, "nested": {"list": [1, 2.5, "}{", null]}}"#))]
+#[case::empty_policy_metadata(&PLAIN.replace(r#""policy_metadata": null"#, r#""policy_metadata": {}"#))]
 #[case::non_ascii_text(&PLAIN.replace(r#""reason": null"#, r#""reason": "déjà vu ✓""#))]
 fn the_rows_writers_write_take_the_fast_path(#[case] line: &str) {
     assert!(agrees(line), "the fast path refused {line}");
@@ -46,8 +50,10 @@ fn the_rows_writers_write_take_the_fast_path(#[case] line: &str) {
 #[case::an_unknown_key(&PLAIN.replace(r#""wp_id""#, r#""zz_future": 1, "wp_id""#))]
 #[case::a_legacy_feature_slug(&PLAIN.replace(r#""mission_slug""#, r#""feature_slug""#))]
 #[case::an_actor_binding(&PLAIN.replace(r#""claude""#, r#"{"model": null, "profile": null, "role": "implementer", "tool": "claude"}"#))]
-#[case::evidence(&PLAIN.replace(r#""evidence": null"#, r#""evidence": {"review": {"reference": "r", "reviewer": "x", "verdict": "approved"}}"#))]
-#[case::policy_metadata(&PLAIN.replace(r#""policy_metadata": null"#, r#""policy_metadata": {"agent": "claude"}"#))]
+#[case::evidence_of_another_shape(&PLAIN.replace(r#""evidence": null"#, r#""evidence": {"review": 7}"#))]
+#[case::false_for_evidence(&PLAIN.replace(r#""evidence": null"#, r#""evidence": false"#))]
+#[case::a_list_for_policy_metadata(&PLAIN.replace(r#""policy_metadata": null"#, r#""policy_metadata": [1]"#))]
+#[case::an_unclosed_object(&PLAIN.replace(r#""policy_metadata": null, "reason": null, "review_ref": null, "to_lane": "for_review", "wp_id": "WP50"}"#, r#""policy_metadata": {"a": {"b": 1}"#))]
 #[case::an_empty_review_result(&REVIEWED.replace(r#"{"reference": "review://WP04/cycle-1", "reviewer": "reviewer-bot", "verdict": "changes_requested"}"#, "{}"))]
 #[case::a_review_result_with_more_keys(&REVIEWED.replace(r#""verdict""#, r#""score": 3, "verdict""#))]
 #[case::a_string_force(&PLAIN.replace(r#""force": false"#, r#""force": "false""#))]
@@ -83,7 +89,12 @@ fn value_for(key: &'static str) -> impl Strategy<Value = String> {
             r#"{"reference": "r", "reviewer": "x", "verdict": "approved"}"#,
             r#"{"feedback_path": null, "reference": "r", "reviewer": "x", "verdict": "v"}"#,
         ],
-        "evidence" | "policy_metadata" => &["null"],
+        "evidence" => &[
+            "null",
+            "{}",
+            r#"{"review": {"reference": "r", "reviewer": "x", "verdict": "approved"}}"#,
+        ],
+        "policy_metadata" => &["null", "{}", r#"{"agent": "a", "n": [1, {"x": "]"}]}"#],
         _ => &[r#""some text""#, r#""""#, "null"],
     };
     let odd: &'static [&'static str] = &[
