@@ -2,18 +2,20 @@
 //! skitty write it, with a string actor.
 //!
 //! It reads the line in one pass, in the layout Python's `json.dumps` writes (`{"key": value,
-//! "key": value}`), borrowing every string from it, and answers `None` for anything else: other
-//! separators, a string with an escape or a control character, a number, an array, an unknown
-//! or repeated key, an actor binding, a lane or WP id the general parser would
-//! refuse. The caller then runs the general parser on the same line, so the fast path never
-//! decides a refusal or a message; it only ever builds the row the general parser would build
-//! (`fast_path_tests` and the `log_row_fast` fuzz target compare the two).
+//! "key": value}`), borrowing every string from it; only `evidence` and `policy_metadata`
+//! objects go through serde_json, as the general parser reads them. It answers `None` for
+//! anything else: other separators, a string with an escape or a control character, a number
+//! or list where a string belongs, an unknown or repeated key, an actor binding, a lane or WP
+//! id the general parser would refuse. The caller then runs the general parser on the same
+//! line, so the fast path never decides a refusal or a message; it only ever builds the row the
+//! general parser would build (`fast_path_tests` and the `log_row_fast` fuzz target compare the
+//! two).
 //!
 //! Why a scanner and not a crate: on the 8.4 MB, 20,000-row log of spec-kitty's generator,
 //! serde_json into `Value` slots (the general parser) read ~150 MiB/s, serde_json into a typed,
 //! borrowing struct ~225 MiB/s and sonic-rs ~255 MiB/s on this project's VM; this scanner
 //! executes 2.3x fewer instructions than the general parser for the whole log (callgrind) and
-//! reads it at ~320-550 MB/s (`cargo bench -p skitty-status --bench status -- parse`).
+//! reads it at 380-490 MB/s (`cargo bench -p skitty-status --bench status -- parse`).
 
 use serde_json::{Map, Value};
 
