@@ -4,7 +4,7 @@
 #   * a 6-WP mission built by the real tool (oracle/make_mission.sh, single_branch);
 #   * a 99-WP / 20,000-transition mission: the same repository, its log re-seeded with 99 WPs by
 #     `skitty emit` and grown by spec-kitty's own generator (oracle/gen_synthetic_events.py);
-#   * a 1,000-WP / 1,000,000-transition log (skitty only: spec-kitty 3.2.7 takes 12 s at 20k),
+#   * a 1,000-WP / 1,000,000-transition log (skitty only: spec-kitty 3.2.7 takes 11-12 s at 20k),
 #     written by skitty's generator (`cargo run --example synthetic_log`).
 #
 # Pairs, each timed by hyperfine right after the other: `status --json` vs `agent tasks status
