@@ -109,6 +109,22 @@ impl<'a> Scanner<'a> {
         }
     }
 
+    /// `Some` of what `read` makes of an object, `None` for null; anything else refuses.
+    fn object_or_null<T>(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Option<T>,
+    ) -> Option<Option<T>> {
+        if self.text.as_bytes().get(self.pos)? == &b'{' {
+            return read(self).map(Some);
+        }
+        null(self.scalar()?).map(|()| None)
+    }
+
+    /// A nested object as serde_json reads it (the general parser's reading).
+    fn json_object(&mut self) -> Option<Value> {
+        serde_json::from_str(self.nested_object()?).ok()
+    }
+
     /// A nested object, whole, for serde_json (the line has no escapes, so a quote always
     /// opens or closes a string).
     fn nested_object(&mut self) -> Option<&'a str> {
@@ -217,27 +233,24 @@ struct Review<'a> {
 
 impl<'a> Fields<'a> {
     fn read(&mut self, scan: &mut Scanner<'a>, key: &str) -> Option<()> {
-        if key == "evidence" || key == "policy_metadata" {
-            let value = if scan.text.as_bytes().get(scan.pos)? == &b'{' {
-                Some(serde_json::from_str(scan.nested_object()?).ok()?)
-            } else {
-                null(scan.scalar()?).map(|()| None)?
-            };
-            let slot = match key {
-                "evidence" => &mut self.evidence,
-                _ => &mut self.policy_metadata,
-            };
-            return once(slot, value);
-        }
-        if key == "review_result" {
-            let value = if scan.text.as_bytes().get(scan.pos)? == &b'{' {
-                let mut review = Review::default();
-                scan.object(|scan, key| review.read(scan, key))?;
-                Some(review)
-            } else {
-                null(scan.scalar()?).map(|()| None)?
-            };
-            return once(&mut self.review_result, value);
+        match key {
+            "evidence" => {
+                let value = scan.object_or_null(Scanner::json_object)?;
+                return once(&mut self.evidence, value);
+            }
+            "policy_metadata" => {
+                let value = scan.object_or_null(Scanner::json_object)?;
+                return once(&mut self.policy_metadata, value);
+            }
+            "review_result" => {
+                let value = scan.object_or_null(|scan| {
+                    let mut review = Review::default();
+                    scan.object(|scan, key| review.read(scan, key))?;
+                    Some(review)
+                })?;
+                return once(&mut self.review_result, value);
+            }
+            _ => {}
         }
         let value = scan.scalar()?;
         match key {
