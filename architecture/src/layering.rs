@@ -16,8 +16,9 @@ pub fn metadata(root: &Path) -> Result<Metadata, String> {
         .map_err(|e| format!("cargo metadata failed in {}: {e}", root.display()))
 }
 
-const DOMAIN: [&str; 7] = [
+const DOMAIN: [&str; 8] = [
     "skitty-background",
+    "skitty-refs",
     "skitty-api",
     "skitty-status",
     "skitty-mission",
@@ -35,6 +36,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-mission", vec!["skitty-artifacts"]),
         ("skitty-artifacts", vec![]),
         ("skitty-background", vec![]),
+        ("skitty-refs", vec![]),
         (
             "skitty-api",
             vec![
