@@ -17,4 +17,5 @@
 
 pub mod glob;
 pub mod heuristic;
+pub mod map;
 pub mod narrow;

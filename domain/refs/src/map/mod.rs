@@ -1,0 +1,11 @@
+//! The occurrence map (`kitty-specs/<mission>/occurrence_map.yaml`) in spec-kitty 3.2.7's
+//! schema: its document ([`Node`]) and the checks spec-kitty runs before a bulk edit may start
+//! ([`validate`], then [`admissibility`]).
+
+mod node;
+#[cfg(test)]
+mod tests;
+mod validate;
+
+pub use node::{Node, python_str_repr};
+pub use validate::{Findings, admissibility, validate};

@@ -1,0 +1,265 @@
+//! spec-kitty 3.2.7's checks of an occurrence map, message for message
+//! (`bulk_edit/occurrence_map.py`: `validate_occurrence_map`, then `check_admissibility`).
+
+use super::node::{Node, python_str_repr};
+use crate::heuristic::Category;
+use crate::narrow::is_narrow;
+
+/// What a check found: errors block, warnings are advice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Findings {
+    pub errors: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl Findings {
+    pub fn passed(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+const ACTIONS: [&str; 4] = [
+    "do_not_change",
+    "manual_review",
+    "rename",
+    "rename_if_user_visible",
+];
+const OPERATIONS: [&str; 3] = ["deprecate", "remove", "rename"];
+const KNOWN_KEYS: [&str; 6] = [
+    "target",
+    "categories",
+    "exceptions",
+    "moves",
+    "structural_targets",
+    "status",
+];
+/// Terms spec-kitty takes for a template left unfilled (compared trimmed and upper-cased).
+const PLACEHOLDERS: [&str; 6] = ["TODO", "TBD", "FIXME", "XXX", "PLACEHOLDER", ""];
+/// Fewer categories than this cannot classify a change.
+const MIN_CATEGORIES: usize = 3;
+
+/// A Python list literal of names, as the messages print the allowed values.
+fn listed(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| python_str_repr(n)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn is_action(value: &Node) -> bool {
+    value.as_str().is_some_and(|a| ACTIONS.contains(&a))
+}
+
+/// The structural checks (`validate_occurrence_map`): target, categories, exceptions, moves,
+/// structural targets, in that order; unknown top-level keys are warnings.
+pub fn validate(document: &Node) -> Findings {
+    let mut errors = Vec::new();
+    target(document, &mut errors);
+    categories(document, &mut errors);
+    exceptions(document, &mut errors);
+    moves(document, &mut errors);
+    structural_targets(document, &mut errors);
+    let warnings = match document {
+        Node::Map(entries) => entries
+            .iter()
+            .filter(|(key, _)| !key.as_str().is_some_and(|k| KNOWN_KEYS.contains(&k)))
+            .map(|(key, _)| format!("Unknown top-level key '{}'", key.python_str()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    Findings { errors, warnings }
+}
+
+fn target(document: &Node, errors: &mut Vec<String>) {
+    let Some(target) = document.get("target") else {
+        errors.push("Missing required 'target' section".to_owned());
+        return;
+    };
+    if !matches!(target, Node::Map(_)) {
+        errors.push("'target' must be a mapping".to_owned());
+        return;
+    }
+    match target.present("term") {
+        None => errors.push("Missing required 'target.term'".to_owned()),
+        Some(term) if term.nonblank().is_none() => {
+            errors.push("'target.term' must be a non-empty string".to_owned());
+        }
+        Some(_) => {}
+    }
+    if let Some(operation) = target.present("operation")
+        && !operation.as_str().is_some_and(|o| OPERATIONS.contains(&o))
+    {
+        errors.push(format!(
+            "Invalid target.operation '{}'; must be one of {}",
+            operation.python_str(),
+            listed(&OPERATIONS)
+        ));
+    }
+}
+
+fn categories(document: &Node, errors: &mut Vec<String>) {
+    let Some(categories) = document.get("categories") else {
+        errors.push("Missing required 'categories' section".to_owned());
+        return;
+    };
+    let entries = match categories {
+        Node::Map(entries) if !entries.is_empty() => entries,
+        _ => {
+            errors.push("'categories' must be a non-empty mapping".to_owned());
+            return;
+        }
+    };
+    for (name, entry) in entries {
+        let name = name.python_str();
+        if !matches!(entry, Node::Map(_)) {
+            errors.push(format!("Category '{name}' must be a mapping"));
+            continue;
+        }
+        match entry.present("action") {
+            None => errors.push(format!("Category '{name}' missing required 'action' key")),
+            Some(action) if !is_action(action) => errors.push(format!(
+                "Category '{name}' has invalid action '{}'; must be one of {}",
+                action.python_str(),
+                listed(&ACTIONS)
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The entries of an optional list section, or the error when it is no list.
+fn entries<'a>(document: &'a Node, key: &str, errors: &mut Vec<String>) -> &'a [Node] {
+    match document.present(key) {
+        None => &[],
+        Some(Node::Seq(items)) => items,
+        Some(_) => {
+            errors.push(format!("'{key}' must be a list when present"));
+            &[]
+        }
+    }
+}
+
+fn exceptions(document: &Node, errors: &mut Vec<String>) {
+    for (i, entry) in entries(document, "exceptions", errors).iter().enumerate() {
+        let label = format!("exceptions[{i}]");
+        if !matches!(entry, Node::Map(_)) {
+            errors.push(format!(
+                "{label} must be a mapping with 'path' and 'action'"
+            ));
+            continue;
+        }
+        match entry.present("path") {
+            None => errors.push(format!("{label} missing required 'path' key")),
+            Some(path) if path.nonblank().is_none() => {
+                errors.push(format!("{label}.path must be a non-empty string"));
+            }
+            Some(_) => {}
+        }
+        match entry.present("action") {
+            None => errors.push(format!("{label} missing required 'action' key")),
+            Some(action) if !is_action(action) => errors.push(format!(
+                "{label} has invalid action '{}'; must be one of {}",
+                action.python_str(),
+                listed(&ACTIONS)
+            )),
+            Some(_) => {}
+        }
+        if let Some(field_path) = entry.present("field_path")
+            && field_path.nonblank().is_none()
+        {
+            errors.push(format!(
+                "{label}.field_path must be a non-empty string when present"
+            ));
+        }
+    }
+}
+
+fn moves(document: &Node, errors: &mut Vec<String>) {
+    for (i, entry) in entries(document, "moves", errors).iter().enumerate() {
+        let label = format!("moves[{i}]");
+        if !matches!(entry, Node::Map(_)) {
+            errors.push(format!("{label} must be a mapping with 'from' and 'to'"));
+            continue;
+        }
+        match entry.present("from") {
+            None => errors.push(format!("{label} missing required 'from' key")),
+            Some(Node::Seq(sources)) if !sources.is_empty() => {
+                if sources.iter().any(|s| s.nonblank().is_none()) {
+                    errors.push(format!("{label}.from entries must be non-empty strings"));
+                }
+            }
+            Some(_) => errors.push(format!("{label}.from must be a non-empty list of paths")),
+        }
+        match entry.present("to") {
+            None => errors.push(format!("{label} missing required 'to' key")),
+            Some(to) if to.nonblank().is_none() => {
+                errors.push(format!("{label}.to must be a non-empty string"));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+fn structural_targets(document: &Node, errors: &mut Vec<String>) {
+    for (i, entry) in entries(document, "structural_targets", errors)
+        .iter()
+        .enumerate()
+    {
+        let label = format!("structural_targets[{i}]");
+        if !matches!(entry, Node::Map(_)) {
+            errors.push(format!(
+                "{label} must be a mapping with 'path' and 'reason'"
+            ));
+            continue;
+        }
+        match entry.present("path") {
+            None => errors.push(format!("{label} missing required 'path' key")),
+            Some(path) => match path.nonblank() {
+                None => errors.push(format!("{label}.path must be a non-empty string")),
+                Some(path) if !is_narrow(path) => errors.push(format!(
+                    "{label}.path {} is too broad for a structural-target exemption: it must be a concrete file path with an extension (e.g. 'src/foo/bar.py') or an extension-bounded glob (e.g. 'src/foo/*.py', '**/bar_*.py'). Bare directories, directory-prefixes, and unbounded globs ('*', '**', '**/*') are rejected \u{2014} a structural-target exemption must name specific file(s), never a whole directory tree.",
+                    python_str_repr(path)
+                )),
+                Some(_) => {}
+            },
+        }
+        match entry.present("reason") {
+            None => errors.push(format!("{label} missing required 'reason' key")),
+            Some(reason) if reason.nonblank().is_none() => {
+                errors.push(format!("{label}.reason must be a non-empty string"));
+            }
+            Some(_) => {}
+        }
+    }
+}
+
+/// Whether a valid map can run (`check_admissibility`): a real term, at least three categories,
+/// all eight standard ones among them.
+pub fn admissibility(term: &str, category_names: &[String]) -> Findings {
+    let mut errors = Vec::new();
+    if PLACEHOLDERS.contains(&term.trim().to_uppercase().as_str()) {
+        errors.push(format!(
+            "target.term '{term}' is a placeholder; provide a real term before execution"
+        ));
+    }
+    if category_names.len() < MIN_CATEGORIES {
+        errors.push(format!(
+            "Need at least {MIN_CATEGORIES} categories, got {}",
+            category_names.len()
+        ));
+    }
+    let mut missing: Vec<&str> = Category::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|name| !category_names.iter().any(|n| n == name))
+        .collect();
+    missing.sort_unstable();
+    if !missing.is_empty() {
+        errors.push(format!(
+            "Occurrence map is missing required standard categories: {}. Every category must be present \u{2014} use action 'do_not_change' for risk surfaces that must not be modified.",
+            listed(&missing)
+        ));
+    }
+    Findings {
+        errors,
+        warnings: Vec::new(),
+    }
+}
