@@ -2,10 +2,16 @@
 //! schema: its document ([`Node`]) and the checks spec-kitty runs before a bulk edit may start
 //! ([`validate`], then [`admissibility`]).
 
+mod assess;
+#[cfg(test)]
+mod assess_tests;
+mod model;
 mod node;
 #[cfg(test)]
 mod tests;
 mod validate;
 
+pub use assess::{Assessment, DiffCheck, Source, assess};
+pub use model::{Exception, FieldPin, Move, OccurrenceMap, StructuralTarget};
 pub use node::{Node, python_str_repr};
 pub use validate::{Findings, admissibility, validate};

@@ -34,6 +34,19 @@ impl Node {
         self.get(key).filter(|v| **v != Node::Null)
     }
 
+    /// Python's `bool(value)`.
+    pub fn truthy(&self) -> bool {
+        match self {
+            Node::Null => false,
+            Node::Bool(b) => *b,
+            Node::Int(i) => *i != 0,
+            Node::Float(f) => *f != 0.0,
+            Node::Str(s) => !s.is_empty(),
+            Node::Seq(items) => !items.is_empty(),
+            Node::Map(entries) => !entries.is_empty(),
+        }
+    }
+
     pub fn as_str(&self) -> Option<&str> {
         match self {
             Node::Str(s) => Some(s),
