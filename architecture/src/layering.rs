@@ -36,7 +36,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-mission", vec!["skitty-artifacts"]),
         ("skitty-artifacts", vec![]),
         ("skitty-background", vec![]),
-        ("skitty-refs", vec![]),
+        ("skitty-refs", vec!["skitty-artifacts"]),
         (
             "skitty-api",
             vec![

@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use skitty_artifacts::files::{ACCEPTANCE_MATRIX_FILE, EVENTS_FILE, META_FILE, SNAPSHOT_FILE};
 
 use super::model::OccurrenceMap;
 use super::node::Node;
@@ -254,11 +255,11 @@ static KITTY_OPS: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Files directly in the mission folder that spec-kitty's own runs rewrite.
 const RESIDUE: [&str; 6] = [
-    "acceptance-matrix.json",
+    ACCEPTANCE_MATRIX_FILE,
     "issue-matrix.md",
     "issue-matrix.json",
-    "status.events.jsonl",
-    "status.json",
+    EVENTS_FILE,
+    SNAPSHOT_FILE,
     "decisions.events.jsonl",
 ];
 
@@ -279,7 +280,7 @@ fn own_bookkeeping<'a>(posix: &'a str, mission_dir: Option<&str>) -> Option<&'a 
         [one] => RESIDUE.contains(one),
         [first, .., _] => *first == "traces" || (*first == "tasks" && review_cycle),
     };
-    let exempt = basename == "meta.json"
+    let exempt = basename == META_FILE
         || posix.ends_with(".kittify/encoding-provenance/global.jsonl")
         || KITTY_OPS.is_match(posix)
         || residue

@@ -1,10 +1,9 @@
 //! The occurrence map (`kitty-specs/<mission>/occurrence_map.yaml`) in spec-kitty 3.2.7's
-//! schema: its document ([`Node`]) and the checks spec-kitty runs before a bulk edit may start
-//! ([`validate`], then [`admissibility`]).
+//! schema: its document ([`Node`]), the checks spec-kitty runs before a bulk edit may start
+//! ([`validate`], then [`admissibility`]), and the review gate's verdict on each file a lane
+//! changed ([`OccurrenceMap::of`], then [`assess`]).
 
 mod assess;
-#[cfg(test)]
-mod assess_tests;
 mod model;
 mod node;
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Each expectation was printed by spec-kitty 3.2.7's own `validate_occurrence_map` and
 //! `check_admissibility` on the same document.
 
-use super::*;
+use super::super::*;
 
 fn s(text: &str) -> Node {
     Node::Str(text.to_owned())

@@ -1,7 +1,7 @@
 //! The review gate's verdicts, file by file, against spec-kitty 3.2.7's `check_diff_compliance`
 //! on the same map and the same changed paths (its output, generated once, is below).
 
-use super::*;
+use super::super::*;
 
 fn s(text: &str) -> Node {
     Node::Str(text.to_owned())
