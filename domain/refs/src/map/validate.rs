@@ -44,8 +44,38 @@ fn listed(names: &[&str]) -> String {
     format!("[{}]", quoted.join(", "))
 }
 
-fn is_action(value: &Node) -> bool {
-    value.as_str().is_some_and(|a| ACTIONS.contains(&a))
+/// A required string with something besides whitespace: `{label} missing required '{key}' key`
+/// when absent or null, `{label}.{key} must be a non-empty string` otherwise.
+fn required_text<'a>(
+    entry: &'a Node,
+    label: &str,
+    key: &str,
+    errors: &mut Vec<String>,
+) -> Option<&'a str> {
+    let Some(value) = entry.present(key) else {
+        errors.push(format!("{label} missing required '{key}' key"));
+        return None;
+    };
+    let text = value.nonblank();
+    if text.is_none() {
+        errors.push(format!("{label}.{key} must be a non-empty string"));
+    }
+    text
+}
+
+/// The `action` of a category or an exception (`who` names it in the message).
+fn action(entry: &Node, who: &str, errors: &mut Vec<String>) {
+    match entry.present("action") {
+        None => errors.push(format!("{who} missing required 'action' key")),
+        Some(action) if !action.as_str().is_some_and(|a| ACTIONS.contains(&a)) => {
+            errors.push(format!(
+                "{who} has invalid action '{}'; must be one of {}",
+                action.python_str(),
+                listed(&ACTIONS)
+            ));
+        }
+        Some(_) => {}
+    }
 }
 
 /// The structural checks (`validate_occurrence_map`): target, categories, exceptions, moves,
@@ -113,15 +143,7 @@ fn categories(document: &Node, errors: &mut Vec<String>) {
             errors.push(format!("Category '{name}' must be a mapping"));
             continue;
         }
-        match entry.present("action") {
-            None => errors.push(format!("Category '{name}' missing required 'action' key")),
-            Some(action) if !is_action(action) => errors.push(format!(
-                "Category '{name}' has invalid action '{}'; must be one of {}",
-                action.python_str(),
-                listed(&ACTIONS)
-            )),
-            Some(_) => {}
-        }
+        action(entry, &format!("Category '{name}'"), errors);
     }
 }
 
@@ -146,22 +168,8 @@ fn exceptions(document: &Node, errors: &mut Vec<String>) {
             ));
             continue;
         }
-        match entry.present("path") {
-            None => errors.push(format!("{label} missing required 'path' key")),
-            Some(path) if path.nonblank().is_none() => {
-                errors.push(format!("{label}.path must be a non-empty string"));
-            }
-            Some(_) => {}
-        }
-        match entry.present("action") {
-            None => errors.push(format!("{label} missing required 'action' key")),
-            Some(action) if !is_action(action) => errors.push(format!(
-                "{label} has invalid action '{}'; must be one of {}",
-                action.python_str(),
-                listed(&ACTIONS)
-            )),
-            Some(_) => {}
-        }
+        required_text(entry, &label, "path", errors);
+        action(entry, &label, errors);
         if let Some(field_path) = entry.present("field_path")
             && field_path.nonblank().is_none()
         {
@@ -188,13 +196,7 @@ fn moves(document: &Node, errors: &mut Vec<String>) {
             }
             Some(_) => errors.push(format!("{label}.from must be a non-empty list of paths")),
         }
-        match entry.present("to") {
-            None => errors.push(format!("{label} missing required 'to' key")),
-            Some(to) if to.nonblank().is_none() => {
-                errors.push(format!("{label}.to must be a non-empty string"));
-            }
-            Some(_) => {}
-        }
+        required_text(entry, &label, "to", errors);
     }
 }
 
@@ -210,24 +212,15 @@ fn structural_targets(document: &Node, errors: &mut Vec<String>) {
             ));
             continue;
         }
-        match entry.present("path") {
-            None => errors.push(format!("{label} missing required 'path' key")),
-            Some(path) => match path.nonblank() {
-                None => errors.push(format!("{label}.path must be a non-empty string")),
-                Some(path) if !is_narrow(path) => errors.push(format!(
-                    "{label}.path {} is too broad for a structural-target exemption: it must be a concrete file path with an extension (e.g. 'src/foo/bar.py') or an extension-bounded glob (e.g. 'src/foo/*.py', '**/bar_*.py'). Bare directories, directory-prefixes, and unbounded globs ('*', '**', '**/*') are rejected \u{2014} a structural-target exemption must name specific file(s), never a whole directory tree.",
-                    python_str_repr(path)
-                )),
-                Some(_) => {}
-            },
+        if let Some(path) = required_text(entry, &label, "path", errors)
+            && !is_narrow(path)
+        {
+            errors.push(format!(
+                "{label}.path {} is too broad for a structural-target exemption: it must be a concrete file path with an extension (e.g. 'src/foo/bar.py') or an extension-bounded glob (e.g. 'src/foo/*.py', '**/bar_*.py'). Bare directories, directory-prefixes, and unbounded globs ('*', '**', '**/*') are rejected \u{2014} a structural-target exemption must name specific file(s), never a whole directory tree.",
+                python_str_repr(path)
+            ));
         }
-        match entry.present("reason") {
-            None => errors.push(format!("{label} missing required 'reason' key")),
-            Some(reason) if reason.nonblank().is_none() => {
-                errors.push(format!("{label}.reason must be a non-empty string"));
-            }
-            Some(_) => {}
-        }
+        required_text(entry, &label, "reason", errors);
     }
 }
 

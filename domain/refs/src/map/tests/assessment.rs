@@ -2,18 +2,7 @@
 //! on the same map and the same changed paths (its output, generated once, is below).
 
 use super::super::*;
-
-fn s(text: &str) -> Node {
-    Node::Str(text.to_owned())
-}
-
-fn map(entries: Vec<(&str, Node)>) -> Node {
-    Node::Map(entries.into_iter().map(|(k, v)| (s(k), v)).collect())
-}
-
-fn seq(items: Vec<Node>) -> Node {
-    Node::Seq(items)
-}
+use super::{map, s, seq};
 
 fn document() -> Node {
     let action = |a: &str| map(vec![("action", s(a))]);

@@ -2,18 +2,7 @@
 //! `check_admissibility` on the same document.
 
 use super::super::*;
-
-fn s(text: &str) -> Node {
-    Node::Str(text.to_owned())
-}
-
-fn map(entries: Vec<(&str, Node)>) -> Node {
-    Node::Map(entries.into_iter().map(|(k, v)| (s(k), v)).collect())
-}
-
-fn seq(items: Vec<Node>) -> Node {
-    Node::Seq(items)
-}
+use super::{map, s, seq};
 
 fn action(name: &str) -> Node {
     map(vec![("action", s(name))])
