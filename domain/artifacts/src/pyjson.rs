@@ -139,7 +139,8 @@ fn python_repr(value: &Value) -> String {
     }
 }
 
-fn python_str_repr(s: &str) -> String {
+/// Python's `repr(str)`: single quotes unless the text holds one and no double quote.
+pub fn python_str_repr(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {

@@ -11,7 +11,7 @@ use skitty_artifacts::files::{ACCEPTANCE_MATRIX_FILE, EVENTS_FILE, META_FILE, SN
 use super::model::OccurrenceMap;
 use super::node::Node;
 use crate::glob::{as_posix, glob_match, path_matches};
-use crate::heuristic::classify;
+use crate::heuristic::{Category, classify};
 use crate::narrow::is_narrow;
 
 /// What decided a file's verdict.
@@ -42,7 +42,7 @@ impl Source {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Assessment {
     pub path: String,
-    pub category: Option<String>,
+    pub category: Option<Category>,
     pub source: Source,
     /// The action that applied (`rename`, `move`, `structural_edit`, ...), as Python prints it.
     pub action: Option<String>,
@@ -87,7 +87,7 @@ pub fn assess(map: &OccurrenceMap, changed: &[&str], mission_dir: Option<&str>) 
         .filter(|a| a.violation)
         .map(|a| format!("{}: {}", a.path, a.reason))
         .collect();
-    let category = |a: &Assessment| a.category.clone().unwrap_or_else(|| "None".to_owned());
+    let category = |a: &Assessment| a.category.map_or("None", Category::as_str);
     let warnings = assessments
         .iter()
         .filter(|a| a.action.as_deref() == Some("manual_review"))
@@ -128,14 +128,14 @@ pub fn assess(map: &OccurrenceMap, changed: &[&str], mission_dir: Option<&str>) 
 fn verdict(
     path: &str,
     source: Source,
-    category: Option<&str>,
+    category: Option<Category>,
     action: Option<String>,
     violation: bool,
     reason: String,
 ) -> Assessment {
     Assessment {
         path: path.to_owned(),
-        category: category.map(str::to_owned),
+        category,
         source,
         action,
         violation,
@@ -211,11 +211,12 @@ fn classify_file(
         return verdict(path, Source::PathHeuristic, None, None, true, reason);
     };
     let name = category.as_str();
+    let found = Some(category);
     let Some((_, action)) = map.categories.iter().find(|(n, _)| n == name) else {
         let reason = format!(
             "File classified as '{name}' but that category is not present in the occurrence map (FR-008)."
         );
-        return verdict(path, Source::PathHeuristic, Some(name), None, true, reason);
+        return verdict(path, Source::PathHeuristic, found, None, true, reason);
     };
     let action = action.as_ref().unwrap_or(&Node::Null);
     if action.as_str() == Some("do_not_change") {
@@ -223,28 +224,14 @@ fn classify_file(
             "File classified as '{name}' which is marked do_not_change (FR-007). Update the occurrence map or add an exception if this file is legitimately out of scope."
         );
         let action = Some(action.python_str());
-        return verdict(
-            path,
-            Source::PathHeuristic,
-            Some(name),
-            action,
-            true,
-            reason,
-        );
+        return verdict(path, Source::PathHeuristic, found, action, true, reason);
     }
     let reason = format!(
         "Category '{name}' action '{}' permits modification.",
         action.python_str()
     );
     let action = (*action != Node::Null).then(|| action.python_str());
-    verdict(
-        path,
-        Source::PathHeuristic,
-        Some(name),
-        action,
-        false,
-        reason,
-    )
+    verdict(path, Source::PathHeuristic, found, action, false, reason)
 }
 
 #[allow(clippy::expect_used)]

@@ -12,5 +12,5 @@ mod validate;
 
 pub use assess::{Assessment, DiffCheck, Source, assess};
 pub use model::{Exception, FieldPin, Move, OccurrenceMap, StructuralTarget};
-pub use node::{Node, python_str_repr};
+pub use node::Node;
 pub use validate::{Findings, admissibility, validate};

@@ -1,7 +1,7 @@
 //! A YAML document as the occurrence map's reader sees it: the adapter parses the file into a
 //! [`Node`] (keys in file order), the domain judges it.
 
-use std::fmt::Write as _;
+use skitty_artifacts::pyjson::{python_float_repr, python_str_repr};
 
 /// One YAML value.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,38 +96,7 @@ fn python_float(f: f64) -> String {
         "nan".to_owned()
     } else if f.is_infinite() {
         if f > 0.0 { "inf" } else { "-inf" }.to_owned()
-    } else if f.fract() == 0.0 && f.abs() < 1e16 {
-        format!("{f:.1}")
     } else {
-        format!("{f}")
+        python_float_repr(f)
     }
-}
-
-/// Python's `repr(str)`: single quotes unless the text holds one and no double quote.
-pub fn python_str_repr(s: &str) -> String {
-    let quote = if s.contains('\'') && !s.contains('"') {
-        '"'
-    } else {
-        '\''
-    };
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
-                let _ = write!(out, "\\x{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-    out
 }

@@ -1,7 +1,9 @@
 //! spec-kitty 3.2.7's checks of an occurrence map, message for message
 //! (`bulk_edit/occurrence_map.py`: `validate_occurrence_map`, then `check_admissibility`).
 
-use super::node::{Node, python_str_repr};
+use skitty_artifacts::pyjson::python_str_repr;
+
+use super::node::Node;
 use crate::heuristic::Category;
 use crate::narrow::is_narrow;
 

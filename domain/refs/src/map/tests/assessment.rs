@@ -3,6 +3,7 @@
 
 use super::super::*;
 use super::{map, s, seq};
+use crate::heuristic::Category;
 
 fn document() -> Node {
     let action = |a: &str| map(vec![("action", s(a))]);
@@ -84,7 +85,7 @@ fn every_changed_file_is_judged_as_spec_kitty_judges_it() {
         .map(|a| {
             (
                 a.path.as_str(),
-                a.category.as_deref(),
+                a.category.map(Category::as_str),
                 a.source,
                 a.action.as_deref(),
                 a.violation,

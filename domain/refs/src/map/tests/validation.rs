@@ -3,6 +3,7 @@
 
 use super::super::*;
 use super::{map, s, seq};
+use skitty_artifacts::pyjson::python_str_repr;
 
 fn action(name: &str) -> Node {
     map(vec![("action", s(name))])
