@@ -172,15 +172,41 @@ fn near_rows() -> impl Strategy<Value = String> {
         })
 }
 
+/// Most generated rows are spec-kitty's (every value right, its separators): a fast path that
+/// refused them all would agree trivially. Counted over a fixed-seed sample, so the rate is a
+/// property of the generator and the fast path, not of a lucky draw.
+#[test]
+fn the_fast_path_takes_a_good_share_of_the_near_rows() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+
+    let mut runner = TestRunner::deterministic();
+    let strategy = near_rows();
+    let sample = 2_000;
+    let taken = (0..sample)
+        .filter(|_| {
+            let line = strategy
+                .new_tree(&mut runner)
+                .map(|tree| tree.current())
+                .unwrap_or_default();
+            agrees(&line)
+        })
+        .count();
+    assert!(
+        taken * 10 >= sample,
+        "the fast path took {taken} of {sample} near rows"
+    );
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
     #[test]
     fn the_fast_path_agrees_with_the_general_parser(lines in proptest::collection::vec(near_rows(), 20)) {
-        let taken = lines.iter().filter(|line| agrees(line)).count();
-        // Most generated rows are spec-kitty's (every value right, its separators): a fast
-        // path that refused them all would agree trivially.
-        prop_assert!(taken > 0, "the fast path took none of {:#?}", lines);
+        // `agrees` asserts the agreement; which rows the fast path took does not matter here.
+        for line in &lines {
+            agrees(line);
+        }
     }
 
     #[test]
