@@ -29,6 +29,8 @@ pub enum AppError {
     #[error(transparent)]
     Execution(#[from] crate::execution_error::ExecutionError),
     #[error(transparent)]
+    Refs(#[from] crate::refs_error::RefsError),
+    #[error(transparent)]
     State(#[from] skitty_ports::StateError),
     #[error(transparent)]
     Process(#[from] skitty_ports::ProcessError),
@@ -183,6 +185,7 @@ impl AppError {
     pub fn hint(&self) -> Option<String> {
         match self {
             AppError::Execution(e) => e.hint(),
+            AppError::Refs(e) => e.hint(),
             AppError::State(skitty_ports::StateError::Unsafe { path, .. }) => Some(format!(
                 "check who made {path}; if it is yours, `chmod 700 {path}`, else remove it (skitty recreates it)"
             )),
@@ -369,6 +372,9 @@ impl AppError {
         if let AppError::Execution(e) = self {
             return e.is_refusal();
         }
+        if let AppError::Refs(e) = self {
+            return e.is_refusal();
+        }
         matches!(
             self,
             AppError::Refused(_)
@@ -395,6 +401,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::Execution(e) => e.code(),
+            AppError::Refs(e) => e.code(),
             AppError::Refused(_) => "REFUSED",
             AppError::LogMerge(_) => "LOG_MERGE_CONFLICT",
             AppError::State(_) => "STATE_DIR_ERROR",

@@ -13,6 +13,7 @@ mod execution_error;
 mod mission_status;
 mod ports;
 mod read_model;
+mod refs_error;
 mod resolver;
 mod scope;
 pub mod usecases;
@@ -25,5 +26,6 @@ pub use mission_status::{
 };
 pub use ports::Ports;
 pub use read_model::ReadModel;
+pub use refs_error::RefsError;
 pub use resolver::{ResolveRequest, resolve_context, resolve_each};
 pub use scope::StatusScope;

@@ -36,7 +36,15 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
         ("skitty-mission", vec!["skitty-artifacts"]),
         ("skitty-artifacts", vec![]),
         ("skitty-background", vec![]),
-        ("skitty-refs", vec!["skitty-artifacts"]),
+        (
+            "skitty-refs",
+            vec![
+                "skitty-status",
+                "skitty-mission",
+                "skitty-planning",
+                "skitty-artifacts",
+            ],
+        ),
         (
             "skitty-api",
             vec![
@@ -69,6 +77,7 @@ fn layers() -> BTreeMap<&'static str, Vec<&'static str>> {
                 "skitty-mission",
                 "skitty-artifacts",
                 "skitty-planning",
+                "skitty-refs",
                 "skitty-execution",
                 "skitty-background",
                 "skitty-ports",

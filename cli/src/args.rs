@@ -317,6 +317,15 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
+    /// What a mission's artifacts point at (`check`), and whether a diff keeps to the
+    /// mission's bulk-edit occurrence map (`assess`). Both read only.
+    #[command(
+        after_help = "Examples:\n  skitty refs check\n  skitty refs check --all --json\n  skitty refs assess --base main\n  skitty refs assess --mission rename-api --json"
+    )]
+    Refs {
+        #[command(subcommand)]
+        command: RefsCommand,
+    },
     /// Move a work package to another lane (one FSM-checked transition).
     #[command(
         after_help = "Examples:\n  skitty emit WP01 --to claimed --actor claude\n  skitty emit WP02 --to canceled --actor lead --force --reason \"duplicate of WP01\""
@@ -649,6 +658,43 @@ pub enum DaemonCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+pub enum RefsCommand {
+    /// Every path, work package and requirement the mission's artifacts name (WP frontmatter,
+    /// links in spec.md, plan.md and tasks.md, the status log), each checked. Exit 1 when any
+    /// reference dangles; each is printed with its file, line and, where one is likely, the fix.
+    #[command(
+        after_help = "Examples:\n  skitty refs check\n  skitty refs check --mission user-auth --json\n  skitty refs check --all"
+    )]
+    Check {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Every mission of the repository.
+        #[arg(long, conflicts_with_all = ["mission", "mission_dir"])]
+        all: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Judge each file changed between BASE and HEAD against the mission's
+    /// occurrence_map.yaml (spec-kitty's review gate, with declared `moves`), after checking
+    /// the map itself. Exit 1 on a violation or an invalid map.
+    #[command(
+        after_help = "Examples:\n  skitty refs assess\n  skitty refs assess --base main --head feat/rename --json"
+    )]
+    Assess {
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Where the diff starts (default: the mission branch, else the target branch).
+        #[arg(long, value_name = "REF")]
+        base: Option<String>,
+        /// Where the diff ends (default: HEAD where you run it).
+        #[arg(long, value_name = "REF")]
+        head: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
 impl Command {
     /// The command's name, for its tracing span.
     pub fn name(&self) -> &'static str {
@@ -665,6 +711,10 @@ impl Command {
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",
             Command::Doctor { .. } => "doctor",
+            Command::Refs { command } => match command {
+                RefsCommand::Check { .. } => "refs check",
+                RefsCommand::Assess { .. } => "refs assess",
+            },
             Command::Emit(_) => "emit",
             Command::Init { .. } => "init",
             Command::MergeDriverEventLog { .. } => "merge-driver-event-log",

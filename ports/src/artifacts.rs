@@ -63,6 +63,11 @@ pub trait ArtifactStore: Send + Sync {
     /// holds the parser's message.
     fn parse_yaml(&self, text: &str) -> Result<serde_json::Value, String>;
 
+    /// Parses a YAML document into a tree with mappings in file order (the occurrence map);
+    /// `Ok(None)` for an empty document; `Err` holds the parser's message (a repeated key is
+    /// one).
+    fn parse_yaml_tree(&self, text: &str) -> Result<Option<skitty_refs::map::Node>, String>;
+
     /// The bytes of a project file (`rel` to the primary checkout: `.gitignore`,
     /// `.kittify/config.yaml`), or `None` when absent.
     async fn read_project_file(

@@ -422,6 +422,23 @@ pub trait GitPort: Send + Sync {
         rev: &str,
     ) -> Result<(), GitError>;
 
+    /// The paths that differ between two commits, as `git diff --name-only BASE..HEAD` lists
+    /// them (a rename at its new path only, as spec-kitty's review gate reads it).
+    async fn diff_names(
+        &self,
+        repo: &Utf8Path,
+        base: &str,
+        head: &str,
+    ) -> Result<Vec<String>, GitError>;
+
+    /// The files of `worktree` (relative to its root): tracked ones still on disk, and
+    /// untracked ones git does not ignore. Reads only.
+    async fn worktree_files(&self, worktree: &Utf8Path) -> Result<Vec<String>, GitError>;
+
+    /// Where history moved `path`: the new path of the rename in the last commit that removed
+    /// `path`; `None` when no commit removed it, or removed it without a rename.
+    async fn renamed_to(&self, repo: &Utf8Path, path: &str) -> Result<Option<String>, GitError>;
+
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(
         &self,

@@ -15,6 +15,7 @@ use skitty_mission::work_packages::{PromptFile, wp_of_file_name};
 use skitty_mission::{FactError, LaneFact, MissionMeta, MissionRecord, Placement, ProjectConfig};
 use skitty_planning::frontmatter::yaml_span;
 use skitty_ports::{ArtifactError, ArtifactStore, CatalogError, MissionCatalog};
+use skitty_refs::map::Node;
 use skitty_status::pyjson::python_str;
 
 use crate::regular;
@@ -128,6 +129,19 @@ impl ArtifactStore for FsArtifacts {
             return Ok(Value::Null);
         }
         serde_saphyr::from_str::<Value>(text).map_err(|e| e.to_string())
+    }
+
+    fn parse_yaml_tree(&self, text: &str) -> Result<Option<Node>, String> {
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        // YAML 1.2, as ruamel's safe loader reads the map: `yes`/`off` are words, not booleans.
+        let options = serde_saphyr::options! { strict_booleans: true };
+        match serde_saphyr::from_str_with_options::<Node>(text, options) {
+            Ok(Node::Null) => Ok(None),
+            Ok(node) => Ok(Some(node)),
+            Err(e) => Err(e.to_string()),
+        }
     }
 
     async fn read_project_file(

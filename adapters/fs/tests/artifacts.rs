@@ -117,3 +117,42 @@ async fn a_lane_record_gives_its_base_branch() {
         Some("kitty/x")
     );
 }
+
+/// The occurrence map's reader: YAML 1.2 scalars (as ruamel's safe loader reads them), keys in
+/// file order, a repeated key refused, an empty document no map at all.
+#[test]
+fn a_yaml_tree_keeps_file_order_and_yaml_1_2_scalars() {
+    use skitty_refs::map::Node;
+    let store = FsArtifacts::new();
+    let tree = store
+        .parse_yaml_tree("# map\nz: yes\na: [1, 2.5, ~, true, '007', 0o17]\nm:\n  k: off\n")
+        .unwrap()
+        .unwrap();
+    let s = |t: &str| Node::Str(t.to_owned());
+    assert_eq!(
+        tree,
+        Node::Map(vec![
+            (s("z"), s("yes")),
+            (
+                s("a"),
+                Node::Seq(vec![
+                    Node::Int(1),
+                    Node::Float(2.5),
+                    Node::Null,
+                    Node::Bool(true),
+                    s("007"),
+                    Node::Int(15),
+                ])
+            ),
+            (s("m"), Node::Map(vec![(s("k"), s("off"))])),
+        ])
+    );
+    assert_eq!(
+        store.parse_yaml_tree("  \n# only a comment\n").unwrap(),
+        None
+    );
+    assert_eq!(store.parse_yaml_tree("~\n").unwrap(), None);
+    let repeated = store.parse_yaml_tree("a: 1\nb: 2\na: 3\n").unwrap_err();
+    assert!(repeated.contains("duplicate"), "{repeated}");
+    assert!(store.parse_yaml_tree("a: [1\n").is_err());
+}

@@ -11,6 +11,7 @@ mod facts;
 mod integrate;
 mod locks;
 mod operation;
+mod paths;
 mod remote;
 mod sides;
 mod status;
@@ -246,6 +247,23 @@ impl GitPort for GixRepo {
 
     async fn delete_branch(&self, repo: &Utf8Path, name: &BranchName) -> Result<(), GitError> {
         integrate::delete_branch(repo, name)
+    }
+
+    async fn diff_names(
+        &self,
+        repo: &Utf8Path,
+        base: &str,
+        head: &str,
+    ) -> Result<Vec<String>, GitError> {
+        paths::diff_names(repo, base, head)
+    }
+
+    async fn worktree_files(&self, worktree: &Utf8Path) -> Result<Vec<String>, GitError> {
+        paths::worktree_files(worktree)
+    }
+
+    async fn renamed_to(&self, repo: &Utf8Path, path: &str) -> Result<Option<String>, GitError> {
+        paths::renamed_to(repo, path)
     }
 
     async fn add_worktree(

@@ -15,6 +15,7 @@ mod merge_driver;
 mod move_wp;
 mod planning;
 mod ready;
+mod refs;
 mod retrospect;
 mod review;
 mod serve;
@@ -172,6 +173,7 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             json,
             repair,
         } => doctor::run(&adapters, &mission, json, repair).await,
+        Command::Refs { command } => refs::run(&adapters, command).await,
         Command::Emit(args) => emit::run(&adapters, &args).await,
         Command::MergeDriverEventLog { base, ours, theirs } => {
             merge_driver::run(&base, &ours, &theirs)

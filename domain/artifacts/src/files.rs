@@ -18,6 +18,8 @@ pub const EVENTS_FILE: &str = "status.events.jsonl";
 pub const SNAPSHOT_FILE: &str = "status.json";
 /// The directory of WP prompt files.
 pub const TASKS_DIR: &str = "tasks";
+/// A bulk edit's occurrence map (no kind claims it: it stays where the spec is written).
+pub const OCCURRENCE_MAP_FILE: &str = "occurrence_map.yaml";
 
 /// Single files of the mission directory, by name.
 const BY_NAME: [(&str, ArtifactKind); 16] = [

@@ -61,10 +61,12 @@ pub enum Op {
     Serve,
     /// `skitty doctor`: the status surface it checks and repairs.
     Doctor,
+    /// `skitty refs`: the mission's artifacts, its status and its branches, read only.
+    Refs,
 }
 
 impl Op {
-    pub const ALL: [Op; 19] = [
+    pub const ALL: [Op; 20] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
@@ -84,6 +86,7 @@ impl Op {
         Op::Sync,
         Op::Serve,
         Op::Doctor,
+        Op::Refs,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
@@ -110,7 +113,8 @@ impl Op {
             | Op::Subtask
             | Op::Review
             | Op::Merge
-            | Op::Retrospect => &[
+            | Op::Retrospect
+            | Op::Refs => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
                 Fragment::ArtifactPlacement,
@@ -145,6 +149,7 @@ impl Op {
             Op::Sync => "sync",
             Op::Serve => "serve",
             Op::Doctor => "doctor",
+            Op::Refs => "refs",
         }
     }
 }

@@ -53,7 +53,39 @@ pub fn fnmatch(name: &str, pattern: &str) -> bool {
 /// spec-kitty's `_glob_match`: `fnmatch`, or, when the pattern holds `**`, the pattern read with
 /// `*`/`?` inside one folder and `**` across folders.
 pub fn glob_match(path: &str, pattern: &str) -> bool {
-    fnmatch(path, pattern) || (pattern.contains("**") && recursive_match(path, pattern))
+    Glob::new(pattern).matches(path)
+}
+
+/// A pattern compiled once for [`glob_match`]'s rules, to test many paths.
+///
+/// ```
+/// use skitty_refs::glob::Glob;
+/// let glob = Glob::new("docs/**/*.md");
+/// assert!(glob.matches("docs/a/b.md") && glob.matches("docs/a/b/c.md"));
+/// assert!(!glob.matches("docs/x.md") && !glob.matches("src/a/x.md"));
+/// ```
+#[derive(Debug, Clone)]
+pub struct Glob {
+    tokens: Vec<Token>,
+    /// The `**` form, when the pattern holds `**` (and the expression compiles).
+    recursive: Option<Regex>,
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        Glob {
+            tokens: translate(pattern),
+            recursive: pattern
+                .contains("**")
+                .then(|| recursive_regex(pattern))
+                .flatten(),
+        }
+    }
+
+    pub fn matches(&self, path: &str) -> bool {
+        let name: Vec<char> = path.chars().collect();
+        matches(&self.tokens, &name) || self.recursive.as_ref().is_some_and(|re| re.is_match(path))
+    }
 }
 
 /// spec-kitty's `_path_matches` for a move's paths and a structural target: the declared path,
@@ -99,7 +131,7 @@ pub fn as_posix(path: &str) -> String {
 /// `*` any run without `/`, `?` one character but `/`, `.` literal) matched whole. Other
 /// characters pass through as regular-expression syntax, as in spec-kitty; a pattern that is
 /// then no valid expression matches nothing (spec-kitty raises `re.error` there).
-fn recursive_match(path: &str, pattern: &str) -> bool {
+fn recursive_regex(pattern: &str) -> Option<Regex> {
     const HOLD: &str = "\u{0}DOUBLESTAR\u{0}";
     let expression = pattern
         .replace("**", HOLD)
@@ -107,7 +139,7 @@ fn recursive_match(path: &str, pattern: &str) -> bool {
         .replace('*', "[^/]*")
         .replace('?', "[^/]")
         .replace(HOLD, ".*");
-    Regex::new(&format!("^(?:{expression})$")).is_ok_and(|re| re.is_match(path))
+    Regex::new(&format!("^(?:{expression})$")).ok()
 }
 
 /// Python 3.11's `fnmatch.translate`, as tokens instead of a regular expression.

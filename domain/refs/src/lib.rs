@@ -16,6 +16,7 @@
 //! ```
 
 pub mod glob;
+pub mod graph;
 pub mod heuristic;
 pub mod map;
 pub mod narrow;

@@ -100,3 +100,81 @@ fn python_float(f: f64) -> String {
         python_float_repr(f)
     }
 }
+
+/// Reads any self-describing document (the adapter hands YAML to it): mappings keep their
+/// keys in file order, and a key written twice is an error (Python's YAML loaders refuse it).
+impl<'de> serde::Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Node, D::Error> {
+        deserializer.deserialize_any(NodeVisitor)
+    }
+}
+
+struct NodeVisitor;
+
+impl<'de> serde::de::Visitor<'de> for NodeVisitor {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Node, E> {
+        Ok(Node::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        serde::Deserialize::deserialize(d)
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(Node::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Node, E> {
+        Ok(Node::Int(i))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Node, E> {
+        i64::try_from(u)
+            .map(Node::Int)
+            .map_err(|_| E::custom(format!("the integer {u} is too large")))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Node, E> {
+        Ok(Node::Float(f))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(Node::Str(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(Node::Str(s))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Node::Seq(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries: Vec<(Node, Node)> = Vec::new();
+        while let Some((key, value)) = map.next_entry::<Node, Node>()? {
+            if entries.iter().any(|(k, _)| *k == key) {
+                return Err(serde::de::Error::custom(format!(
+                    "duplicate key {}",
+                    key.python_repr()
+                )));
+            }
+            entries.push((key, value));
+        }
+        Ok(Node::Map(entries))
+    }
+}

@@ -1,0 +1,145 @@
+//! Where in a text a reference is written: the line of a frontmatter value, and the targets of
+//! Markdown links with their lines.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// The 1-based line of `value` under the top-level frontmatter key `key`: the key's own line
+/// when the value is written inline (`key: [a, b]`), else the first line of the key's block
+/// holding it; the key's line when the value is not found verbatim (a quoted or folded form).
+pub(crate) fn line_of(text: &str, key: &str, value: &str) -> usize {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = usize::from(lines.first().is_some_and(|l| l.trim_end() == "---"));
+    let end = lines
+        .iter()
+        .skip(start)
+        .position(|l| l.trim_end() == "---")
+        .map_or(lines.len(), |at| at + start);
+    let Some(key_at) = (start..end).find(|&i| {
+        lines[i]
+            .strip_prefix(key)
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    }) else {
+        return 1;
+    };
+    if lines[key_at].contains(value) {
+        return key_at + 1;
+    }
+    (key_at + 1..end)
+        .take_while(|&i| lines[i].starts_with([' ', '\t', '-']) || lines[i].trim().is_empty())
+        .find(|&i| lines[i].contains(value))
+        .map_or(key_at + 1, |i| i + 1)
+}
+
+#[allow(clippy::expect_used)]
+static INLINE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"!?\[(?:[^\]\\]|\\.)*\]\(\s*(<[^>]*>|[^)\s]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)"#)
+        .expect("a constant pattern compiles")
+});
+
+#[allow(clippy::expect_used)]
+static DEFINITION: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^ {0,3}\[[^\]]+\]:\s*(<[^>]*>|\S+)").expect("a constant pattern compiles")
+});
+
+/// The link targets of a Markdown text with their 1-based lines: inline links and images
+/// (`[t](target "title")`) and link definitions (`[t]: target`), outside fenced code blocks
+/// and inline code spans. Targets come back as written (angle brackets removed).
+pub(crate) fn links(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (at, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if let Some(open) = fence {
+            if trimmed.starts_with(open) {
+                fence = None;
+            }
+            continue;
+        }
+        if trimmed.starts_with("```") {
+            fence = Some("```");
+            continue;
+        }
+        if trimmed.starts_with("~~~") {
+            fence = Some("~~~");
+            continue;
+        }
+        let prose = without_code_spans(line);
+        let targets = INLINE
+            .captures_iter(&prose)
+            .chain(DEFINITION.captures_iter(&prose))
+            .filter_map(|c| c.get(1))
+            .map(|m| m.as_str().trim_start_matches('<').trim_end_matches('>'));
+        for target in targets {
+            found.push((at + 1, target.to_owned()));
+        }
+    }
+    found
+}
+
+/// `line` with every inline code span blanked out (a link written as code is not a link).
+fn without_code_spans(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut in_code = false;
+    for c in line.chars() {
+        if c == '`' {
+            in_code = !in_code;
+            out.push(' ');
+        } else {
+            out.push(if in_code { ' ' } else { c });
+        }
+    }
+    out
+}
+
+/// What a link target names in the repository: `None` for a web address, an e-mail address or
+/// an anchor in the same page; otherwise the path, resolved against `dir` (the linking file's
+/// folder) or, with a leading `/`, against the repository root, with `.` and `..` folded.
+/// A path that climbs out of the repository keeps its leading `../`.
+pub(crate) fn link_path(dir: &str, target: &str) -> Option<String> {
+    let lower = target.to_ascii_lowercase();
+    if target.is_empty()
+        || target.starts_with('#')
+        || lower.contains("://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("data:")
+    {
+        return None;
+    }
+    let path = target.split(['#', '?']).next().unwrap_or(target);
+    if path.is_empty() {
+        return None;
+    }
+    let path = path.replace("%20", " ");
+    let joined = match path.strip_prefix('/') {
+        Some(rooted) => rooted.to_owned(),
+        None if dir.is_empty() => path,
+        None => format!("{dir}/{path}"),
+    };
+    Some(normalize(&joined))
+}
+
+/// Folds `.` and `..` out of a relative path; climbing past the root leaves `../` in front.
+pub(crate) fn normalize(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    let mut above = 0usize;
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if parts.pop().is_none() {
+                    above += 1;
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    let mut out = "../".repeat(above);
+    out.push_str(&parts.join("/"));
+    if path.ends_with('/') && !parts.is_empty() {
+        out.push('/');
+    }
+    out
+}
