@@ -32,6 +32,7 @@ mod planning;
 mod planning_with_spec_kitty;
 mod reads_change_nothing;
 mod reducer_fuzz;
+mod refs;
 mod serve_api;
 mod serve_background;
 mod serve_openapi;
