@@ -26,6 +26,7 @@ mod lifecycle_parity;
 mod merge_driver_agrees_with_spec_kitty;
 mod mission_selection;
 mod multi_host_sync;
+mod occurrence_gate;
 mod oracle_missions;
 mod parity_ratchet;
 mod planning;
