@@ -208,8 +208,13 @@ async fn check_with(
             break;
         }
         shared.lookups_left -= 1;
-        if let Some(to) = ports.git.renamed_to(primary, &lost).await? {
-            renamed.insert(lost, to);
+        // A suggestion is a courtesy: history git cannot read costs it, not the check.
+        match ports.git.renamed_to(primary, &lost).await {
+            Ok(Some(to)) => {
+                renamed.insert(lost, to);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(path = %lost, error = %e, "no rename lookup"),
         }
     }
     Ok(RefsCheck {
