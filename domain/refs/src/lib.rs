@@ -19,4 +19,5 @@ pub mod glob;
 pub mod graph;
 pub mod heuristic;
 pub mod map;
+pub mod moves;
 pub mod narrow;

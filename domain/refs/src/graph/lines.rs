@@ -23,13 +23,46 @@ pub(crate) fn line_of(text: &str, key: &str, value: &str) -> usize {
     }) else {
         return 1;
     };
-    if lines[key_at].contains(value) {
+    let after_key = lines[key_at].split_once(':').map_or("", |(_, rest)| rest);
+    if holds_whole(after_key, value) {
         return key_at + 1;
     }
     (key_at + 1..end)
         .take_while(|&i| lines[i].starts_with([' ', '\t', '-']) || lines[i].trim().is_empty())
-        .find(|&i| lines[i].contains(value))
+        .find(|&i| holds_whole(lines[i], value))
         .map_or(key_at + 1, |i| i + 1)
+}
+
+/// Characters that may stand right before a reference in YAML or Markdown.
+pub(crate) fn opens(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '[' | ',' | '"' | '\'' | '(' | '<' | ':' | '{')
+}
+
+/// Characters that may stand right after one.
+pub(crate) fn closes(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | ']' | ',' | '"' | '\'' | ')' | '>' | '#' | '?' | '}'
+    )
+}
+
+/// The byte offsets where `value` stands whole in `line` (not part of a longer path).
+pub(crate) fn whole_occurrences(line: &str, value: &str) -> Vec<usize> {
+    if value.is_empty() {
+        return Vec::new();
+    }
+    line.match_indices(value)
+        .map(|(at, _)| at)
+        .filter(|&at| {
+            let prev = line[..at].chars().next_back();
+            let next = line[at + value.len()..].chars().next();
+            prev.is_none_or(opens) && next.is_none_or(closes)
+        })
+        .collect()
+}
+
+fn holds_whole(line: &str, value: &str) -> bool {
+    !whole_occurrences(line, value).is_empty()
 }
 
 #[allow(clippy::expect_used)]

@@ -23,7 +23,7 @@
 //! ```
 
 mod collect;
-mod lines;
+pub(crate) mod lines;
 mod tree;
 
 use std::collections::BTreeMap;
