@@ -190,6 +190,19 @@ pub(crate) async fn land(
     files: &[Utf8PathBuf],
     message: &str,
 ) -> Result<CommitOutcome, AppError> {
+    land_with(ports, cleared, files, &[], message).await
+}
+
+/// [`land`], plus `relocated`: files of the worktree that are no mission artifact (relative to
+/// the worktree: a file `skitty mv` moved, at its old and new path; the occurrence map), in
+/// the same commit.
+pub(crate) async fn land_with(
+    ports: &Ports<'_>,
+    cleared: &Cleared,
+    files: &[Utf8PathBuf],
+    relocated: &[Utf8PathBuf],
+    message: &str,
+) -> Result<CommitOutcome, AppError> {
     let placement = &cleared.placement;
     let worktree = placement.worktree();
     let rel_mission = mission_rel(placement)?;
@@ -214,6 +227,17 @@ pub(crate) async fn land(
             });
         }
         rel_files.push(rel.to_owned());
+    }
+    for rel in relocated {
+        let artifact = rel.strip_prefix(&rel_mission).ok().and_then(kind_of);
+        let machinery = rel.components().next().map(|c| c.as_str()) == Some(WORKTREES);
+        if artifact.is_some() || machinery || rel.is_absolute() {
+            return Err(AppError::OutsidePlacement {
+                path: rel.clone(),
+                kind: placement.kind(),
+            });
+        }
+        rel_files.push(rel.clone());
     }
     let ignored: Vec<Utf8PathBuf> = ports
         .git

@@ -22,7 +22,7 @@ pub use error::AppError;
 pub use execution_error::ExecutionError;
 pub use mission_status::{
     ArtifactWrite, Emitted, Loaded, Materialized, MissionStatus, Planner, RecordRequest, Recorded,
-    RecordedCommit, SnapshotRepair, StatusCommit, Step,
+    RecordedCommit, Relocation, SnapshotRepair, StatusCommit, Step,
 };
 pub use ports::Ports;
 pub use read_model::ReadModel;

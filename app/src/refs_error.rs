@@ -14,6 +14,36 @@ pub enum RefsError {
     /// The occurrence map is not YAML, or not a mapping at its top.
     #[error("{path}: {detail}")]
     MapUnreadable { path: Utf8PathBuf, detail: String },
+    /// `skitty mv` refuses the paths themselves.
+    #[error("{0} (nothing was moved)")]
+    Move(#[from] skitty_refs::moves::MoveError),
+    /// `skitty mv` from a directory outside the primary checkout.
+    #[error(
+        "{cwd} is not inside the primary checkout {primary}; paths to move are read from there (nothing was moved)"
+    )]
+    OutsidePrimary {
+        cwd: Utf8PathBuf,
+        primary: Utf8PathBuf,
+    },
+    #[error("{path} does not exist in {primary} (nothing was moved)")]
+    NothingToMove { path: String, primary: Utf8PathBuf },
+    #[error("{path} exists already{} (nothing was moved)", if *exact { "" } else { " as a file on the way" })]
+    Collision { path: String, exact: bool },
+    /// Files under the path to move have changes git does not hold yet.
+    #[error("{path} has uncommitted changes: {} (nothing was moved)", files.join(", "))]
+    Uncommitted { path: String, files: Vec<String> },
+    /// A reference to rewrite is not written verbatim on its line (a quoted or folded YAML form).
+    #[error(
+        "{file}:{line}: {value:?} is not written in a form skitty can rewrite in place (nothing was moved)"
+    )]
+    CannotRewrite {
+        file: String,
+        line: usize,
+        value: String,
+    },
+    /// After the move, references would point at nothing.
+    #[error("the move would leave {} reference{} dangling (nothing was moved):\n{}", dangling.len(), if dangling.len() == 1 { "" } else { "s" }, dangling.iter().map(|d| format!("  {d}")).collect::<Vec<_>>().join("\n"))]
+    WouldDangle { dangling: Vec<String> },
     /// A revision to diff does not name a commit.
     #[error("{rev} ({role}) does not name a commit in {repo}")]
     NoSuchRevision {
@@ -29,6 +59,13 @@ impl RefsError {
             RefsError::MapMissing { .. } => "write the occurrence map in spec-kitty's schema (target, categories with actions, exceptions, moves), or assess a bulk_edit mission that has one".into(),
             RefsError::MapUnreadable { path, .. } => format!("fix the YAML of {path} (every key once, a mapping at the top)"),
             RefsError::NoSuchRevision { role, .. } => format!("pass --{role} with a branch, tag or commit that exists (`git branch -a` lists them)"),
+            RefsError::Move(_) => "move a file or folder of the repository to a new path inside it; git's own files, the project settings, the missions and their worktrees are not moved".into(),
+            RefsError::OutsidePrimary { primary, .. } => format!("cd {primary} and run skitty mv there"),
+            RefsError::NothingToMove { .. } => "check the path (`git ls-files` lists what the repository holds)".into(),
+            RefsError::Collision { .. } => "choose a path that does not exist yet, or move the existing one away first".into(),
+            RefsError::Uncommitted { .. } => "commit or stash those changes first, then move".into(),
+            RefsError::CannotRewrite { file, .. } => format!("write the value plainly (no quotes split over lines) in {file}, or edit it by hand after a plain git mv"),
+            RefsError::WouldDangle { .. } => "move the files those references also name, or update them first; `skitty mv --dry-run` shows the plan".into(),
         })
     }
 
@@ -37,11 +74,24 @@ impl RefsError {
             RefsError::MapMissing { .. } => "OCCURRENCE_MAP_MISSING",
             RefsError::MapUnreadable { .. } => "OCCURRENCE_MAP_UNREADABLE",
             RefsError::NoSuchRevision { .. } => "NO_SUCH_REVISION",
+            RefsError::Move(_) => "MOVE_REFUSED",
+            RefsError::OutsidePrimary { .. } => "NOT_IN_PRIMARY_CHECKOUT",
+            RefsError::NothingToMove { .. } => "NOTHING_TO_MOVE",
+            RefsError::Collision { .. } => "PATH_EXISTS",
+            RefsError::Uncommitted { .. } => "DIRTY_WORKTREE",
+            RefsError::CannotRewrite { .. } => "CANNOT_REWRITE",
+            RefsError::WouldDangle { .. } => "WOULD_DANGLE",
         }
     }
 
     /// Whether this is a refusal (exit 1) rather than unusable input (exit 2).
     pub fn is_refusal(&self) -> bool {
-        false
+        matches!(
+            self,
+            RefsError::Collision { .. }
+                | RefsError::Uncommitted { .. }
+                | RefsError::CannotRewrite { .. }
+                | RefsError::WouldDangle { .. }
+        )
     }
 }

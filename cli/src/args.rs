@@ -326,6 +326,26 @@ pub enum Command {
         #[command(subcommand)]
         command: RefsCommand,
     },
+    /// Move a file or folder with git and rewrite every reference the mission's artifacts hold
+    /// to it (WP frontmatter, links in spec.md, plan.md and tasks.md) in place; record the move
+    /// in the occurrence map's `moves:`; commit. Refused before anything changes when a
+    /// reference would dangle, NEW exists, or either path leaves the repository.
+    #[command(
+        after_help = "Examples:\n  skitty mv src/a.rs src/b/a.rs --dry-run\n  skitty mv docs/guides docs/how-to --mission docs-move --json"
+    )]
+    Mv {
+        /// The file or folder to move (relative to where you are).
+        old: String,
+        /// Where it goes (it must not exist yet).
+        new: String,
+        #[command(flatten)]
+        mission: MissionArgs,
+        /// Print the planned move and rewrites; change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Move a work package to another lane (one FSM-checked transition).
     #[command(
         after_help = "Examples:\n  skitty emit WP01 --to claimed --actor claude\n  skitty emit WP02 --to canceled --actor lead --force --reason \"duplicate of WP01\""
@@ -711,6 +731,7 @@ impl Command {
             Command::Materialize { .. } => "materialize",
             Command::Validate { .. } => "validate",
             Command::Doctor { .. } => "doctor",
+            Command::Mv { .. } => "mv",
             Command::Refs { command } => match command {
                 RefsCommand::Check { .. } => "refs check",
                 RefsCommand::Assess { .. } => "refs assess",

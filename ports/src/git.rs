@@ -439,6 +439,10 @@ pub trait GitPort: Send + Sync {
     /// `path`; `None` when no commit removed it, or removed it without a rename.
     async fn renamed_to(&self, repo: &Utf8Path, path: &str) -> Result<Option<String>, GitError>;
 
+    /// Moves the tracked file or folder `from` to `to` (both relative to `worktree`) with
+    /// `git mv`, creating `to`'s parent folders first.
+    async fn move_path(&self, worktree: &Utf8Path, from: &str, to: &str) -> Result<(), GitError>;
+
     /// Checks out the existing `branch` in a new linked worktree at `path`.
     async fn add_worktree(
         &self,

@@ -266,6 +266,10 @@ impl GitPort for GixRepo {
         paths::renamed_to(repo, path)
     }
 
+    async fn move_path(&self, worktree: &Utf8Path, from: &str, to: &str) -> Result<(), GitError> {
+        paths::move_path(worktree, from, to)
+    }
+
     async fn add_worktree(
         &self,
         primary_root: &Utf8Path,

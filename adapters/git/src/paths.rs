@@ -93,3 +93,14 @@ pub(crate) fn renamed_to(repo: &Utf8Path, path: &str) -> Result<Option<String>, 
     }
     Ok(None)
 }
+
+pub(crate) fn move_path(worktree: &Utf8Path, from: &str, to: &str) -> Result<(), GitError> {
+    if let Some(parent) = Utf8Path::new(to)
+        .parent()
+        .filter(|p| !p.as_str().is_empty())
+    {
+        let dir = worktree.join(parent);
+        std::fs::create_dir_all(&dir).map_err(|source| GitError::Io { path: dir, source })?;
+    }
+    crate::cli::git(worktree, &["mv", "--", from, to]).map(|_| ())
+}

@@ -17,7 +17,9 @@ mod tests;
 mod working;
 mod write;
 
-pub use record::{ArtifactWrite, Planner, RecordRequest, Recorded, RecordedCommit, Step};
+pub use record::{
+    ArtifactWrite, Planner, RecordRequest, Recorded, RecordedCommit, Relocation, Step,
+};
 pub use repair::SnapshotRepair;
 
 use camino::Utf8PathBuf;

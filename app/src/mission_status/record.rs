@@ -72,6 +72,22 @@ pub struct RecordRequest {
     pub coordination_message: String,
     /// The authored subtask roster of the WP the steps move, for the `for_review` guard.
     pub subtask_roster: Option<Vec<String>>,
+    /// A structural move to make with git in the primary checkout once every home is cleared
+    /// (before the writes), landing in the primary commit.
+    pub relocation: Option<Relocation>,
+}
+
+/// A file or folder `skitty mv` moves, and the occurrence map that records it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relocation {
+    /// Relative to the primary checkout.
+    pub from: Utf8PathBuf,
+    pub to: Utf8PathBuf,
+    /// Every file the move relocates, at its old and at its new path (relative to the
+    /// primary checkout): what the commit records as deleted and added.
+    pub files: Vec<Utf8PathBuf>,
+    /// The occurrence map's new bytes (the move recorded in `moves:`), when the mission has one.
+    pub map: Option<Vec<u8>>,
 }
 
 /// One commit a record made (or would have made, when the files already matched).
@@ -153,12 +169,15 @@ impl MissionStatus<'_> {
             .project_config(&scope.primary_root)
             .await?;
         let status_kind = (!rows.is_empty()).then_some(ArtifactKind::Status);
+        // A relocation lands with the primary home, the spec's.
+        let primary_kind = request.relocation.as_ref().map(|_| ArtifactKind::Spec);
         let kinds = request
             .writes
             .iter()
             .map(|w| w.kind)
             .chain(request.include.iter().map(|(k, _)| *k))
-            .chain(status_kind);
+            .chain(status_kind)
+            .chain(primary_kind);
         let mut cleared: Vec<Cleared> = Vec::new();
         if config.auto_commit {
             for (placement, kinds) in commit_seam::by_home(&placements, kinds) {
@@ -169,6 +188,29 @@ impl MissionStatus<'_> {
             }
         }
 
+        let primary = placements.placement(ArtifactKind::Spec).checked_out();
+        let mut relocated: Vec<Utf8PathBuf> = Vec::new();
+        if let Some(relocation) = &request.relocation {
+            self.ports
+                .git
+                .move_path(
+                    primary.worktree(),
+                    relocation.from.as_str(),
+                    relocation.to.as_str(),
+                )
+                .await?;
+            relocated.extend(relocation.files.iter().cloned());
+            if let Some(map) = &relocation.map {
+                let name = camino::Utf8Path::new(skitty_artifacts::files::OCCURRENCE_MAP_FILE);
+                let path = self
+                    .ports
+                    .artifacts
+                    .write_placed(&primary, name, map)
+                    .await?;
+                recorded.written.push(path);
+                relocated.push(commit_seam::mission_rel(&primary)?.join(name));
+            }
+        }
         for write in &request.writes {
             let placement = placements.placement(write.kind).checked_out();
             let path = self
@@ -213,14 +255,16 @@ impl MissionStatus<'_> {
                     skitty_artifacts::files::SNAPSHOT_FILE.as_ref(),
                 );
             }
-            let primary = placements.placement(ArtifactKind::Spec);
-            let message =
-                if home.target() == primary.target() && home.worktree() == primary.worktree() {
-                    &request.primary_message
-                } else {
-                    &request.coordination_message
-                };
-            let outcome = commit_seam::land(&self.ports, clearance, &files, message).await?;
+            let is_primary =
+                home.target() == primary.target() && home.worktree() == primary.worktree();
+            let message = if is_primary {
+                &request.primary_message
+            } else {
+                &request.coordination_message
+            };
+            let extra: &[Utf8PathBuf] = if is_primary { &relocated } else { &[] };
+            let outcome =
+                commit_seam::land_with(&self.ports, clearance, &files, extra, message).await?;
             recorded.commits.push(RecordedCommit {
                 target: home.target().branch().clone(),
                 worktree: home.worktree().to_owned(),

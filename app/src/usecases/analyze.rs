@@ -179,6 +179,7 @@ pub async fn record(
                     "docs(record-analysis): record analysis report for mission {slug}"
                 ),
                 subtask_roster: None,
+                relocation: None,
                 coordination_message: String::new(),
             },
         )

@@ -44,6 +44,7 @@ mod conflicts;
 pub mod implement;
 pub mod merge;
 pub mod move_wp;
+pub mod mv;
 pub mod refs;
 pub mod retrospect;
 pub mod review;

@@ -101,6 +101,7 @@ pub async fn plan(
                 actor: ACTOR.into(),
                 primary_message: format!("Add plan for feature {slug}"),
                 subtask_roster: None,
+                relocation: None,
                 coordination_message: format!(
                     "chore(spec-kitty): mission lifecycle {slug} (planning)"
                 ),

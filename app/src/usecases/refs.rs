@@ -134,11 +134,75 @@ pub async fn check_each(
     checked
 }
 
+/// A mission's texts and the files its references are checked against.
+#[derive(Debug)]
+pub(crate) struct Gathered {
+    pub(crate) slug: String,
+    /// The mission folder, relative to the repository.
+    pub(crate) dir: String,
+    pub(crate) mission: Mission,
+    /// The primary checkout's files, then the other worktrees' (coordination, lanes underway).
+    pub(crate) tree: FileTree,
+    /// The primary checkout's files alone.
+    pub(crate) primary_files: Vec<String>,
+}
+
 async fn check_with(
     ports: &Ports<'_>,
     context: &MissionExecutionContext,
     shared: &mut Shared,
 ) -> Result<RefsCheck, AppError> {
+    let gathered = gather_with(ports, context, shared).await?;
+    let primary = context.workspace().primary_root();
+    let references = graph::collect(&gathered.mission);
+    let renamed = renames(ports, primary, &references, &gathered.tree, shared).await;
+    Ok(RefsCheck {
+        mission_slug: gathered.slug,
+        mission_dir: gathered.dir,
+        files: gathered.tree.len(),
+        findings: graph::check(references, &gathered.mission, &gathered.tree, &renamed),
+    })
+}
+
+/// Where git history moved each lost path (as many as the run's budget allows).
+async fn renames(
+    ports: &Ports<'_>,
+    primary: &Utf8Path,
+    references: &[graph::Reference],
+    tree: &FileTree,
+    shared: &mut Shared,
+) -> BTreeMap<String, String> {
+    let mut renamed = BTreeMap::new();
+    for lost in graph::lost_paths(references, tree) {
+        if shared.lookups_left == 0 {
+            break;
+        }
+        shared.lookups_left -= 1;
+        // A suggestion is a courtesy: history git cannot read costs it, not the check.
+        match ports.git.renamed_to(primary, &lost).await {
+            Ok(Some(to)) => {
+                renamed.insert(lost, to);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::warn!(path = %lost, error = %e, "no rename lookup"),
+        }
+    }
+    renamed
+}
+
+/// [`Gathered`] for one mission.
+pub(crate) async fn gather(
+    ports: &Ports<'_>,
+    context: &MissionExecutionContext,
+) -> Result<Gathered, AppError> {
+    gather_with(ports, context, &mut Shared::new()).await
+}
+
+async fn gather_with(
+    ports: &Ports<'_>,
+    context: &MissionExecutionContext,
+    shared: &mut Shared,
+) -> Result<Gathered, AppError> {
     let scope = StatusScope::from_context(context)?;
     let loaded = MissionStatus::new(*ports).load(&scope).await?;
     let primary = context.workspace().primary_root();
@@ -177,7 +241,8 @@ async fn check_with(
         dir: dir.clone(),
     };
 
-    let mut tree = FileTree::new(shared.files(ports, primary).await?.iter().cloned());
+    let primary_files = shared.files(ports, primary).await?.to_vec();
+    let mut tree = FileTree::new(primary_files.iter().cloned());
     let mut worktrees: Vec<Utf8PathBuf> = Vec::new();
     if let Some(coord) = context.workspace().coord_worktree() {
         worktrees.push(coord.to_owned());
@@ -201,27 +266,12 @@ async fn check_with(
         }
     }
 
-    let references = graph::collect(&mission);
-    let mut renamed = BTreeMap::new();
-    for lost in graph::lost_paths(&references, &tree) {
-        if shared.lookups_left == 0 {
-            break;
-        }
-        shared.lookups_left -= 1;
-        // A suggestion is a courtesy: history git cannot read costs it, not the check.
-        match ports.git.renamed_to(primary, &lost).await {
-            Ok(Some(to)) => {
-                renamed.insert(lost, to);
-            }
-            Ok(None) => {}
-            Err(e) => tracing::warn!(path = %lost, error = %e, "no rename lookup"),
-        }
-    }
-    Ok(RefsCheck {
-        mission_slug: scope.slug.to_string(),
-        mission_dir: dir,
-        files: tree.len(),
-        findings: graph::check(references, &mission, &tree, &renamed),
+    Ok(Gathered {
+        slug: scope.slug.to_string(),
+        dir,
+        mission,
+        tree,
+        primary_files,
     })
 }
 

@@ -179,6 +179,7 @@ pub async fn specify(ports: &Ports<'_>, request: &SpecifyRequest) -> Result<Spec
                 actor: ACTOR.into(),
                 primary_message: format!("Add scaffold for feature {}", mission.slug),
                 subtask_roster: None,
+                relocation: None,
                 coordination_message: format!(
                     "chore(spec-kitty): mission lifecycle {} (created)",
                     mission.slug

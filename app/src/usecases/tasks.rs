@@ -188,6 +188,7 @@ pub async fn tasks(
                         actor: ACTOR.into(),
                         primary_message: format!("Add tasks for feature {slug}"),
                         subtask_roster: None,
+                        relocation: None,
                         coordination_message: format!(
                             "chore({slug}): bootstrap status and scaffold acceptance-matrix"
                         ),

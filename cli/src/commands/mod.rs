@@ -13,6 +13,7 @@ mod materialize;
 mod merge;
 mod merge_driver;
 mod move_wp;
+mod mv;
 mod planning;
 mod ready;
 mod refs;
@@ -174,6 +175,13 @@ async fn dispatch(cli: Cli) -> Result<ExitCode, CliError> {
             repair,
         } => doctor::run(&adapters, &mission, json, repair).await,
         Command::Refs { command } => refs::run(&adapters, command).await,
+        Command::Mv {
+            old,
+            new,
+            mission,
+            dry_run,
+            json,
+        } => mv::run(&adapters, &mission, &old, &new, dry_run, json).await,
         Command::Emit(args) => emit::run(&adapters, &args).await,
         Command::MergeDriverEventLog { base, ours, theirs } => {
             merge_driver::run(&base, &ours, &theirs)

@@ -63,10 +63,12 @@ pub enum Op {
     Doctor,
     /// `skitty refs`: the mission's artifacts, its status and its branches, read only.
     Refs,
+    /// `skitty mv`: a structural move, with the mission's artifacts rewritten and committed.
+    Mv,
 }
 
 impl Op {
-    pub const ALL: [Op; 20] = [
+    pub const ALL: [Op; 21] = [
         Op::Status,
         Op::Materialize,
         Op::Validate,
@@ -87,6 +89,7 @@ impl Op {
         Op::Serve,
         Op::Doctor,
         Op::Refs,
+        Op::Mv,
     ];
 
     /// The fragments this operation reads (identity and workspace come with every context).
@@ -114,7 +117,8 @@ impl Op {
             | Op::Review
             | Op::Merge
             | Op::Retrospect
-            | Op::Refs => &[
+            | Op::Refs
+            | Op::Mv => &[
                 Fragment::BranchRef,
                 Fragment::StatusSurface,
                 Fragment::ArtifactPlacement,
@@ -150,6 +154,7 @@ impl Op {
             Op::Serve => "serve",
             Op::Doctor => "doctor",
             Op::Refs => "refs",
+            Op::Mv => "mv",
         }
     }
 }

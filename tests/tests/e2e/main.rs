@@ -40,6 +40,7 @@ mod serve_openapi;
 mod status_cache;
 mod status_commits;
 mod status_json_merges;
+mod structural_move;
 mod synthetic_20k;
 mod tasks_and_analysis;
 mod tasks_bad_input;

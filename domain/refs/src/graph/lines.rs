@@ -35,7 +35,10 @@ pub(crate) fn line_of(text: &str, key: &str, value: &str) -> usize {
 
 /// Characters that may stand right before a reference in YAML or Markdown.
 pub(crate) fn opens(c: char) -> bool {
-    matches!(c, ' ' | '\t' | '[' | ',' | '"' | '\'' | '(' | '<' | ':' | '{')
+    matches!(
+        c,
+        ' ' | '\t' | '[' | ',' | '"' | '\'' | '(' | '<' | ':' | '{'
+    )
 }
 
 /// Characters that may stand right after one.

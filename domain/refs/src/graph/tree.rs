@@ -60,6 +60,11 @@ impl FileTree {
         }
     }
 
+    /// Every file, sorted.
+    pub fn files(&self) -> impl Iterator<Item = &str> {
+        self.files.iter().map(String::as_str)
+    }
+
     pub fn len(&self) -> usize {
         self.files.len()
     }

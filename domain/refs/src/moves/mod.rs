@@ -19,11 +19,13 @@ mod rewrite;
 pub use record::record_move;
 pub use rewrite::{Rewrite, apply_rewrites, edit_line, rewrites};
 
+use skitty_mission::naming::{KITTY_SPECS, WORKTREES};
+
 use crate::graph::lines::normalize;
 
 /// Top-level folders a move may not touch: git's own, the worktrees, the project settings and
 /// the missions (whose files their own commands move, and whose status log is append-only).
-const RESERVED: [&str; 4] = [".git", ".worktrees", ".kittify", "kitty-specs"];
+const RESERVED: [&str; 4] = [".git", WORKTREES, ".kittify", KITTY_SPECS];
 
 /// Why a move is refused before anything changes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
