@@ -247,16 +247,10 @@ async fn gather_with(
     if let Some(coord) = context.workspace().coord_worktree() {
         worktrees.push(coord.to_owned());
     }
-    for prompt in mission
-        .prompts
-        .iter()
-        .filter(|p| p.progress == Progress::Underway)
-    {
-        let lane = skitty_mission::work_packages::wp_of_file_name(&prompt.name)
-            .and_then(|wp| context.workspace().lane_of(&wp.to_string()));
-        if let Some(lane) = lane.filter(|l| l.registered) {
-            worktrees.push(lane.worktree.clone());
-        }
+    // A lane's work lives in its worktree until it is merged (spec-kitty can mark a WP done
+    // with its lane unmerged).
+    for lane in context.workspace().lanes().iter().filter(|l| l.registered) {
+        worktrees.push(lane.worktree.clone());
     }
     worktrees.sort();
     worktrees.dedup();

@@ -61,7 +61,12 @@ pub fn collect(mission: &Mission) -> Vec<Reference> {
                 found.push(reference(kind, key, value, normalize_keeping(bare)));
             }
         }
-        for value in texts(prompt.frontmatter.get("dependencies")) {
+        // Only what reads as an id is a reference (`dependencies: "[]"` and free-text
+        // requirement notes, both seen in real missions, are not).
+        for value in texts(prompt.frontmatter.get("dependencies"))
+            .into_iter()
+            .filter(|v| id_like(v))
+        {
             found.push(reference(
                 RefKind::Dependencies,
                 "dependencies",
@@ -69,7 +74,10 @@ pub fn collect(mission: &Mission) -> Vec<Reference> {
                 value.trim().to_owned(),
             ));
         }
-        for value in texts(prompt.frontmatter.get("requirement_refs")) {
+        for value in texts(prompt.frontmatter.get("requirement_refs"))
+            .into_iter()
+            .filter(|v| id_like(v))
+        {
             let target = value.trim().to_uppercase();
             found.push(reference(
                 RefKind::RequirementRefs,
@@ -88,6 +96,24 @@ pub fn collect(mission: &Mission) -> Vec<Reference> {
         owner: None,
     }));
     found
+}
+
+/// Letters, a dash or none, digits, and at most a letter after them: `WP07`, `FR-012a`, `C-3`.
+fn id_like(value: &str) -> bool {
+    let value = value.trim();
+    let letters = value
+        .find(|c: char| !c.is_ascii_alphabetic())
+        .unwrap_or(value.len());
+    let rest = value[letters..]
+        .strip_prefix('-')
+        .unwrap_or(&value[letters..]);
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    let tail = &rest[digits..];
+    letters > 0
+        && digits > 0
+        && (tail.is_empty() || (tail.len() == 1 && tail.bytes().all(|b| b.is_ascii_alphabetic())))
 }
 
 /// A path with `.` and `..` folded, a trailing `/` (a folder) kept.

@@ -3,8 +3,8 @@
 //!
 //! [`collect`] reads the references out of the mission's texts; [`check`] decides each one
 //! against the repository's files ([`FileTree`]), the mission's work packages and its spec.
-//! A path a work package has yet to create (its `create_intent` while it is not done, or any
-//! path of a work package not started) is planned, not dangling.
+//! A path a work package not done yet names (its `create_intent`, owned files, authoritative
+//! surface) is planned, not dangling; once the work package is done it must exist.
 //!
 //! ```
 //! use skitty_refs::graph::{check, collect, FileTree, Mission, Progress, Prompt, Verdict};
@@ -40,7 +40,7 @@ pub enum Progress {
     /// `planned` (or no status yet), or `canceled`: nothing it names has to exist.
     #[default]
     NotStarted,
-    /// Claimed and not yet done: its `create_intent` is still to come.
+    /// Claimed and not yet done: its files may exist only in its lane worktree, or not yet.
     Underway,
     /// `done`: everything it names must exist.
     Finished,
@@ -174,11 +174,12 @@ pub fn check(
         .iter()
         .filter_map(|p| Some((wp_of_file_name(&p.name)?.to_string(), p.progress)))
         .collect();
-    let declared = skitty_planning::requirements::declared(mission.spec.as_deref().unwrap_or(""));
+    let declared = declared_ids(mission.spec.as_deref().unwrap_or(""));
+    let has_spec = mission.spec.is_some();
     references
         .into_iter()
         .map(|reference| {
-            let verdict = verdict(&reference, &wps, &declared, tree, renamed);
+            let verdict = verdict(&reference, &wps, (&declared, has_spec), tree, renamed);
             Finding { reference, verdict }
         })
         .collect()
@@ -201,7 +202,7 @@ pub fn lost_paths(references: &[Reference], tree: &FileTree) -> Vec<String> {
 fn verdict(
     reference: &Reference,
     wps: &BTreeMap<String, Progress>,
-    declared: &[String],
+    (declared, has_spec): (&[String], bool),
     tree: &FileTree,
     renamed: &BTreeMap<String, String>,
 ) -> Verdict {
@@ -211,14 +212,23 @@ fn verdict(
             true => Verdict::Resolved,
             false => dangling(format!("no work package {target} in tasks/"), None),
         },
-        RefKind::RequirementRefs => match declared.iter().any(|d| d == target) {
+        RefKind::RequirementRefs => match declared.iter().any(|d| d.eq_ignore_ascii_case(target)) {
             true => Verdict::Resolved,
+            false if !has_spec => dangling("the mission has no spec.md".to_owned(), None),
             false => dangling(format!("spec.md declares no {target}"), None),
         },
         _ if target.starts_with("../") || target == ".." => {
             dangling("the path leaves the repository".to_owned(), None)
         }
         _ if tree.holds(target) => Verdict::Resolved,
+        // Written from the repository root without the leading `/` (a template habit).
+        RefKind::Link if root_relative(reference).is_some_and(|alt| tree.holds(&alt)) => {
+            Verdict::Resolved
+        }
+        // spec-kitty finds a WP's prompt by its id: a file renamed since finalize still is one.
+        RefKind::WpPath if wp_of_path(target).is_some_and(|wp| wps.contains_key(&wp)) => {
+            Verdict::Resolved
+        }
         _ => {
             if let Some(by) = planned_by(reference, wps) {
                 return Verdict::Planned { by };
@@ -248,17 +258,49 @@ fn dangling(why: String, suggestion: Option<String>) -> Verdict {
     Verdict::Dangling { why, suggestion }
 }
 
-/// The work package that will still make a missing path: its own `create_intent` while not
-/// done, or any path of a work package not started.
+/// A link's target read from the repository root (`kitty-specs/x/spec.md` written in
+/// `kitty-specs/x/spec.md` itself).
+pub(crate) fn root_relative(reference: &Reference) -> Option<String> {
+    (reference.kind == RefKind::Link && !reference.value.starts_with(['/', '.']))
+        .then(|| lines::link_path("", &reference.value))
+        .flatten()
+}
+
+fn wp_of_path(path: &str) -> Option<String> {
+    wp_of_file_name(path.rsplit('/').next()?).map(|id| id.to_string())
+}
+
+/// The requirement ids spec.md declares: spec-kitty's forms (`declared`), and the same forms
+/// with a letter after the number (`FR-012a`), as real specs split a requirement.
+fn declared_ids(spec: &str) -> Vec<String> {
+    let mut ids = skitty_planning::requirements::declared(spec);
+    for line in spec.lines() {
+        if let Some(id) = SUFFIXED.captures(line).and_then(|c| c.get(1)) {
+            ids.push(id.as_str().to_owned());
+        }
+    }
+    ids
+}
+
+#[allow(clippy::expect_used)]
+static SUFFIXED: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"(?i)^\s*(?:\|\s*|#{1,6}\s*|(?:[-*]|\d+\.)\s*)?(?:\*\*|~~)?((?:FR|NFR|C|SC)-\d+[a-z])\b",
+    )
+    .expect("a constant pattern compiles")
+});
+
+/// The work package that will still make a missing path: the one whose prompt names it, while
+/// it is not done (a work package underway may not have written its files yet; once done,
+/// everything it names must exist).
 fn planned_by(reference: &Reference, wps: &BTreeMap<String, Progress>) -> Option<String> {
     let owner = reference.owner.as_ref()?;
     let progress = wps.get(owner)?;
-    let planned = match reference.kind {
-        RefKind::CreateIntent => *progress != Progress::Finished,
-        RefKind::OwnedFiles | RefKind::AuthoritativeSurface => *progress == Progress::NotStarted,
-        _ => false,
-    };
-    planned.then(|| owner.clone())
+    let names_a_path = matches!(
+        reference.kind,
+        RefKind::CreateIntent | RefKind::OwnedFiles | RefKind::AuthoritativeSurface
+    );
+    (names_a_path && *progress != Progress::Finished).then(|| owner.clone())
 }
 
 #[cfg(test)]

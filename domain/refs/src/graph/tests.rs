@@ -121,7 +121,7 @@ fn what_a_work_package_not_started_names_is_planned() {
 }
 
 #[test]
-fn underway_only_the_create_intent_is_still_to_come() {
+fn underway_a_missing_path_is_still_to_come_and_done_it_dangles() {
     let found = judged(
         &mission(vec![wp01(Progress::Underway)]),
         &["src/auth/login.rs"],
@@ -139,6 +139,11 @@ fn underway_only_the_create_intent_is_still_to_come() {
     let gone = judged(&mission(vec![wp01(Progress::Underway)]), &["docs/x.md"]);
     assert_eq!(
         verdicts(&gone)[0],
+        row("owned_files", "src/auth/login.rs", "planned")
+    );
+    let done = judged(&mission(vec![wp01(Progress::Finished)]), &["docs/x.md"]);
+    assert_eq!(
+        verdicts(&done)[0],
         row("owned_files", "src/auth/login.rs", "dangling")
     );
 }
@@ -281,4 +286,47 @@ fn a_tree_holds_files_folders_and_patterns() {
     assert_eq!(tree.same_name("old/b/"), ["src/b/"]);
     assert_eq!(tree.same_name("old/c.rs"), ["src/b/c.rs"]);
     assert!(tree.same_name("src/b/c.rs").is_empty());
+}
+
+/// Shapes real spec-kitty missions hold that are not dangling references.
+#[test]
+fn real_mission_habits_are_not_dangling() {
+    let text = "---\nwork_package_id: WP02\ndependencies: \"[]\"\nrequirement_refs:\n- FR-012a\n- Constitution terminology canon\n---\n";
+    let frontmatter = json!({
+        "work_package_id": "WP02",
+        "dependencies": "[]",
+        "requirement_refs": ["FR-012a", "Constitution terminology canon"],
+    });
+    let mut m = mission(vec![prompt(
+        "WP02-renamed-since.md",
+        text,
+        frontmatter,
+        Progress::Finished,
+    )]);
+    m.spec = Some("| ID | What |\n|---|---|\n| FR-012a | Lane promotion |\n".into());
+    m.plan = Some("*Path: [kitty-specs/m/spec.md](kitty-specs/m/spec.md)*\n".into());
+    m.log = vec![LogReference {
+        line: 3,
+        kind: RefKind::WpPath,
+        value: "kitty-specs/m/tasks/WP02-first-name.md".into(),
+    }];
+    let found = judged(
+        &m,
+        &[
+            "kitty-specs/m/spec.md",
+            "kitty-specs/m/tasks/WP02-renamed-since.md",
+        ],
+    );
+    assert_eq!(
+        verdicts(&found),
+        [
+            row("link", "kitty-specs/m/kitty-specs/m/spec.md", "resolved"),
+            row("requirement_refs", "FR-012A", "resolved"),
+            row(
+                "wp_path",
+                "kitty-specs/m/tasks/WP02-first-name.md",
+                "resolved"
+            ),
+        ]
+    );
 }

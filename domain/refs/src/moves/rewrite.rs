@@ -55,7 +55,14 @@ fn frontmatter_path(value: &str, mv: &PathMove) -> Option<(String, String)> {
 fn link(file: &str, value: &str, target: &str, mv: &PathMove) -> Option<(String, String)> {
     let path = value.split(['#', '?']).next().unwrap_or(value);
     let bare = target.trim_end_matches('/');
-    let moved = mv.apply(bare)?;
+    let Some(moved) = mv.apply(bare) else {
+        // A link written from the repository root without its `/` keeps that form.
+        let rooted = crate::graph::lines::link_path("", value)?;
+        let moved = mv.apply(rooted.trim_end_matches('/'))?;
+        let slash = if rooted.ends_with('/') { "/" } else { "" };
+        return (!value.starts_with(['/', '.']))
+            .then(|| (path.to_owned(), format!("{moved}{slash}")));
+    };
     let slash = if target.ends_with('/') { "/" } else { "" };
     let new = match path.strip_prefix('/') {
         Some(_) => format!("/{moved}{slash}"),

@@ -230,3 +230,30 @@ proptest! {
         prop_assert_eq!(restored, text);
     }
 }
+
+#[test]
+fn a_link_written_from_the_repository_root_keeps_that_form() {
+    let m = Mission {
+        dir: "kitty-specs/m".into(),
+        spec: Some("See [a](src/a.rs) and [b](../../src/a.rs).\n".into()),
+        ..Mission::default()
+    };
+    let mv = PathMove::new("src/a.rs", "lib/a.rs").unwrap();
+    let found = rewrites(&collect(&m), &mv);
+    let pairs: Vec<(&str, &str)> = found
+        .iter()
+        .map(|r| (r.old.as_str(), r.new.as_str()))
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            ("src/a.rs", "lib/a.rs"),
+            ("../../src/a.rs", "../../lib/a.rs")
+        ]
+    );
+    let all: Vec<&Rewrite> = found.iter().collect();
+    assert_eq!(
+        apply_rewrites(m.spec.as_deref().unwrap(), &all).unwrap(),
+        "See [a](lib/a.rs) and [b](../../lib/a.rs).\n"
+    );
+}
