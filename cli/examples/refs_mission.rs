@@ -15,6 +15,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::Command;
 
+use skitty_artifacts::files::{EVENTS_FILE, META_FILE};
 use skitty_status::synthetic::Synthetic;
 
 /// How many WPs and log rows.
@@ -52,9 +53,9 @@ pub fn build(root: &Path) -> String {
         "mission_id": synthetic.mission_id, "mission_number": null, "mission_slug": slug,
         "mission_type": "software-dev", "slug": slug, "target_branch": "main",
     });
-    write(root, &format!("{dir}/meta.json"), &format!("{meta:#}\n"));
+    write(root, &format!("{dir}/{META_FILE}"), &format!("{meta:#}\n"));
     let log: String = synthetic.lines().collect::<Result<_, _>>().unwrap();
-    write(root, &format!("{dir}/status.events.jsonl"), &log);
+    write(root, &format!("{dir}/{EVENTS_FILE}"), &log);
 
     let mut spec = String::from("# Spec\n\n## Functional Requirements\n\n");
     let mut plan = String::from("# Plan\n\n## Structure\n\n");
