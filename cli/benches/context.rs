@@ -11,8 +11,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[allow(dead_code)]
+#[path = "../examples/refs_mission.rs"]
+mod refs_mission;
+
 use std::io::Write;
-use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -65,16 +68,7 @@ impl Adapters {
 }
 
 fn git(cwd: &Utf8Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(cwd)
-        .env("GIT_AUTHOR_NAME", "Bench")
-        .env("GIT_AUTHOR_EMAIL", "bench@example.invalid")
-        .env("GIT_COMMITTER_NAME", "Bench")
-        .env("GIT_COMMITTER_EMAIL", "bench@example.invalid")
-        .status()
-        .unwrap();
-    assert!(status.success(), "git {args:?}");
+    refs_mission::git(cwd.as_std_path(), args);
 }
 
 /// A git repository whose `kitty-specs/synth-01M86KNQ/` holds a synthetic mission.

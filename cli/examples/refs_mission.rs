@@ -24,7 +24,8 @@ pub const ROWS: usize = 20_000;
 /// Files beside the ones the WPs own.
 pub const FILLER: usize = 3_000;
 
-fn git(cwd: &Path, args: &[&str]) {
+/// `git ARGS` in `cwd` as the bench's author (must succeed).
+pub fn git(cwd: &Path, args: &[&str]) {
     let status = Command::new("git")
         .args(args)
         .current_dir(cwd)

@@ -2,28 +2,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
-use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use common::git;
 use skitty_artifacts::ArtifactKind;
 use skitty_git::GixRepo;
 use skitty_mission::{BranchName, CommitTarget, Placement};
 use skitty_ports::{CommitOutcome, GitError, GitPort, PathChange};
-
-fn git(dir: &Utf8Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 /// `feat` checked out in `repo/`, with `kitty-specs/m/{spec.md,plan.md}` committed, an
 /// identity in the repository's config, and a `.gitignore` ignoring `*.log`.

@@ -2,26 +2,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::fs;
-use std::process::Command;
 
 use camino::{Utf8Path, Utf8PathBuf};
+use common::git;
 use skitty_git::GixRepo;
 use skitty_ports::GitPort;
-
-fn git(dir: &Utf8Path, args: &[&str]) -> String {
-    let out = Command::new("git")
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
-}
 
 fn write(root: &Utf8Path, rel: &str, text: &str) {
     let path = root.join(rel);

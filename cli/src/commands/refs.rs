@@ -32,62 +32,78 @@ use skitty_mission::Op;
 use skitty_refs::graph::{Finding, Verdict};
 use skitty_refs::map::Findings;
 
-use crate::args::RefsCommand;
+use crate::args::{MissionArgs, RefsCommand};
 use crate::error::CliError;
 use crate::wiring::{Adapters, cwd};
 
 pub async fn run(adapters: &Adapters, command: RefsCommand) -> Result<ExitCode, CliError> {
     match command {
         RefsCommand::Check {
+            all: true, json, ..
+        } => check_all(adapters, json).await,
+        RefsCommand::Check {
             mission,
             all: false,
             json,
         } => {
-            let fail = |e: CliError| e.with_json(json);
-            let context = adapters
-                .context(&mission, None, Op::Refs)
-                .await
-                .map_err(fail)?;
+            let context = context(adapters, &mission, json).await?;
             let checked = refs::check(&adapters.ports(), &context)
                 .await
-                .map_err(|e| fail(e.into()))?;
-            if json {
-                super::out(&format!("{}\n", check_json(&checked)));
-            } else {
-                super::out(&check_text(&checked));
-            }
-            Ok(exit(checked.dangling().next().is_none()))
+                .map_err(|e| CliError::from(e).with_json(json))?;
+            let ok = checked.dangling().next().is_none();
+            Ok(answer(
+                json,
+                || check_json(&checked),
+                || check_text(&checked),
+                ok,
+            ))
         }
-        RefsCommand::Check {
-            all: true, json, ..
-        } => check_all(adapters, json).await,
         RefsCommand::Assess {
             mission,
             base,
             head,
             json,
         } => {
-            let fail = |e: CliError| e.with_json(json);
-            let context = adapters
-                .context(&mission, None, Op::Refs)
+            let context = context(adapters, &mission, json).await?;
+            let ports = adapters.ports();
+            let assessed = refs::assess(&ports, &context, base.as_deref(), head.as_deref())
                 .await
-                .map_err(fail)?;
-            let assessed = refs::assess(
-                &adapters.ports(),
-                &context,
-                base.as_deref(),
-                head.as_deref(),
-            )
-            .await
-            .map_err(|e| fail(e.into()))?;
-            if json {
-                super::out(&format!("{}\n", assess_json(&assessed)));
-            } else {
-                super::out(&assess_text(&assessed));
-            }
-            Ok(exit(assessed.passed()))
+                .map_err(|e| CliError::from(e).with_json(json))?;
+            let ok = assessed.passed();
+            Ok(answer(
+                json,
+                || assess_json(&assessed),
+                || assess_text(&assessed),
+                ok,
+            ))
         }
     }
+}
+
+async fn context(
+    adapters: &Adapters,
+    mission: &MissionArgs,
+    json: bool,
+) -> Result<skitty_mission::MissionExecutionContext, CliError> {
+    adapters
+        .context(mission, None, Op::Refs)
+        .await
+        .map_err(|e| e.with_json(json))
+}
+
+/// Prints the answer (JSON or text); exit 0 when `ok`, else 1.
+fn answer(
+    json: bool,
+    as_json: impl FnOnce() -> Value,
+    as_text: impl FnOnce() -> String,
+    ok: bool,
+) -> ExitCode {
+    if json {
+        super::out(&format!("{}\n", as_json()));
+    } else {
+        super::out(&as_text());
+    }
+    exit(ok)
 }
 
 fn exit(ok: bool) -> ExitCode {

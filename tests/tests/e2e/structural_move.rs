@@ -19,6 +19,13 @@ fn finished() -> (Project, String) {
     (project, slug)
 }
 
+/// `skitty mv FROM TO --mission SLUG [FLAGS]` in `root`.
+fn mv(root: &Path, slug: &str, from: &str, to: &str, flags: &[&str]) -> skitty_tests::Run {
+    let mut args = vec!["mv", from, to, "--mission", slug];
+    args.extend(flags);
+    skitty(root, &args)
+}
+
 fn refs_check(root: &Path, slug: &str) -> i32 {
     skitty(root, &["refs", "check", "--mission", slug]).code
 }
@@ -27,16 +34,12 @@ fn refs_check(root: &Path, slug: &str) -> i32 {
 fn a_moved_file_takes_every_reference_with_it_and_only_those_lines_change() {
     let (project, slug) = finished();
     let root = &project.root;
-    let run = skitty(
+    let run = mv(
         root,
-        &[
-            "mv",
-            "src/part1.py",
-            "src/core/part1.py",
-            "--mission",
-            &slug,
-            "--json",
-        ],
+        &slug,
+        "src/part1.py",
+        "src/core/part1.py",
+        &["--json"],
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     let moved = run.json();
@@ -87,7 +90,7 @@ fn a_dry_run_prints_the_plan_and_changes_nothing() {
     let root = &project.root;
     let head = git(root, &["rev-parse", "HEAD"]);
     let before = tree(root);
-    let out = skitty(root, &["mv", "src", "lib", "--mission", &slug, "--dry-run"]).ok();
+    let out = mv(root, &slug, "src", "lib", &["--dry-run"]).ok();
     assert!(out.starts_with("would move src -> lib (1 file)\n"), "{out}");
     assert!(
         out.contains("owned_files src/part1.py -> lib/part1.py"),
@@ -151,16 +154,7 @@ fn what_would_break_or_leave_the_repository_is_refused_before_anything_changes()
         assert_eq!(tree(root), before, "{paths:?} changed files");
         assert_eq!(git(root, &["rev-parse", "HEAD"]), head);
     }
-    let run = skitty(
-        root,
-        &[
-            "mv",
-            "src/part1.py",
-            "src/core/part1.py",
-            "--mission",
-            &slug,
-        ],
-    );
+    let run = mv(root, &slug, "src/part1.py", "src/core/part1.py", &[]);
     assert!(
         run.stderr.contains("src/part?.py"),
         "the refusal names the reference: {}",
@@ -282,12 +276,12 @@ proptest! {
         let root = &project.root;
         let before = worktree_files(root);
 
-        let run = skitty(root, &["mv", &from, &to, "--mission", &slug]);
+        let run = mv(root, &slug, &from, &to, &[]);
         prop_assert_eq!(run.code, 0, "mv {} {}: {}", from, to, run.stderr);
         prop_assert_eq!(refs_check(root, &slug), 0);
         prop_assert!(!root.join(&from).exists() && root.join(&to).exists());
 
-        let back = skitty(root, &["mv", &to, &from, "--mission", &slug]);
+        let back = mv(root, &slug, &to, &from, &[]);
         prop_assert_eq!(back.code, 0, "mv back: {}", back.stderr);
         prop_assert_eq!(worktree_files(root), before);
         prop_assert_eq!(porcelain(root), "");
