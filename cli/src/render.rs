@@ -3,6 +3,15 @@
 use serde_json::{Value, json};
 use skitty_status::{Lane, Progress, Snapshot};
 
+/// `n` and the noun, plural unless `n` is 1: `1 file`, `3 files`.
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// `progress` of `status --json`.
 pub fn progress_json(progress: &Progress) -> Value {
     json!({

@@ -21,6 +21,7 @@ use skitty_mission::Op;
 
 use crate::args::MissionArgs;
 use crate::error::CliError;
+use crate::render::counted;
 use crate::wiring::Adapters;
 
 pub async fn run(
@@ -74,11 +75,10 @@ fn text(moved: &Moved) -> String {
     let verb = if moved.dry_run { "would move" } else { "moved" };
     let _ = writeln!(
         out,
-        "{verb} {} -> {} ({} file{})",
+        "{verb} {} -> {} ({})",
         moved.from,
         moved.to,
-        moved.files.len(),
-        if moved.files.len() == 1 { "" } else { "s" }
+        counted(moved.files.len(), "file")
     );
     let verb = if moved.dry_run {
         "would rewrite"

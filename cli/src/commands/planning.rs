@@ -46,11 +46,10 @@ pub(crate) fn commit_lines(recorded: &Recorded) -> String {
     for c in &recorded.commits {
         match &c.id {
             Some(id) => out.push_str(&format!(
-                "  committed {} on {} ({} file{})\n",
+                "  committed {} on {} ({})\n",
                 id.get(..10).unwrap_or(id),
                 c.target,
-                c.files.len(),
-                if c.files.len() == 1 { "" } else { "s" }
+                crate::render::counted(c.files.len(), "file")
             )),
             None => out.push_str(&format!("  {} already up to date\n", c.target)),
         }

@@ -34,6 +34,7 @@ use skitty_refs::map::Findings;
 
 use crate::args::{MissionArgs, RefsCommand};
 use crate::error::CliError;
+use crate::render::counted;
 use crate::wiring::{Adapters, cwd};
 
 pub async fn run(adapters: &Adapters, command: RefsCommand) -> Result<ExitCode, CliError> {
@@ -146,10 +147,9 @@ async fn check_all(adapters: &Adapters, json: bool) -> Result<ExitCode, CliError
         .sum();
     let _ = writeln!(
         text,
-        "{} missions: {} dangling reference{} in all{}",
-        checked.len(),
-        total_dangling,
-        if total_dangling == 1 { "" } else { "s" },
+        "{}: {} in all{}",
+        counted(checked.len(), "mission"),
+        counted(total_dangling, "dangling reference"),
         if unreadable {
             " (some missions could not be read)"
         } else {
@@ -339,17 +339,11 @@ fn assess_text(assessed: &Assessed) -> String {
         .count();
     let _ = writeln!(
         out,
-        "{}..{}: {} changed file{}, {} violation{}; the map is {}",
+        "{}..{}: {}, {}; the map is {}",
         assessed.base,
         assessed.head,
-        assessed.diff.assessments.len(),
-        if assessed.diff.assessments.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        violations,
-        if violations == 1 { "" } else { "s" },
+        counted(assessed.diff.assessments.len(), "changed file"),
+        counted(violations, "violation"),
         if assessed.validation.passed() && assessed.admissibility.passed() {
             "valid"
         } else {
