@@ -139,7 +139,85 @@ fn recursive_regex(pattern: &str) -> Option<Regex> {
         .replace('*', "[^/]*")
         .replace('?', "[^/]")
         .replace(HOLD, ".*");
+    let expression = python_syntax(&expression);
+    // Compiled alone first: a stray `)` must not close the anchoring group (Python's
+    // `fullmatch` has none to close, and raises).
+    Regex::new(&expression).ok()?;
     Regex::new(&format!("^(?:{expression})$")).ok()
+}
+
+/// A Python regular expression (`re`) in the `regex` crate's syntax, where the two read the
+/// same characters differently: inside a class, `[` (a nested class in `regex`), `&&` and `~~`
+/// (set operations there) are plain characters to Python; outside one, a `{` that opens no
+/// valid `{m}`, `{m,}`, `{,n}` or `{m,n}` is a plain character to Python and an error to
+/// `regex`.
+fn python_syntax(expression: &str) -> String {
+    let chars: Vec<char> = expression.chars().collect();
+    let mut out = String::with_capacity(expression.len() + 8);
+    let mut at = 0;
+    let mut class: Option<usize> = None; // where the current class's members start
+    while at < chars.len() {
+        let c = chars[at];
+        if c == '\\' {
+            match chars.get(at + 1) {
+                // `\d`, `\w`, `\1`, ...: the same class or error in both.
+                Some(next) if next.is_ascii_alphanumeric() => {
+                    out.push(c);
+                    out.push(*next);
+                }
+                // Any other escaped character is itself to Python; `regex` wants only its
+                // own metacharacters escaped.
+                Some(next) => out.push_str(&regex::escape(&next.to_string())),
+                None => out.push(c),
+            }
+            at += 2;
+            continue;
+        }
+        match class {
+            Some(start) => match c {
+                ']' if at > start => {
+                    class = None;
+                    out.push(c);
+                }
+                '[' | '&' | '~' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                _ => out.push(c),
+            },
+            None => match c {
+                '[' => {
+                    let start = at + 1 + usize::from(chars.get(at + 1) == Some(&'^'));
+                    out.push(c);
+                    if start > at + 1 {
+                        out.push('^');
+                    }
+                    at = start;
+                    class = Some(start);
+                    continue;
+                }
+                '{' if !quantifier(&chars[at..]) => out.push_str("\\{"),
+                // `{,n}` is `{0,n}` to Python; `regex` wants the zero written.
+                '{' if chars.get(at + 1) == Some(&',') => out.push_str("{0"),
+                _ => out.push(c),
+            },
+        }
+        at += 1;
+    }
+    out
+}
+
+/// Whether `rest` (starting at `{`) opens a repetition Python's `re` accepts.
+fn quantifier(rest: &[char]) -> bool {
+    let Some(close) = rest.iter().position(|c| *c == '}') else {
+        return false;
+    };
+    let inner: String = rest[1..close].iter().collect();
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    match inner.split_once(',') {
+        None => !inner.is_empty() && digits(&inner),
+        Some((low, high)) => digits(low) && digits(high),
+    }
 }
 
 /// Python 3.11's `fnmatch.translate`, as tokens instead of a regular expression.
@@ -297,6 +375,19 @@ mod tests {
     use rstest::rstest;
 
     use super::*;
+
+    /// Python's `re` reading of each expression, in `regex` syntax.
+    #[rstest]
+    #[case::a_bracket_inside_a_class("[.*[^/]*", r"[.*\[^/]*")]
+    #[case::set_operators_are_characters("[a&&b~~c]", r"[a\&\&b\~\~c]")]
+    #[case::a_leading_bracket_is_a_member("[]a]x", "[]a]x")]
+    #[case::negated("[^]a]", "[^]a]")]
+    #[case::a_brace_that_repeats_nothing("a{x}b{2}c{,3}", r"a\{x}b{2}c{0,3}")]
+    #[case::escapes_pass("\\.[\\]]", "\\.[\\]]")]
+    #[case::an_escaped_letter_beyond_ascii_is_itself("\\é\\d", "é\\d")]
+    fn python_expressions_read_the_same(#[case] python: &str, #[case] rust: &str) {
+        assert_eq!(python_syntax(python), rust);
+    }
 
     /// Each row was checked against Python 3.11's `fnmatch.fnmatchcase`.
     #[rstest]

@@ -1,5 +1,5 @@
-//! A read changes nothing, anywhere: `status`, `context`, `validate`, `materialize --dry-run`
-//! and `fsm` leave every byte of the repository (its `.git` included) and of a loose mission
+//! A read changes nothing, anywhere: `status`, `context`, `validate`, `materialize --dry-run`,
+//! `fsm` and `refs check` leave every byte of the repository (its `.git` included) and of a loose mission
 //! directory as they were, from every directory they may run in, in every layout. In
 //! particular no lock file is created, and a coordination worktree that does not exist yet is
 //! read from its branch tip and not created.
@@ -9,7 +9,7 @@ use std::path::Path;
 use skitty_tests::repo::{Layout, MissionRepo, SLUG};
 use skitty_tests::{copy_tree, fixture, skitty, tree};
 
-const READS: [&[&str]; 8] = [
+const READS: [&[&str]; 9] = [
     &["status"],
     &["status", "--json"],
     &["context"],
@@ -18,18 +18,23 @@ const READS: [&[&str]; 8] = [
     &["validate", "--json"],
     &["materialize", "--dry-run"],
     &["fsm", "check", "planned", "claimed", "--actor", "a"],
+    &["refs", "check", "--json"],
 ];
 
 fn assert_reads_change_nothing(root: &Path, cwd: &Path, selector: &[&str]) {
     let before = tree(root);
     for read in READS {
+        // References are repository paths: a loose mission has none to check (refused, exit 2).
+        if read[0] == "refs" && selector.contains(&"--mission-dir") {
+            continue;
+        }
         let mut args = read.to_vec();
         if read[0] != "fsm" {
             args.extend_from_slice(selector);
         }
         let run = skitty(cwd, &args);
         assert!(
-            run.code == 0 || (read[0] == "validate" && run.code == 1),
+            run.code == 0 || (matches!(read[0], "validate" | "refs") && run.code == 1),
             "skitty {args:?} from {}: {}\n{}",
             cwd.display(),
             run.stdout,
