@@ -29,6 +29,16 @@ pub fn collect(mission: &Mission) -> Vec<Reference> {
     ] {
         if let Some(text) = text {
             let file = format!("{}/{name}", mission.dir);
+            if name == TASKS_FILE {
+                found.extend(wp_mentions(text).into_iter().map(|(line, id)| Reference {
+                    file: file.clone(),
+                    line,
+                    kind: RefKind::WorkPackage,
+                    value: id.clone(),
+                    target: id,
+                    owner: None,
+                }));
+            }
             found.extend(links(text).into_iter().filter_map(|(line, value)| {
                 let target = link_path(&mission.dir, &value)?;
                 Some(Reference {
@@ -97,6 +107,26 @@ pub fn collect(mission: &Mission) -> Vec<Reference> {
     }));
     found
 }
+
+/// The work package ids each line of tasks.md mentions (`WP07`, once per line).
+fn wp_mentions(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (at, line) in text.lines().enumerate() {
+        let mut seen: Vec<&str> = Vec::new();
+        for m in WP_MENTION.find_iter(line) {
+            if !seen.contains(&m.as_str()) {
+                seen.push(m.as_str());
+                found.push((at + 1, m.as_str().to_owned()));
+            }
+        }
+    }
+    found
+}
+
+#[allow(clippy::expect_used)]
+static WP_MENTION: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\bWP\d{2,}\b").expect("a constant pattern compiles")
+});
 
 /// Letters, a dash or none, digits, and at most a letter after them: `WP07`, `FR-012a`, `C-3`.
 fn id_like(value: &str) -> bool {

@@ -93,6 +93,8 @@ pub enum RefKind {
     ReviewCycle,
     /// A Markdown link in spec.md, plan.md or tasks.md.
     Link,
+    /// A work package id tasks.md mentions (its section heading, a dependency line, a wave).
+    WorkPackage,
 }
 
 impl RefKind {
@@ -107,12 +109,16 @@ impl RefKind {
             RefKind::WpPath => "wp_path",
             RefKind::ReviewCycle => "review_ref",
             RefKind::Link => "link",
+            RefKind::WorkPackage => "work_package",
         }
     }
 
     /// Whether the reference names a repository path (not a work package or requirement id).
     pub fn is_path(self) -> bool {
-        !matches!(self, RefKind::Dependencies | RefKind::RequirementRefs)
+        !matches!(
+            self,
+            RefKind::Dependencies | RefKind::RequirementRefs | RefKind::WorkPackage
+        )
     }
 }
 
@@ -208,7 +214,7 @@ fn verdict(
 ) -> Verdict {
     let target = reference.target.as_str();
     match reference.kind {
-        RefKind::Dependencies => match wps.contains_key(target) {
+        RefKind::Dependencies | RefKind::WorkPackage => match wps.contains_key(target) {
             true => Verdict::Resolved,
             false => dangling(format!("no work package {target} in tasks/"), None),
         },

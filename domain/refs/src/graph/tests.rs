@@ -330,3 +330,28 @@ fn real_mission_habits_are_not_dangling() {
         ]
     );
 }
+
+#[test]
+fn tasks_md_mentions_only_work_packages_that_have_a_prompt() {
+    let mut m = mission(vec![wp01(Progress::Finished)]);
+    m.tasks = Some(
+        "# Tasks\n## WP01: Login\nWaves: WP01, then WP09 (and WP09 again); WP1 is no id\n".into(),
+    );
+    let found = judged(&m, &["src/auth/login.rs", "src/auth/new.rs"]);
+    let mentions: Vec<_> = verdicts(&found)
+        .into_iter()
+        .filter(|(kind, ..)| *kind == "work_package")
+        .collect();
+    assert_eq!(
+        mentions,
+        [
+            row("work_package", "WP01", "resolved"),
+            row("work_package", "WP01", "resolved"),
+            row("work_package", "WP09", "dangling"),
+        ]
+    );
+    assert_eq!(
+        found.iter().filter(|f| f.reference.value == "WP09").count(),
+        1
+    );
+}
