@@ -11,8 +11,12 @@ use skitty_tests::{git, skitty, tree};
 /// A mission skitty ran to the end: WP01 implemented (`src/part1.py`), reviewed and merged;
 /// WP02..WP06 canceled.
 fn finished() -> (Project, String) {
+    finished_in("single_branch")
+}
+
+fn finished_in(topology: &str) -> (Project, String) {
     let project = Project::new();
-    let slug = project.analyzed("single_branch");
+    let slug = project.analyzed(topology);
     project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
     project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);
     skitty(&project.root, &["merge", "--mission", &slug]).ok();
@@ -32,7 +36,14 @@ fn refs_check(root: &Path, slug: &str) -> i32 {
 
 #[test]
 fn a_moved_file_takes_every_reference_with_it_and_only_those_lines_change() {
-    let (project, slug) = finished();
+    for topology in ["single_branch", "coord"] {
+        moved_file_takes_its_references(topology);
+    }
+}
+
+/// Under coord too, the prompts and the code land in the primary checkout's one commit.
+fn moved_file_takes_its_references(topology: &str) {
+    let (project, slug) = finished_in(topology);
     let root = &project.root;
     let run = mv(
         root,
