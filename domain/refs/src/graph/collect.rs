@@ -57,13 +57,19 @@ pub fn collect(mission: &Mission) -> Vec<Reference> {
     for prompt in prompts {
         let owner = wp_of_file_name(&prompt.name).map(|id| id.to_string());
         let file = format!("{}/{TASKS_DIR}/{}", mission.dir, prompt.name);
-        let reference = |kind: RefKind, key: &str, value: &str, target: String| Reference {
-            file: file.clone(),
-            line: line_of(&prompt.text, key, value),
-            kind,
-            value: value.to_owned(),
-            target,
-            owner: owner.clone(),
+        // The same value listed twice under a key sits on two lines.
+        let mut seen: Vec<(&str, String)> = Vec::new();
+        let mut reference = |kind: RefKind, key: &'static str, value: &str, target: String| {
+            let nth = seen.iter().filter(|(k, v)| *k == key && v == value).count();
+            seen.push((key, value.to_owned()));
+            Reference {
+                file: file.clone(),
+                line: line_of(&prompt.text, key, value, nth),
+                kind,
+                value: value.to_owned(),
+                target,
+                owner: owner.clone(),
+            }
         };
         for (key, kind) in PATH_KEYS {
             for value in texts(prompt.frontmatter.get(key)) {

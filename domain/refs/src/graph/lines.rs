@@ -5,10 +5,12 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-/// The 1-based line of `value` under the top-level frontmatter key `key`: the key's own line
-/// when the value is written inline (`key: [a, b]`), else the first line of the key's block
-/// holding it; the key's line when the value is not found verbatim (a quoted or folded form).
-pub(crate) fn line_of(text: &str, key: &str, value: &str) -> usize {
+/// The 1-based line of the `nth` (0-based) occurrence of `value` under the top-level
+/// frontmatter key `key`: the key's own line when written inline (`key: [a, b]`, where every
+/// occurrence shares the line), else the `nth` line of the key's block holding it as a whole
+/// token outside a comment; the key's line when it is not found verbatim (a quoted or folded
+/// form).
+pub(crate) fn line_of(text: &str, key: &str, value: &str, nth: usize) -> usize {
     let lines: Vec<&str> = text.lines().collect();
     let start = usize::from(lines.first().is_some_and(|l| l.trim_end() == "---"));
     let end = lines
@@ -24,13 +26,33 @@ pub(crate) fn line_of(text: &str, key: &str, value: &str) -> usize {
         return 1;
     };
     let after_key = lines[key_at].split_once(':').map_or("", |(_, rest)| rest);
-    if holds_whole(after_key, value) {
+    if holds_whole(uncommented(after_key), value) {
         return key_at + 1;
     }
     (key_at + 1..end)
         .take_while(|&i| lines[i].starts_with([' ', '\t', '-']) || lines[i].trim().is_empty())
-        .find(|&i| holds_whole(lines[i], value))
+        .filter(|&i| holds_whole(uncommented(lines[i]), value))
+        .nth(nth)
         .map_or(key_at + 1, |i| i + 1)
+}
+
+/// A YAML line without its comment (a `#` at the start or after a space, outside quotes).
+pub(crate) fn uncommented(line: &str) -> &str {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (at, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && (previous == ' ' || previous == '\t' || at == 0) => {
+                return &line[..at];
+            }
+            None => {}
+        }
+        previous = c;
+    }
+    line
 }
 
 /// Characters that may stand right before a reference in YAML or Markdown.
@@ -45,7 +67,7 @@ pub(crate) fn opens(c: char) -> bool {
 pub(crate) fn closes(c: char) -> bool {
     matches!(
         c,
-        ' ' | '\t' | ']' | ',' | '"' | '\'' | ')' | '>' | '#' | '?' | '}'
+        ' ' | '\t' | '\r' | ']' | ',' | '"' | '\'' | ')' | '>' | '#' | '?' | '}'
     )
 }
 

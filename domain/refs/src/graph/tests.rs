@@ -233,13 +233,20 @@ fn the_log_names_each_work_package_file_and_review_cycle() {
 )]
 #[case::not_verbatim("---\nowned_files:\n- 'a\n  b'\n---\n", "a b", 2)]
 #[case::absent_key("---\nid: 1\n---\n", "x", 1)]
+#[case::a_comment_does_not_count("---\nowned_files:\n  # was b.rs\n  - b.rs\n---\n", "b.rs", 4)]
+#[case::crlf("---\r\nowned_files:\r\n  - b.rs\r\n---\r\n", "b.rs", 3)]
 #[case::a_body_mention_does_not_count(
     "---\nowned_files:\n- a.rs\n---\nowned_files: b.rs\n",
     "b.rs",
     2
 )]
 fn a_value_is_found_on_its_line(#[case] text: &str, #[case] value: &str, #[case] line: usize) {
-    assert_eq!(line_of(text, "owned_files", value), line);
+    // A value listed twice: the second occurrence is on the next line that holds it.
+    assert_eq!(
+        line_of("---\nowned_files:\n- a\n- a\n---\n", "owned_files", "a", 1),
+        4
+    );
+    assert_eq!(line_of(text, "owned_files", value, 0), line);
 }
 
 #[rstest]

@@ -85,14 +85,30 @@ impl FileTree {
         if bare.is_empty() {
             return true;
         }
-        if !reference.ends_with('/') && self.files.contains(bare) {
-            return true;
-        }
+        (!reference.ends_with('/') && self.files.contains(bare)) || self.folder(bare)
+    }
+
+    /// Whether some file sits under `bare/`.
+    fn folder(&self, bare: &str) -> bool {
         let folder = format!("{bare}/");
-        self.files
-            .range(folder.clone()..)
-            .next()
-            .is_some_and(|f| f.starts_with(&folder))
+        !bare.is_empty()
+            && self
+                .files
+                .range(folder.clone()..)
+                .next()
+                .is_some_and(|f| f.starts_with(&folder))
+    }
+
+    /// Whether `path` (no pattern: `[` and `*` are characters here) is a file or a folder
+    /// holding one.
+    pub fn holds_path(&self, path: &str) -> bool {
+        let bare = path.trim_end_matches('/');
+        self.files.contains(bare) || self.folder(bare)
+    }
+
+    /// Whether `path` is a file (not a folder).
+    pub fn holds_file(&self, path: &str) -> bool {
+        self.files.contains(path)
     }
 
     /// The files named like `reference`'s last part (for a folder, the folders so named), the

@@ -26,17 +26,19 @@ fn scalar(text: &str) -> String {
 /// `map` (the occurrence map's text) with `mv` recorded as one more entry of its top-level
 /// `moves:` list: appended after the list's last entry, in its indentation; a flow-style
 /// empty list (`moves: []`) becomes a block; a map without `moves:` gets the block at its end.
+/// `None` when the list is written in flow style with entries (`moves: [{...}]`): no line can
+/// be appended to it. The caller checks the result still reads as YAML.
 ///
 /// ```
 /// use skitty_refs::moves::{PathMove, record_move};
 /// let mv = PathMove::new("docs/a.md", "docs/guide/a.md").unwrap();
 /// let map = "target:\n  term: a\nmoves:\n- from: [x.md]\n  to: y.md\n# the end\n";
 /// assert_eq!(
-///     record_move(map, &mv, "moved by skitty mv"),
+///     record_move(map, &mv, "moved by skitty mv").unwrap(),
 ///     "target:\n  term: a\nmoves:\n- from: [x.md]\n  to: y.md\n- from: [docs/a.md]\n  to: docs/guide/a.md\n  reason: moved by skitty mv\n# the end\n"
 /// );
 /// ```
-pub fn record_move(map: &str, mv: &PathMove, reason: &str) -> String {
+pub fn record_move(map: &str, mv: &PathMove, reason: &str) -> Option<String> {
     let entry = |indent: &str| {
         format!(
             "{indent}- from: [{}]\n{indent}  to: {}\n{indent}  reason: {}\n",
@@ -47,8 +49,10 @@ pub fn record_move(map: &str, mv: &PathMove, reason: &str) -> String {
     };
     let lines: Vec<&str> = map.split_inclusive('\n').collect();
     let key = lines.iter().position(|l| {
-        l.strip_prefix("moves")
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        ["moves", "\"moves\"", "'moves'"].iter().any(|key| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
     });
     let Some(key) = key else {
         let mut out = map.to_owned();
@@ -57,7 +61,7 @@ pub fn record_move(map: &str, mv: &PathMove, reason: &str) -> String {
         }
         out.push_str("moves:\n");
         out.push_str(&entry("  "));
-        return out;
+        return Some(out);
     };
     let inline = lines[key]
         .split_once(':')
@@ -66,19 +70,24 @@ pub fn record_move(map: &str, mv: &PathMove, reason: &str) -> String {
         .next()
         .unwrap_or_default()
         .trim();
-    if inline == "[]" || inline == "~" || inline == "null" {
+    let compact: String = inline.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact == "[]" || compact == "~" || compact == "null" {
         let mut out: String = lines[..key].concat();
         out.push_str("moves:\n");
         out.push_str(&entry("  "));
         out.push_str(&lines[key + 1..].concat());
-        return out;
+        return Some(out);
+    }
+    if !compact.is_empty() {
+        return None;
     }
     // The block: the lines after the key that are indented, list items, or blank.
     let mut last = key;
     let mut indent: Option<String> = None;
     for (at, line) in lines.iter().enumerate().skip(key + 1) {
         let trimmed = line.trim_start();
-        if trimmed.trim().is_empty() {
+        // Blank lines and comments (at any indentation) neither end the block nor extend it.
+        if trimmed.trim().is_empty() || trimmed.starts_with('#') {
             continue;
         }
         let lead = &line[..line.len() - trimmed.len()];
@@ -96,5 +105,5 @@ pub fn record_move(map: &str, mv: &PathMove, reason: &str) -> String {
     }
     out.push_str(&entry(indent.as_deref().unwrap_or("  ")));
     out.push_str(&lines[last + 1..].concat());
-    out
+    Some(out)
 }

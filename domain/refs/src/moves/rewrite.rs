@@ -2,7 +2,7 @@
 
 use super::PathMove;
 use crate::graph::lines::whole_occurrences;
-use crate::graph::{RefKind, Reference};
+use crate::graph::{FileTree, RefKind, Reference};
 
 /// One reference rewritten: on `line` of `file`, the text `old` becomes `new`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -15,7 +15,9 @@ pub struct Rewrite {
 }
 
 /// The rewrites `mv` asks of `references` (those that name a moved path), in their order.
-pub fn rewrites(references: &[Reference], mv: &PathMove) -> Vec<Rewrite> {
+/// `tree` holds the files before the move: a link is read from the repository root only where
+/// it names nothing relative to its file (as the reference check reads it).
+pub fn rewrites(references: &[Reference], mv: &PathMove, tree: &FileTree) -> Vec<Rewrite> {
     references
         .iter()
         .filter_map(|r| {
@@ -23,7 +25,7 @@ pub fn rewrites(references: &[Reference], mv: &PathMove) -> Vec<Rewrite> {
                 RefKind::OwnedFiles | RefKind::AuthoritativeSurface | RefKind::CreateIntent => {
                     frontmatter_path(&r.value, mv)?
                 }
-                RefKind::Link => link(&r.file, &r.value, &r.target, mv)?,
+                RefKind::Link => link(&r.file, &r.value, &r.target, mv, tree)?,
                 _ => return None,
             };
             Some(Rewrite {
@@ -52,11 +54,21 @@ fn frontmatter_path(value: &str, mv: &PathMove) -> Option<(String, String)> {
 
 /// A link's path part (before `#` or `?`), rewritten relative to the linking file's folder
 /// (or to the repository root when written with a leading `/`).
-fn link(file: &str, value: &str, target: &str, mv: &PathMove) -> Option<(String, String)> {
+fn link(
+    file: &str,
+    value: &str,
+    target: &str,
+    mv: &PathMove,
+    tree: &FileTree,
+) -> Option<(String, String)> {
     let path = value.split(['#', '?']).next().unwrap_or(value);
     let bare = target.trim_end_matches('/');
     let Some(moved) = mv.apply(bare) else {
-        // A link written from the repository root without its `/` keeps that form.
+        // A link written from the repository root without its `/` keeps that form; a link
+        // whose relative target exists means that one.
+        if tree.holds(target) {
+            return None;
+        }
         let rooted = crate::graph::lines::link_path("", value)?;
         let moved = mv.apply(rooted.trim_end_matches('/'))?;
         let slash = if rooted.ends_with('/') { "/" } else { "" };

@@ -5,7 +5,7 @@ use rstest::rstest;
 use serde_json::json;
 
 use super::*;
-use crate::graph::{Mission, Progress, Prompt, collect};
+use crate::graph::{FileTree, Mission, Progress, Prompt, collect};
 
 #[rstest]
 #[case::outside("../x", "y")]
@@ -79,7 +79,7 @@ fn mission() -> Mission {
 #[test]
 fn a_folder_move_rewrites_each_reference_into_it_and_nothing_else() {
     let mv = PathMove::new("src/auth", "lib/identity").unwrap();
-    let found = rewrites(&collect(&mission()), &mv);
+    let found = rewrites(&collect(&mission()), &mv, &FileTree::default());
     let edits: Vec<(&str, usize, &str, &str)> = found
         .iter()
         .map(|r| {
@@ -170,17 +170,28 @@ fn only_whole_references_are_edited(
 fn a_move_is_recorded_in_the_maps_moves_block() {
     let mv = PathMove::new("docs/a b.md", "docs/guide/a.md").unwrap();
     assert_eq!(
-        record_move("target: {term: x}\n", &mv, "why: this"),
+        record_move("target: {term: x}\n", &mv, "why: this").unwrap(),
         "target: {term: x}\nmoves:\n  - from: ['docs/a b.md']\n    to: docs/guide/a.md\n    reason: 'why: this'\n"
             .replace("['docs/a b.md']", "[docs/a b.md]")
     );
     assert_eq!(
-        record_move("moves: []  # none yet\nz: 1", &mv, "r"),
+        record_move("moves: [ ]  # none yet\nz: 1", &mv, "r").unwrap(),
         "moves:\n  - from: [docs/a b.md]\n    to: docs/guide/a.md\n    reason: r\nz: 1"
     );
     assert_eq!(
-        record_move("moves:\n    - from: [x]\n      to: y\n\n\nz: 1\n", &mv, "r"),
-        "moves:\n    - from: [x]\n      to: y\n    - from: [docs/a b.md]\n      to: docs/guide/a.md\n      reason: r\n\n\nz: 1\n"
+        record_move(
+            "moves:\n# the first\n    - from: [x]\n      to: y\n\n# the end\nz: 1\n",
+            &mv,
+            "r"
+        )
+        .unwrap(),
+        "moves:\n# the first\n    - from: [x]\n      to: y\n    - from: [docs/a b.md]\n      to: docs/guide/a.md\n      reason: r\n\n# the end\nz: 1\n"
+    );
+    assert_eq!(record_move("moves: [{from: [x], to: y}]\n", &mv, "r"), None);
+    assert!(
+        record_move("\"moves\":\n  - {from: [x], to: y}\n", &mv, "r")
+            .unwrap()
+            .ends_with("reason: r\n")
     );
 }
 
@@ -216,7 +227,7 @@ proptest! {
             }],
             ..Mission::default()
         };
-        let forth = rewrites(&collect(&m), &mv);
+        let forth = rewrites(&collect(&m), &mv, &FileTree::default());
         prop_assert!(forth.len() >= 3);
         let moved = apply_rewrites(&text, &forth.iter().collect::<Vec<_>>()).unwrap();
         let mut back_mission = m.clone();
@@ -225,7 +236,7 @@ proptest! {
             "owned_files": noise.iter().cloned().chain([to.clone(), format!("{to}/inner.rs")]).collect::<Vec<_>>(),
             "authoritative_surface": format!("{to}/"),
         });
-        let back = rewrites(&collect(&back_mission), &mv.reversed());
+        let back = rewrites(&collect(&back_mission), &mv.reversed(), &FileTree::default());
         let restored = apply_rewrites(&moved, &back.iter().collect::<Vec<_>>()).unwrap();
         prop_assert_eq!(restored, text);
     }
@@ -239,7 +250,7 @@ fn a_link_written_from_the_repository_root_keeps_that_form() {
         ..Mission::default()
     };
     let mv = PathMove::new("src/a.rs", "lib/a.rs").unwrap();
-    let found = rewrites(&collect(&m), &mv);
+    let found = rewrites(&collect(&m), &mv, &FileTree::default());
     let pairs: Vec<(&str, &str)> = found
         .iter()
         .map(|r| (r.old.as_str(), r.new.as_str()))
@@ -255,5 +266,32 @@ fn a_link_written_from_the_repository_root_keeps_that_form() {
     assert_eq!(
         apply_rewrites(m.spec.as_deref().unwrap(), &all).unwrap(),
         "See [a](lib/a.rs) and [b](../../lib/a.rs).\n"
+    );
+}
+
+#[test]
+fn a_link_to_the_missions_own_file_is_not_read_from_the_root() {
+    let m = Mission {
+        dir: "kitty-specs/m".into(),
+        plan: Some("See [the API](contracts/api.yaml).\n".into()),
+        ..Mission::default()
+    };
+    let tree = FileTree::new(["kitty-specs/m/contracts/api.yaml", "contracts/api.yaml"]);
+    let mv = PathMove::new("contracts", "api/contracts").unwrap();
+    assert!(rewrites(&collect(&m), &mv, &tree).is_empty());
+}
+
+#[test]
+fn crlf_lines_keep_their_endings() {
+    let rewrite = Rewrite {
+        file: "f".into(),
+        line: 2,
+        kind: crate::graph::RefKind::OwnedFiles,
+        old: "src/a.rs".into(),
+        new: "src/b.rs".into(),
+    };
+    assert_eq!(
+        apply_rewrites("x\r\n- src/a.rs\r\ny\r\n", &[&rewrite]).unwrap(),
+        "x\r\n- src/b.rs\r\ny\r\n"
     );
 }
