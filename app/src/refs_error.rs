@@ -27,8 +27,17 @@ pub enum RefsError {
     },
     #[error("{path} does not exist in {primary} (nothing was moved)")]
     NothingToMove { path: String, primary: Utf8PathBuf },
-    #[error("{path} exists already{} (nothing was moved)", if *exact { "" } else { " as a file on the way" })]
-    Collision { path: String, exact: bool },
+    #[error("{path} {what} (nothing was moved)")]
+    Collision { path: String, what: &'static str },
+    /// Files under OLD that git stores other than as their bytes.
+    #[error("{} stored by git other than as {} bytes (a symbolic link, a submodule, a filter or a line-ending conversion); skitty mv commits regular files only (nothing was moved)", files.join(", "), if files.len() == 1 { "its" } else { "their" })]
+    StoredDifferently { files: Vec<String> },
+    /// A mission file to edit is not UTF-8.
+    #[error("{file} is not UTF-8 text; skitty mv edits only text it can read (nothing was moved)")]
+    NotUtf8 { file: String },
+    /// The occurrence map cannot take the move as a targeted edit.
+    #[error("{path}: {detail} (nothing was moved)")]
+    MapNotRecordable { path: Utf8PathBuf, detail: String },
     /// Files under the path to move have changes git does not hold yet.
     #[error("{path} has uncommitted changes: {} (nothing was moved)", files.join(", "))]
     Uncommitted { path: String, files: Vec<String> },
@@ -63,6 +72,9 @@ impl RefsError {
             RefsError::OutsidePrimary { primary, .. } => format!("cd {primary} and run skitty mv there"),
             RefsError::NothingToMove { .. } => "check the path (`git ls-files` lists what the repository holds)".into(),
             RefsError::Collision { .. } => "choose a path that does not exist yet, or move the existing one away first".into(),
+            RefsError::StoredDifferently { .. } => "move those with git mv and edit their references by hand, or move the regular files one by one".into(),
+            RefsError::NotUtf8 { file } => format!("convert {file} to UTF-8 first"),
+            RefsError::MapNotRecordable { .. } => "write `moves:` as a block list (one `- from: [...]` entry per line), then move again".into(),
             RefsError::Uncommitted { .. } => "commit or stash those changes first, then move".into(),
             RefsError::CannotRewrite { file, .. } => format!("write the value plainly (no quotes split over lines) in {file}, or edit it by hand after a plain git mv"),
             RefsError::WouldDangle { .. } => "move the files those references also name, or update them first; `skitty mv --dry-run` shows the plan".into(),
@@ -78,6 +90,9 @@ impl RefsError {
             RefsError::OutsidePrimary { .. } => "NOT_IN_PRIMARY_CHECKOUT",
             RefsError::NothingToMove { .. } => "NOTHING_TO_MOVE",
             RefsError::Collision { .. } => "PATH_EXISTS",
+            RefsError::StoredDifferently { .. } => "NOT_A_REGULAR_FILE",
+            RefsError::NotUtf8 { .. } => "NOT_UTF8",
+            RefsError::MapNotRecordable { .. } => "OCCURRENCE_MAP_NOT_RECORDABLE",
             RefsError::Uncommitted { .. } => "DIRTY_WORKTREE",
             RefsError::CannotRewrite { .. } => "CANNOT_REWRITE",
             RefsError::WouldDangle { .. } => "WOULD_DANGLE",
@@ -89,6 +104,8 @@ impl RefsError {
         matches!(
             self,
             RefsError::Collision { .. }
+                | RefsError::StoredDifferently { .. }
+                | RefsError::MapNotRecordable { .. }
                 | RefsError::Uncommitted { .. }
                 | RefsError::CannotRewrite { .. }
                 | RefsError::WouldDangle { .. }

@@ -439,6 +439,16 @@ pub trait GitPort: Send + Sync {
     /// `path`; `None` when no commit removed it, or removed it without a rename.
     async fn renamed_to(&self, repo: &Utf8Path, path: &str) -> Result<Option<String>, GitError>;
 
+    /// The tracked files under `under` (relative to `worktree`) that a commit of their bytes
+    /// on disk would not store as git stores them: symbolic links, submodules, and files git
+    /// stores through a filter or a line-ending conversion (their stored blob is not their
+    /// bytes). Reads only.
+    async fn stored_differently(
+        &self,
+        worktree: &Utf8Path,
+        under: &str,
+    ) -> Result<Vec<String>, GitError>;
+
     /// Moves the tracked file or folder `from` to `to` (both relative to `worktree`) with
     /// `git mv`, creating `to`'s parent folders first.
     async fn move_path(&self, worktree: &Utf8Path, from: &str, to: &str) -> Result<(), GitError>;

@@ -270,6 +270,14 @@ impl GitPort for GixRepo {
         paths::move_path(worktree, from, to)
     }
 
+    async fn stored_differently(
+        &self,
+        worktree: &Utf8Path,
+        under: &str,
+    ) -> Result<Vec<String>, GitError> {
+        paths::stored_differently(worktree, under)
+    }
+
     async fn add_worktree(
         &self,
         primary_root: &Utf8Path,

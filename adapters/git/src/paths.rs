@@ -104,3 +104,40 @@ pub(crate) fn move_path(worktree: &Utf8Path, from: &str, to: &str) -> Result<(),
     }
     crate::cli::git(worktree, &["mv", "--", from, to]).map(|_| ())
 }
+
+pub(crate) fn stored_differently(
+    worktree: &Utf8Path,
+    under: &str,
+) -> Result<Vec<String>, GitError> {
+    let listed = records(&git_read(worktree, &["ls-files", "-s", "-z", "--", under])?)?;
+    let mut odd = Vec::new();
+    let mut regular: Vec<(String, String)> = Vec::new();
+    for record in listed {
+        // `<mode> <blob> <stage>\t<path>`
+        let Some((meta, path)) = record.split_once('\t') else {
+            continue;
+        };
+        let mut fields = meta.split(' ');
+        let (mode, blob) = (fields.next().unwrap_or(""), fields.next().unwrap_or(""));
+        if mode == "100644" || mode == "100755" {
+            regular.push((path.to_owned(), blob.to_owned()));
+        } else {
+            odd.push(path.to_owned());
+        }
+    }
+    if !regular.is_empty() {
+        let paths: String = regular.iter().map(|(p, _)| format!("{p}\n")).collect();
+        let hashed = crate::cli::git_input(
+            worktree,
+            &["hash-object", "--no-filters", "--stdin-paths"],
+            paths.as_bytes(),
+        )?;
+        let hashed = String::from_utf8_lossy(&hashed);
+        for ((path, blob), raw) in regular.iter().zip(hashed.lines()) {
+            if blob != raw.trim() {
+                odd.push(path.clone());
+            }
+        }
+    }
+    Ok(odd)
+}

@@ -74,3 +74,27 @@ async fn a_range_lists_a_rename_at_its_new_path_and_history_finds_it() {
     assert_eq!(port.renamed_to(&root, "never/was.rs").await.unwrap(), None);
     assert!(port.diff_names(&root, "no-such-ref", "HEAD").await.is_err());
 }
+
+#[tokio::test]
+async fn files_git_stores_other_than_their_bytes_are_named() {
+    let (_tmp, root) = repo();
+    write(&root, ".gitattributes", "*.txt text eol=crlf\n");
+    // Checked out with CRLF, stored with LF.
+    write(&root, "src/notes.txt", "one\r\ntwo\r\n");
+    std::os::unix::fs::symlink("a.rs", root.join("src/link.rs")).unwrap();
+    git(&root, &["add", "-A"]);
+    git(&root, &["commit", "-q", "-m", "odd files"]);
+    let mut odd = GixRepo::new()
+        .stored_differently(&root, "src")
+        .await
+        .unwrap();
+    odd.sort();
+    assert_eq!(odd, ["src/link.rs", "src/notes.txt"]);
+    assert!(
+        GixRepo::new()
+            .stored_differently(&root, "docs")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}

@@ -4,6 +4,7 @@
 //! ```text
 //! { "mission_slug": str, "from": str, "to": str, "dry_run": bool,
 //!   "files": [ { "from": str, "to": str } ],
+//!   "carried": [str] (files git ignores under OLD: they move along, uncommitted),
 //!   "rewrites": [ { "file": str, "line": int, "kind": str, "old": str, "new": str } ],
 //!   "occurrence_map": str|null,
 //!   "commits": [ { "branch": str, "worktree": str, "commit": str|null, "files": [str] } ],
@@ -55,6 +56,7 @@ fn to_json(moved: &Moved) -> serde_json::Value {
         "to": moved.to,
         "dry_run": moved.dry_run,
         "files": moved.files.iter().map(|(from, to)| json!({"from": from, "to": to})).collect::<Vec<_>>(),
+        "carried": moved.carried,
         "rewrites": moved.rewrites.iter().map(|r| json!({
             "file": r.file, "line": r.line, "kind": r.kind.as_str(), "old": r.old, "new": r.new,
         })).collect::<Vec<_>>(),
@@ -80,6 +82,18 @@ fn text(moved: &Moved) -> String {
         moved.to,
         counted(moved.files.len(), "file")
     );
+    if !moved.carried.is_empty() {
+        let _ = writeln!(
+            out,
+            "  {} git ignores along with it (not committed): {}",
+            if moved.dry_run {
+                "would carry"
+            } else {
+                "carried"
+            },
+            moved.carried.join(", ")
+        );
+    }
     let verb = if moved.dry_run {
         "would rewrite"
     } else {

@@ -133,6 +133,11 @@ fn what_would_break_or_leave_the_repository_is_refused_before_anything_changes()
     let (project, slug) = finished();
     let root = &project.root;
     fs::write(root.join("src/other.py"), "x\n").unwrap();
+    fs::create_dir_all(root.join("lib")).unwrap();
+    fs::write(root.join("lib/keep.py"), "x\n").unwrap();
+    fs::create_dir_all(root.join("tools")).unwrap();
+    fs::write(root.join("tools/run.sh"), "x\n").unwrap();
+    std::os::unix::fs::symlink("run.sh", root.join("tools/run")).unwrap();
     // A pattern no rewrite can follow: after the move it would match nothing.
     let wp01 = project.mission_dir(&slug).join("tasks/WP01-part-1.md");
     let text = fs::read_to_string(&wp01).unwrap();
@@ -146,9 +151,12 @@ fn what_would_break_or_leave_the_repository_is_refused_before_anything_changes()
     let head = git(root, &["rev-parse", "HEAD"]);
     let before = tree(root);
 
-    let cases: [(&[&str], i32, &str); 7] = [
+    let cases: [(&[&str], i32, &str); 10] = [
         (&["src/part1.py", "src/core/part1.py"], 1, "WOULD_DANGLE"),
         (&["src/part1.py", "src/other.py"], 1, "PATH_EXISTS"),
+        (&["src/part1.py", "lib"], 1, "PATH_EXISTS"),
+        (&["tools", "bin"], 1, "NOT_A_REGULAR_FILE"),
+        (&[".", "x"], 2, "MOVE_REFUSED"),
         (&["src/part1.py", "src/other.py/x.py"], 1, "PATH_EXISTS"),
         (&["src/part1.py", "../outside.py"], 2, "MOVE_REFUSED"),
         (&["src", "src/inner"], 2, "MOVE_REFUSED"),
@@ -171,6 +179,70 @@ fn what_would_break_or_leave_the_repository_is_refused_before_anything_changes()
         "the refusal names the reference: {}",
         run.stderr
     );
+    let run = mv(root, &slug, "src/part1.py", "lib", &[]);
+    assert!(
+        run.stderr
+            .contains("lib is a folder already; give the whole new path"),
+        "{}",
+        run.stderr
+    );
+
+    // A change git does not hold yet in a file the move would edit.
+    fs::write(&wp01, fs::read_to_string(&wp01).unwrap() + "\nA note.\n").unwrap();
+    let before = tree(root);
+    let run = mv(
+        root,
+        &slug,
+        "src/part1.py",
+        "src/core/part1.py",
+        &["--json"],
+    );
+    assert_eq!(run.json()["error_code"], "DIRTY_WORKTREE", "{}", run.stdout);
+    assert_eq!(tree(root), before);
+}
+
+#[test]
+fn a_lane_worktree_is_not_where_paths_are_moved() {
+    let project = Project::new();
+    let slug = project.analyzed("single_branch");
+    let lane = project.implement(&project.root, &slug, "WP01", "claude")["workspace_path"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let run = mv(
+        Path::new(&lane),
+        &slug,
+        "README.md",
+        "docs/README.md",
+        &["--json"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert_eq!(run.json()["error_code"], "NOT_IN_PRIMARY_CHECKOUT");
+}
+
+#[test]
+fn a_map_whose_moves_cannot_take_a_line_is_refused() {
+    let (project, slug) = finished();
+    let root = &project.root;
+    let map = project.mission_dir(&slug).join("occurrence_map.yaml");
+    fs::write(
+        &map,
+        "target: {term: part}\nmoves: [{from: [x.md], to: y.md}]\n",
+    )
+    .unwrap();
+    git(root, &["add", "-A"]);
+    git(root, &["commit", "-q", "-m", "a flow-style map"]);
+    let before = tree(root);
+    let run = mv(
+        root,
+        &slug,
+        "src/part1.py",
+        "src/core/part1.py",
+        &["--json"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.json()["error_code"], "OCCURRENCE_MAP_NOT_RECORDABLE");
+    assert_eq!(tree(root), before);
 }
 
 #[test]

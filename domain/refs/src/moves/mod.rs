@@ -32,6 +32,8 @@ const RESERVED: [&str; 4] = [".git", WORKTREES, ".kittify", KITTY_SPECS];
 pub enum MoveError {
     #[error("{0:?} is not a path inside the repository")]
     OutsideRepository(String),
+    #[error("{0:?} is the repository itself, which cannot move")]
+    RepositoryRoot(String),
     #[error("{path:?} is inside {reserved}/, which `skitty mv` does not move (nor into)")]
     Reserved {
         path: String,
@@ -53,8 +55,11 @@ pub struct PathMove {
 fn checked(path: &str) -> Result<String, MoveError> {
     let normal = normalize(path.trim());
     let normal = normal.trim_end_matches('/').to_owned();
-    if normal.is_empty() || normal.starts_with("../") || normal == ".." || path.starts_with('/') {
+    if normal.starts_with("../") || normal == ".." || path.starts_with('/') {
         return Err(MoveError::OutsideRepository(path.to_owned()));
+    }
+    if normal.is_empty() {
+        return Err(MoveError::RepositoryRoot(path.to_owned()));
     }
     let top = normal.split('/').next().unwrap_or_default();
     if let Some(reserved) = RESERVED.iter().find(|r| **r == top) {
