@@ -83,7 +83,9 @@ fn link(
             format!("{}{slash}", relative(dir, &moved))
         }
     };
-    let new = if path.contains("%20") {
+    // A space ends a link target unless it is written in `<...>` (where the old path, with
+    // its own spaces, was): else it is written `%20`.
+    let new = if path.contains("%20") || (new.contains(' ') && !path.contains(' ')) {
         new.replace(' ', "%20")
     } else {
         new

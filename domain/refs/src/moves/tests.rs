@@ -295,3 +295,20 @@ fn crlf_lines_keep_their_endings() {
         "x\r\n- src/b.rs\r\ny\r\n"
     );
 }
+
+#[test]
+fn a_link_moved_to_a_path_with_spaces_stays_a_link() {
+    let m = Mission {
+        dir: "kitty-specs/m".into(),
+        plan: Some("See [a](../../src/a.rs) and [b](<../../src/old b.rs>).\n".into()),
+        ..Mission::default()
+    };
+    let tree = FileTree::new(["src/a.rs", "src/old b.rs"]);
+    let to_spaces = PathMove::new("src", "my src").unwrap();
+    let found = rewrites(&collect(&m), &to_spaces, &tree);
+    let all: Vec<&Rewrite> = found.iter().collect();
+    assert_eq!(
+        apply_rewrites(m.plan.as_deref().unwrap(), &all).unwrap(),
+        "See [a](../../my%20src/a.rs) and [b](<../../my src/old b.rs>).\n"
+    );
+}
