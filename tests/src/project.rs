@@ -246,6 +246,17 @@ impl Project {
         .ok();
     }
 
+    /// A mission skitty ran to the end in `topology`: WP01 implemented (`src/part1.py`),
+    /// reviewed and merged; WP02..WP06 canceled. Returns the project and the mission slug.
+    pub fn finished(topology: &str) -> (Project, String) {
+        let project = Project::new();
+        let slug = project.analyzed(topology);
+        project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
+        project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);
+        skitty(&project.root, &["merge", "--mission", &slug]).ok();
+        (project, slug)
+    }
+
     /// `planned`, then `skitty tasks`.
     pub fn tasked(&self, topology: &str) -> String {
         let slug = self.planned(topology);

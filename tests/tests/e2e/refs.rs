@@ -6,17 +6,6 @@ use serde_json::Value;
 use skitty_tests::project::Project;
 use skitty_tests::{Oracle, Topology, git, skitty};
 
-/// A mission skitty ran to the end: WP01 implemented (`src/part1.py`), reviewed and merged;
-/// WP02..WP06 canceled.
-fn finished(topology: &str) -> (Project, String) {
-    let project = Project::new();
-    let slug = project.analyzed(topology);
-    project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
-    project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);
-    skitty(&project.root, &["merge", "--mission", &slug]).ok();
-    (project, slug)
-}
-
 fn check(project: &Project, slug: &str) -> (i32, Value) {
     let run = skitty(
         &project.root,
@@ -47,7 +36,7 @@ fn dangling(report: &Value) -> Vec<(String, u64, String, String, Value)> {
 #[test]
 fn a_mission_skitty_ran_to_the_end_has_nothing_dangling() {
     for topology in ["single_branch", "coord"] {
-        let (project, slug) = finished(topology);
+        let (project, slug) = Project::finished(topology);
         let (code, report) = check(&project, &slug);
         assert_eq!(code, 0, "{topology}: {report}");
         assert_eq!(report["counts"]["dangling"], 0, "{topology}: {report}");
@@ -62,7 +51,7 @@ fn a_mission_skitty_ran_to_the_end_has_nothing_dangling() {
 
 #[test]
 fn a_plain_git_mv_leaves_every_reference_to_the_file_dangling_and_names_its_new_home() {
-    let (project, slug) = finished("single_branch");
+    let (project, slug) = Project::finished("single_branch");
     fs::create_dir_all(project.root.join("src/core")).unwrap();
     git(&project.root, &["mv", "src/part1.py", "src/core/part1.py"]);
     git(&project.root, &["commit", "-q", "-m", "move part1"]);

@@ -8,19 +8,17 @@ use proptest::prelude::*;
 use skitty_tests::project::{Project, porcelain};
 use skitty_tests::{git, skitty, tree};
 
-/// A mission skitty ran to the end: WP01 implemented (`src/part1.py`), reviewed and merged;
-/// WP02..WP06 canceled.
 fn finished() -> (Project, String) {
-    finished_in("single_branch")
+    Project::finished("single_branch")
 }
 
-fn finished_in(topology: &str) -> (Project, String) {
-    let project = Project::new();
-    let slug = project.analyzed(topology);
-    project.drive_to_approved(&slug, "WP01", "T001", "part1.py");
-    project.cancel(&slug, &["WP02", "WP03", "WP04", "WP05", "WP06"]);
-    skitty(&project.root, &["merge", "--mission", &slug]).ok();
-    (project, slug)
+/// Writes the mission's occurrence map and commits it.
+fn with_map(project: &Project, slug: &str, text: &str) -> std::path::PathBuf {
+    let map = project.mission_dir(slug).join("occurrence_map.yaml");
+    fs::write(&map, text).unwrap();
+    git(&project.root, &["add", "-A"]);
+    git(&project.root, &["commit", "-q", "-m", "the map"]);
+    map
 }
 
 /// `skitty mv FROM TO --mission SLUG [FLAGS]` in `root`.
@@ -43,7 +41,7 @@ fn a_moved_file_takes_every_reference_with_it_and_only_those_lines_change() {
 
 /// Under coord too, the prompts and the code land in the primary checkout's one commit.
 fn moved_file_takes_its_references(topology: &str) {
-    let (project, slug) = finished_in(topology);
+    let (project, slug) = Project::finished(topology);
     let root = &project.root;
     let run = mv(
         root,
@@ -224,14 +222,11 @@ fn a_lane_worktree_is_not_where_paths_are_moved() {
 fn a_map_whose_moves_cannot_take_a_line_is_refused() {
     let (project, slug) = finished();
     let root = &project.root;
-    let map = project.mission_dir(&slug).join("occurrence_map.yaml");
-    fs::write(
-        &map,
+    with_map(
+        &project,
+        &slug,
         "target: {term: part}\nmoves: [{from: [x.md], to: y.md}]\n",
-    )
-    .unwrap();
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "a flow-style map"]);
+    );
     let before = tree(root);
     let run = mv(
         root,
@@ -249,14 +244,11 @@ fn a_map_whose_moves_cannot_take_a_line_is_refused() {
 fn a_move_is_recorded_in_the_occurrence_map_and_the_gate_sees_it_as_declared() {
     let (project, slug) = finished();
     let root = &project.root;
-    let map = project.mission_dir(&slug).join("occurrence_map.yaml");
-    fs::write(
-        &map,
+    let map = with_map(
+        &project,
+        &slug,
         "# the rename\ntarget: {term: part, replacement: piece, operation: rename}\ncategories:\n  code_symbols: {action: rename}\n  import_paths: {action: rename}\n  filesystem_paths: {action: rename}\n  serialized_keys: {action: rename}\n  cli_commands: {action: rename}\n  user_facing_strings: {action: rename}\n  tests_fixtures: {action: rename}\n  logs_telemetry: {action: rename}\nmoves: []\n",
-    )
-    .unwrap();
-    git(root, &["add", "-A"]);
-    git(root, &["commit", "-q", "-m", "the map"]);
+    );
     git(root, &["tag", "before-move"]);
     skitty(
         root,

@@ -242,43 +242,33 @@ proptest! {
     }
 }
 
-#[test]
-fn a_link_written_from_the_repository_root_keeps_that_form() {
+/// `spec` (of mission `kitty-specs/m`) with `mv`'s rewrites made, the repository holding
+/// `files` before the move.
+fn relinked(spec: &str, files: &[&str], mv: &PathMove) -> String {
     let m = Mission {
         dir: "kitty-specs/m".into(),
-        spec: Some("See [a](src/a.rs) and [b](../../src/a.rs).\n".into()),
+        spec: Some(spec.into()),
         ..Mission::default()
     };
+    let found = rewrites(&collect(&m), mv, &FileTree::new(files.iter().copied()));
+    apply_rewrites(spec, &found.iter().collect::<Vec<_>>()).unwrap()
+}
+
+#[test]
+fn a_link_written_from_the_repository_root_keeps_that_form() {
     let mv = PathMove::new("src/a.rs", "lib/a.rs").unwrap();
-    let found = rewrites(&collect(&m), &mv, &FileTree::default());
-    let pairs: Vec<(&str, &str)> = found
-        .iter()
-        .map(|r| (r.old.as_str(), r.new.as_str()))
-        .collect();
     assert_eq!(
-        pairs,
-        [
-            ("src/a.rs", "lib/a.rs"),
-            ("../../src/a.rs", "../../lib/a.rs")
-        ]
-    );
-    let all: Vec<&Rewrite> = found.iter().collect();
-    assert_eq!(
-        apply_rewrites(m.spec.as_deref().unwrap(), &all).unwrap(),
+        relinked("See [a](src/a.rs) and [b](../../src/a.rs).\n", &[], &mv),
         "See [a](lib/a.rs) and [b](../../lib/a.rs).\n"
     );
 }
 
 #[test]
 fn a_link_to_the_missions_own_file_is_not_read_from_the_root() {
-    let m = Mission {
-        dir: "kitty-specs/m".into(),
-        plan: Some("See [the API](contracts/api.yaml).\n".into()),
-        ..Mission::default()
-    };
-    let tree = FileTree::new(["kitty-specs/m/contracts/api.yaml", "contracts/api.yaml"]);
+    let files = ["kitty-specs/m/contracts/api.yaml", "contracts/api.yaml"];
     let mv = PathMove::new("contracts", "api/contracts").unwrap();
-    assert!(rewrites(&collect(&m), &mv, &tree).is_empty());
+    let spec = "See [the API](contracts/api.yaml).\n";
+    assert_eq!(relinked(spec, &files, &mv), spec);
 }
 
 #[test]
@@ -298,17 +288,13 @@ fn crlf_lines_keep_their_endings() {
 
 #[test]
 fn a_link_moved_to_a_path_with_spaces_stays_a_link() {
-    let m = Mission {
-        dir: "kitty-specs/m".into(),
-        plan: Some("See [a](../../src/a.rs) and [b](<../../src/old b.rs>).\n".into()),
-        ..Mission::default()
-    };
-    let tree = FileTree::new(["src/a.rs", "src/old b.rs"]);
-    let to_spaces = PathMove::new("src", "my src").unwrap();
-    let found = rewrites(&collect(&m), &to_spaces, &tree);
-    let all: Vec<&Rewrite> = found.iter().collect();
+    let mv = PathMove::new("src", "my src").unwrap();
     assert_eq!(
-        apply_rewrites(m.plan.as_deref().unwrap(), &all).unwrap(),
+        relinked(
+            "See [a](../../src/a.rs) and [b](<../../src/old b.rs>).\n",
+            &["src/a.rs", "src/old b.rs"],
+            &mv
+        ),
         "See [a](../../my%20src/a.rs) and [b](<../../my src/old b.rs>).\n"
     );
 }
