@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 SECONDS_EACH=${1:-600}
-TARGETS=(log_rows log_row_fast merge_driver frontmatter mission_facts)
+TARGETS=(log_rows log_row_fast merge_driver frontmatter mission_facts refs_moves)
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 cargo +nightly fuzz --version >/dev/null 2>&1 || cargo +nightly install cargo-fuzz --locked --quiet
 FUZZ=$ROOT/target/fuzz; CORPUS=$FUZZ/corpus
@@ -33,6 +33,8 @@ printf -- '---\nwork_package_id: "WP01"\ntitle: "One" # a comment\ndependencies:
 printf -- '---\ntitle: x\n---\n' > "$CORPUS/frontmatter/tiny.md"
 cp tests/fixtures/single_branch/meta.json "$CORPUS/mission_facts/meta.json"
 printf '{"version": 1, "lanes": [{"lane_id": "lane-a", "wp_ids": ["WP01", "WP02"], "write_scope": ["src/**"]}]}' > "$CORPUS/mission_facts/lanes.json"
+printf 'src/a.rs\nlib/b/a.rs\n# Spec\nSee [a](../../src/a.rs#L3), [root](/src/a.rs) and [b](<../../src/a.rs>).\n- **FR-001**: x\n' > "$CORPUS/refs_moves/links.md"
+printf 'docs\nguide\ntarget: {term: x}\nmoves:\n  - from: [a.md]\n    to: b.md\n# end\n' > "$CORPUS/refs_moves/map.yaml"
 
 cd "$ROOT/fuzz"
 for t in "${TARGETS[@]}"; do

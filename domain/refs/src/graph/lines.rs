@@ -170,13 +170,63 @@ pub(crate) fn link_path(dir: &str, target: &str) -> Option<String> {
     if path.is_empty() {
         return None;
     }
-    let path = path.replace("%20", " ");
+    let path = percent_decoded(path);
     let joined = match path.strip_prefix('/') {
         Some(rooted) => rooted.to_owned(),
         None if dir.is_empty() => path,
         None => format!("{dir}/{path}"),
     };
     Some(normalize(&joined))
+}
+
+/// `path` with each `%XX` that spells UTF-8 decoded (`%20` a space, `%3F` a `?`); anything
+/// else is kept as written.
+pub(crate) fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (
+            bytes[at],
+            bytes.get(at + 1).copied().and_then(hex),
+            bytes.get(at + 2).copied().and_then(hex),
+        ) {
+            (b'%', Some(high), Some(low)) => {
+                out.push((high * 16 + low) as u8);
+                at += 3;
+            }
+            (byte, ..) => {
+                out.push(byte);
+                at += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| path.to_owned())
+}
+
+/// A path written as a link target: every ASCII character a URL path does not carry as itself
+/// (`%`, `?`, `#`, parentheses, brackets, quotes, `\\`, whitespace, ...) and every
+/// non-ASCII whitespace or control character percent-encoded; spaces stay raw when
+/// `raw_spaces` (inside `<...>`).
+pub(crate) fn percent_encoded(path: &str, raw_spaces: bool) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        let keep = if c.is_ascii() {
+            c.is_ascii_alphanumeric() || "-._~/!$&'*+,;=:@".contains(c) || (c == ' ' && raw_spaces)
+        } else {
+            !c.is_whitespace() && !c.is_control()
+        };
+        if keep {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for byte in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Folds `.` and `..` out of a relative path; climbing past the root leaves `../` in front.

@@ -34,6 +34,9 @@ pub enum MoveError {
     OutsideRepository(String),
     #[error("{0:?} is the repository itself, which cannot move")]
     RepositoryRoot(String),
+    /// A control character (a newline, a tab, ...) would break the lines the references sit on.
+    #[error("{0:?} holds a control character, which no mission file can name on one line")]
+    ControlCharacter(String),
     #[error("{path:?} is inside {reserved}/, which `skitty mv` does not move (nor into)")]
     Reserved {
         path: String,
@@ -53,6 +56,9 @@ pub struct PathMove {
 }
 
 fn checked(path: &str) -> Result<String, MoveError> {
+    if path.chars().any(char::is_control) {
+        return Err(MoveError::ControlCharacter(path.to_owned()));
+    }
     let normal = normalize(path.trim());
     let normal = normal.trim_end_matches('/').to_owned();
     if normal.starts_with("../") || normal == ".." || path.starts_with('/') {

@@ -1,7 +1,7 @@
 //! The references a move rewrites, and the in-place edits that rewrite them.
 
 use super::PathMove;
-use crate::graph::lines::whole_occurrences;
+use crate::graph::lines::{percent_encoded, whole_occurrences};
 use crate::graph::{FileTree, RefKind, Reference};
 
 /// One reference rewritten: on `line` of `file`, the text `old` becomes `new`.
@@ -83,14 +83,9 @@ fn link(
             format!("{}{slash}", relative(dir, &moved))
         }
     };
-    // A space ends a link target unless it is written in `<...>` (where the old path, with
-    // its own spaces, was): else it is written `%20`.
-    let new = if path.contains("%20") || (new.contains(' ') && !path.contains(' ')) {
-        new.replace(' ', "%20")
-    } else {
-        new
-    };
-    Some((path.to_owned(), new))
+    // Written as a link target: a space stays raw only where the old path had raw spaces
+    // (inside `<...>`); `%`, `?` and `#` are encoded.
+    Some((path.to_owned(), percent_encoded(&new, path.contains(' '))))
 }
 
 /// The relative path from folder `dir` to `path` (both repository-relative).

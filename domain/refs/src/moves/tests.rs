@@ -298,3 +298,22 @@ fn a_link_moved_to_a_path_with_spaces_stays_a_link() {
         "See [a](../../my%20src/a.rs) and [b](<../../my src/old b.rs>).\n"
     );
 }
+
+/// Found by the `refs_moves` fuzz target: a `?` in the new path ended the link's path there.
+#[test]
+fn a_link_to_a_path_with_a_question_mark_or_hash_survives_the_move_and_back() {
+    let spec = "See [a](../../src/a.rs#L3), [root](/src/a.rs) and [b](<../../src/a.rs>).\n";
+    let mv = PathMove::new("src/a.rs", "lib/b?a#1%.rs").unwrap();
+    let moved = relinked(spec, &["src/a.rs"], &mv);
+    assert_eq!(
+        moved,
+        "See [a](../../lib/b%3Fa%231%25.rs#L3), [root](/lib/b%3Fa%231%25.rs) and [b](<../../lib/b%3Fa%231%25.rs>).\n"
+    );
+    assert_eq!(relinked(&moved, &["lib/b?a#1%.rs"], &mv.reversed()), spec);
+    // A `)` would close the link.
+    let parens = PathMove::new("src/a.rs", "lib/b/a)rs").unwrap();
+    let moved = relinked(spec, &["src/a.rs"], &parens);
+    assert!(moved.contains("[root](/lib/b/a%29rs)"), "{moved}");
+    assert_eq!(relinked(&moved, &["lib/b/a)rs"], &parens.reversed()), spec);
+    assert!(PathMove::new("src/a.rs", "lib/a\nb.rs").is_err());
+}
