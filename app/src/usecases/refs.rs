@@ -41,17 +41,7 @@ impl RefsCheck {
 /// The mission folder relative to the primary checkout (`kitty-specs/<slug>`).
 fn mission_rel(context: &MissionExecutionContext) -> Result<String, AppError> {
     let placement = context.artifact_placement()?.placement(ArtifactKind::Spec);
-    let rel = placement
-        .mission_dir()
-        .strip_prefix(placement.worktree())
-        .map_err(|_| {
-            AppError::Internal(format!(
-                "{} is not inside {}",
-                placement.mission_dir(),
-                placement.worktree()
-            ))
-        })?;
-    Ok(rel.as_str().to_owned())
+    Ok(crate::commit_seam::mission_rel(&placement)?.into_string())
 }
 
 async fn read_text(
